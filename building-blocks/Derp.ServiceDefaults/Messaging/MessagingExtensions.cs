@@ -1,0 +1,47 @@
+using System.Text.Json;
+using MassTransit;
+using Microsoft.AspNetCore.Builder;
+using Microsoft.EntityFrameworkCore;
+using Microsoft.Extensions.Configuration;
+using Microsoft.Extensions.DependencyInjection;
+
+namespace Derp.ServiceDefaults.Messaging;
+
+public static class MessagingExtensions
+{
+    public const string ConnectionStringName = "RabbitMq";
+
+    internal static readonly JsonSerializerOptions EventJson = new(JsonSerializerDefaults.Web);
+
+    /// <summary>
+    /// MassTransit over RabbitMQ with retries that end in the endpoint's error queue, plus the transactional outbox
+    /// of <typeparamref name="TContext"/> and its background publisher.
+    /// </summary>
+    public static WebApplicationBuilder AddDerpMessaging<TContext>(this WebApplicationBuilder builder,
+        Action<IBusRegistrationConfigurator>? configureConsumers = null) where TContext : DbContext
+    {
+        var rabbit = new Uri(builder.Configuration.GetConnectionString(ConnectionStringName) ?? "amqp://guest:guest@127.0.0.1:5672/");
+        var serviceName = builder.Environment.ApplicationName;
+
+        builder.Services.AddMassTransit(bus =>
+        {
+            bus.SetKebabCaseEndpointNameFormatter();
+            configureConsumers?.Invoke(bus);
+            bus.UsingRabbitMq((context, rabbitMq) =>
+            {
+                rabbitMq.Host(rabbit);
+                // Transient failures are retried in place; what still fails lands in <queue>_error for an operator.
+                rabbitMq.UseMessageRetry(retry => retry.Exponential(5, TimeSpan.FromMilliseconds(200), TimeSpan.FromSeconds(10), TimeSpan.FromMilliseconds(300)));
+                rabbitMq.ConfigureEndpoints(context, new KebabCaseEndpointNameFormatter(serviceName, false));
+            });
+        });
+        // The service starts (and the outbox keeps events) even when RabbitMQ is down.
+        builder.Services.Configure<MassTransitHostOptions>(o => o.WaitUntilStarted = false);
+
+        builder.Services.AddOptions<OutboxOptions>().Bind(builder.Configuration.GetSection("Outbox"));
+        builder.Services.AddSingleton<OutboxSignal>();
+        builder.Services.AddSingleton<OutboxSaveChangesInterceptor>();
+        builder.Services.AddHostedService<OutboxPublisher<TContext>>();
+        return builder;
+    }
+}

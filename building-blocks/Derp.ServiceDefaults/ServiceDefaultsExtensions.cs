@@ -1,0 +1,124 @@
+using System.Net;
+using System.Text.Json;
+using System.Text.Json.Serialization;
+using Derp.ServiceDefaults.Auth;
+using Derp.ServiceDefaults.Email;
+using Derp.ServiceDefaults.Health;
+using Derp.ServiceDefaults.Http;
+using Derp.ServiceDefaults.Metrics;
+using Derp.ServiceDefaults.Problems;
+using Derp.ServiceDefaults.Redis;
+using Microsoft.AspNetCore.Builder;
+using Microsoft.AspNetCore.Diagnostics.HealthChecks;
+using Microsoft.AspNetCore.Hosting;
+using Microsoft.AspNetCore.Http;
+using Microsoft.AspNetCore.HttpOverrides;
+using Microsoft.AspNetCore.Routing;
+using Microsoft.Extensions.Configuration;
+using Microsoft.Extensions.DependencyInjection;
+using Microsoft.Extensions.Diagnostics.HealthChecks;
+using Microsoft.Extensions.Hosting;
+using Microsoft.Extensions.Logging;
+
+namespace Derp.ServiceDefaults;
+
+public static class ServiceDefaultsExtensions
+{
+    public const string ReadyTag = "ready";
+
+    /// <summary>
+    /// What every Derp service gets: structured logs, request ids, RFC 7807 problems with stable codes, JWT auth and
+    /// role policies, health checks, Prometheus metrics, OpenAPI, Redis rate limits and SMTP email.
+    /// </summary>
+    public static WebApplicationBuilder AddServiceDefaults(this WebApplicationBuilder builder)
+    {
+        builder.Logging.ClearProviders();
+        builder.Logging.AddJsonConsole(o =>
+        {
+            o.IncludeScopes = true;
+            o.TimestampFormat = "yyyy-MM-ddTHH:mm:ss.fffZ ";
+            o.UseUtcTimestamp = true;
+        });
+
+        builder.WebHost.ConfigureKestrel(kestrel =>
+        {
+            kestrel.AddServerHeader = false;
+            kestrel.Limits.MaxRequestBodySize = builder.Configuration.GetValue<long?>("Http:MaxRequestBodyBytes") ?? 1024 * 1024;
+        });
+
+        builder.Services.AddSingleton(TimeProvider.System);
+        builder.Services.AddProblemDetails(options => options.CustomizeProblemDetails = context =>
+        {
+            var status = context.ProblemDetails.Status ?? context.HttpContext.Response.StatusCode;
+            context.ProblemDetails.Extensions.TryAdd("code", ProblemCodes.ForStatus(status));
+            context.ProblemDetails.Extensions["requestId"] = context.HttpContext.TraceIdentifier;
+        });
+        builder.Services.AddExceptionHandler<ProblemExceptionHandler>();
+        // Bad bodies throw, so the exception handler can answer with a problem that names the fault.
+        builder.Services.Configure<RouteHandlerOptions>(o => o.ThrowOnBadRequest = true);
+        builder.Services.ConfigureHttpJsonOptions(o =>
+        {
+            o.SerializerOptions.Converters.Add(new JsonStringEnumConverter(JsonNamingPolicy.SnakeCaseLower));
+            o.SerializerOptions.DefaultIgnoreCondition = JsonIgnoreCondition.Never;
+        });
+
+        builder.Services.Configure<ForwardedHeadersOptions>(options =>
+        {
+            options.ForwardedHeaders = ForwardedHeaders.XForwardedFor | ForwardedHeaders.XForwardedProto;
+            // Trust the gateway: loopback by default, plus the networks configured for a cluster.
+            foreach (var network in builder.Configuration.GetSection("ForwardedHeaders:KnownNetworks").Get<string[]>() ?? [])
+                options.KnownIPNetworks.Add(System.Net.IPNetwork.Parse(network));
+            options.ForwardLimit = 2;
+        });
+
+        builder.AddDerpAuthentication();
+        builder.Services.AddOpenApi();
+
+        var redisConfiguration = builder.Configuration.GetConnectionString("Redis") ?? "127.0.0.1:6379";
+        builder.Services.AddSingleton(new RedisConnection(redisConfiguration));
+        builder.Services.AddSingleton<IRateLimiter, RedisRateLimiter>();
+
+        builder.Services.AddOptions<SmtpOptions>().Bind(builder.Configuration.GetSection(SmtpOptions.Section));
+        builder.Services.AddSingleton<IEmailSender, SmtpEmailSender>();
+
+        builder.Services.AddSingleton<PrometheusMetrics>();
+        var health = builder.Services.AddHealthChecks()
+            .AddCheck<RedisHealthCheck>("redis", tags: [ReadyTag]);
+        if (builder.Configuration.GetConnectionString(Persistence.DatabaseExtensions.ConnectionStringName) is { } database)
+            health.AddCheck("postgresql", new PostgresHealthCheck(database), tags: [ReadyTag]);
+        return builder;
+    }
+
+    /// <summary>Middleware order and the endpoints every service exposes: /health/live, /health/ready, /metrics, /openapi.</summary>
+    public static WebApplication UseServiceDefaults(this WebApplication app)
+    {
+        _ = app.Services.GetRequiredService<PrometheusMetrics>(); // start listening before the first request
+        app.UseForwardedHeaders();
+        app.UseMiddleware<RequestIdMiddleware>();
+        app.UseExceptionHandler();
+        app.UseStatusCodePages();
+        app.UseAuthentication();
+        app.UseAuthorization();
+
+        app.MapHealthChecks("/health/live", new HealthCheckOptions { Predicate = _ => false });
+        app.MapHealthChecks("/health/ready", new HealthCheckOptions
+        {
+            Predicate = check => check.Tags.Contains(ReadyTag),
+            ResponseWriter = WriteHealthJson,
+        });
+        app.MapGet("/metrics", (PrometheusMetrics metrics) =>
+            Results.Text(metrics.Scrape(), "text/plain; version=0.0.4; charset=utf-8")).ExcludeFromDescription();
+        app.MapOpenApi();
+        return app;
+    }
+
+    private static Task WriteHealthJson(HttpContext context, HealthReport report)
+    {
+        context.Response.ContentType = "application/json";
+        return context.Response.WriteAsJsonAsync(new
+        {
+            status = report.Status.ToString(),
+            checks = report.Entries.ToDictionary(e => e.Key, e => new { status = e.Value.Status.ToString(), e.Value.Description }),
+        });
+    }
+}

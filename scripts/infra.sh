@@ -1,0 +1,95 @@
+#!/usr/bin/env bash
+# Installs (apt) and starts, on loopback, the infrastructure Derp needs: PostgreSQL, RabbitMQ, Redis and
+# an SMTP sink. Idempotent: whatever already runs is left alone. No systemd on these machines.
+#   scripts/infra.sh up      install what is missing and start what is stopped
+#   scripts/infra.sh down    stop what this script started (by pid file)
+set -euo pipefail
+
+STATE_DIR="${DERP_STATE_DIR:-$(cd "$(dirname "$0")/.." && pwd)/.state}"
+MAIL_DIR="$STATE_DIR/mail"
+mkdir -p "$STATE_DIR" "$MAIL_DIR"
+
+log() { printf '[infra] %s\n' "$*"; }
+
+need_packages() {
+  local missing=()
+  command -v pg_ctlcluster >/dev/null && [ -d /usr/lib/postgresql/15/bin ] || missing+=(postgresql)
+  command -v rabbitmq-server >/dev/null || missing+=(rabbitmq-server)
+  command -v redis-server >/dev/null || missing+=(redis-server)
+  /usr/bin/python3 -c 'import aiosmtpd' 2>/dev/null || missing+=(python3-aiosmtpd)
+  command -v chromium >/dev/null || missing+=(chromium)
+  command -v docker-compose >/dev/null || missing+=(docker-compose)
+  command -v wrk >/dev/null || missing+=(wrk)
+  command -v nc >/dev/null || missing+=(netcat-openbsd)
+  if [ ${#missing[@]} -gt 0 ]; then
+    log "installing: ${missing[*]}"
+    export DEBIAN_FRONTEND=noninteractive
+    apt-get update -qq
+    apt-get install -y -qq --no-install-recommends "${missing[@]}" >/dev/null
+  fi
+}
+
+port_open() { nc -z 127.0.0.1 "$1" 2>/dev/null; }
+
+start_postgres() {
+  if pg_isready -h 127.0.0.1 -q 2>/dev/null; then log "postgresql already running"; return; fi
+  pg_lsclusters -h | grep -q '^15 *main' || pg_createcluster 15 main >/dev/null
+  local conf=/etc/postgresql/15/main
+  # Listen on loopback only; local password auth for the platform's own role.
+  sed -i "s/^#\?listen_addresses.*/listen_addresses = '127.0.0.1'/" "$conf/postgresql.conf"
+  grep -q '^max_connections = 300' "$conf/postgresql.conf" || sed -i "s/^max_connections.*/max_connections = 300/" "$conf/postgresql.conf"
+  pg_ctlcluster 15 main start
+  for _ in $(seq 1 60); do pg_isready -h 127.0.0.1 -q && break; sleep 0.5; done
+  runuser -u postgres -- psql -q -c "DO \$\$BEGIN IF NOT EXISTS (SELECT FROM pg_roles WHERE rolname='derp') THEN CREATE ROLE derp LOGIN SUPERUSER PASSWORD 'derp'; END IF; END\$\$;"
+  log "postgresql ready on 127.0.0.1:5432 (role derp)"
+}
+
+start_rabbitmq() {
+  if rabbitmqctl -q await_startup --timeout 5 >/dev/null 2>&1; then log "rabbitmq already running"; return; fi
+  mkdir -p /etc/rabbitmq
+  cat > /etc/rabbitmq/rabbitmq.conf <<CONF
+listeners.tcp.default = 127.0.0.1:5672
+management.tcp.ip = 127.0.0.1
+management.tcp.port = 15672
+loopback_users = none
+CONF
+  rabbitmq-plugins enable --offline rabbitmq_management >/dev/null
+  rabbitmq-server -detached
+  # await_startup fails at once until the node has registered with epmd: retry until it answers.
+  for _ in $(seq 1 60); do rabbitmqctl -q await_startup --timeout 120 >/dev/null 2>&1 && break; sleep 1; done
+  rabbitmqctl -q await_startup --timeout 10
+  log "rabbitmq ready on 127.0.0.1:5672 (guest/guest)"
+}
+
+start_redis() {
+  if redis-cli -h 127.0.0.1 ping >/dev/null 2>&1; then log "redis already running"; return; fi
+  install -d -o redis -g redis /run/redis
+  runuser -u redis -- redis-server /etc/redis/redis.conf --bind 127.0.0.1 --daemonize yes
+  for _ in $(seq 1 40); do redis-cli -h 127.0.0.1 ping >/dev/null 2>&1 && break; sleep 0.25; done
+  log "redis ready on 127.0.0.1:6379"
+}
+
+start_smtp() {
+  if port_open 2525; then log "smtp sink already running"; return; fi
+  mkdir -p "$MAIL_DIR"/{new,cur,tmp}
+  nohup /usr/bin/python3 -m aiosmtpd -n -l 127.0.0.1:2525 -c aiosmtpd.handlers.Mailbox "$MAIL_DIR" \
+    >"$STATE_DIR/smtp.log" 2>&1 &
+  echo $! > "$STATE_DIR/smtp.pid"
+  for _ in $(seq 1 40); do port_open 2525 && break; sleep 0.25; done
+  log "smtp sink on 127.0.0.1:2525, mails in $MAIL_DIR/new"
+}
+
+case "${1:-up}" in
+  up)
+    need_packages
+    start_postgres
+    start_rabbitmq
+    start_redis
+    start_smtp
+    ;;
+  down)
+    [ -f "$STATE_DIR/smtp.pid" ] && kill "$(cat "$STATE_DIR/smtp.pid")" 2>/dev/null || true
+    rm -f "$STATE_DIR/smtp.pid"
+    ;;
+  *) echo "usage: $0 up|down" >&2; exit 2 ;;
+esac
