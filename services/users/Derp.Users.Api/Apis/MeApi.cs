@@ -1,0 +1,48 @@
+using Derp.ServiceDefaults.Auth;
+using Derp.ServiceDefaults.Problems;
+using Derp.Users.Api.Model;
+using Derp.Users.Api.Services;
+using Microsoft.AspNetCore.Http.HttpResults;
+using Microsoft.AspNetCore.Identity;
+using Microsoft.EntityFrameworkCore;
+
+namespace Derp.Users.Api.Apis;
+
+public static class MeApi
+{
+    public static RouteGroupBuilder MapMeApi(this IEndpointRouteBuilder routes)
+    {
+        var api = routes.MapGroup("api/users/me").WithTags("Me").RequireAuthorization();
+        api.MapGet("", GetMe);
+        api.MapPost("password", ChangePassword).Validate<ChangePasswordRequest>();
+        return api;
+    }
+
+    public static async Task<Results<Ok<UserResponse>, ProblemHttpResult>> GetMe(HttpContext http, [AsParameters] UsersServices services)
+    {
+        var user = await services.Db.Users.AsNoTracking().SingleOrDefaultAsync(u => u.Id == http.User.UserId());
+        return user is null
+            ? ApiProblems.NotFound(UserProblemCodes.UserNotFound, "The account no longer exists.")
+            : TypedResults.Ok(UserResponse.From(user));
+    }
+
+    public static async Task<Results<NoContent, ProblemHttpResult>> ChangePassword(
+        ChangePasswordRequest request, HttpContext http, [AsParameters] UsersServices services)
+    {
+        var db = services.Db;
+        var user = await db.Users.SingleOrDefaultAsync(u => u.Id == http.User.UserId());
+        if (user is null)
+            return ApiProblems.NotFound(UserProblemCodes.UserNotFound, "The account no longer exists.");
+        if (AuthApi.VerifyPassword(user, request.CurrentPassword) == PasswordVerificationResult.Failed)
+            return ApiProblems.Problem(400, UserProblemCodes.InvalidCurrentPassword, "The current password is wrong.");
+
+        var now = services.Clock.GetUtcNow();
+        user.PasswordHash = AuthApi.HashPassword(user, request.NewPassword);
+        // Every other session ends with the old password.
+        await db.RefreshTokens.Where(t => t.UserId == user.Id && t.RevokedAt == null)
+            .ExecuteUpdateAsync(s => s.SetProperty(t => t.RevokedAt, now));
+        db.Audit(http, services.Clock, AuditActions.PasswordChanged, user.Id);
+        await db.SaveChangesAsync();
+        return TypedResults.NoContent();
+    }
+}

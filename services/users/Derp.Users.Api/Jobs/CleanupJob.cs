@@ -1,0 +1,24 @@
+using Derp.ServiceDefaults.Messaging;
+using Derp.Users.Api.Infrastructure;
+using Microsoft.EntityFrameworkCore;
+using Quartz;
+
+namespace Derp.Users.Api.Jobs;
+
+/// <summary>Daily: drops refresh tokens and verification codes long past use, and outbox/inbox rows past their purpose.</summary>
+[DisallowConcurrentExecution]
+public sealed class CleanupJob(UsersContext db, TimeProvider clock, ILogger<CleanupJob> logger) : IJob
+{
+    public static readonly JobKey Key = new("users-cleanup");
+
+    public async ValueTask Execute(IJobExecutionContext context, CancellationToken cancellationToken)
+    {
+        var now = clock.GetUtcNow();
+        var tokens = await db.RefreshTokens.Where(t => t.ExpiresAt < now.AddDays(-7)).ExecuteDeleteAsync(cancellationToken);
+        var codes = await db.EmailVerifications.Where(v => v.ExpiresAt < now.AddDays(-7)).ExecuteDeleteAsync(cancellationToken);
+        var sent = await db.Set<OutboxMessage>().Where(m => m.SentAt < now.AddDays(-7)).ExecuteDeleteAsync(cancellationToken);
+        var inbox = await db.Set<InboxMessage>().Where(m => m.ProcessedAt < now.AddDays(-30)).ExecuteDeleteAsync(cancellationToken);
+        logger.LogInformation("Cleanup removed {Tokens} refresh tokens, {Codes} codes, {Sent} sent outbox rows, {Inbox} inbox rows",
+            tokens, codes, sent, inbox);
+    }
+}

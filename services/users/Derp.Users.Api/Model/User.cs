@@ -1,0 +1,81 @@
+namespace Derp.Users.Api.Model;
+
+public sealed class User
+{
+    public Guid Id { get; set; }
+
+    /// <summary>As the user typed it; uniqueness is on <see cref="NormalizedEmail"/>.</summary>
+    public required string Email { get; set; }
+
+    public required string NormalizedEmail { get; set; }
+    public required string Username { get; set; }
+    public required string NormalizedUsername { get; set; }
+    public required string PasswordHash { get; set; }
+    public required string Role { get; set; }
+    public bool EmailVerified { get; set; }
+    public string Language { get; set; } = "zh-CN";
+    public DateTimeOffset CreatedAt { get; set; }
+    public DateTimeOffset? EmailVerifiedAt { get; set; }
+    public DateTimeOffset? LastLoginAt { get; set; }
+    public int FailedLoginCount { get; set; }
+    public DateTimeOffset? LockedUntil { get; set; }
+
+    public static string Normalize(string value) => value.Trim().ToLowerInvariant();
+}
+
+public sealed class EmailVerification
+{
+    public Guid Id { get; set; }
+    public Guid UserId { get; set; }
+    public required string CodeHash { get; set; }
+    public DateTimeOffset CreatedAt { get; set; }
+    public DateTimeOffset ExpiresAt { get; set; }
+    public int FailedAttempts { get; set; }
+    public DateTimeOffset? ConsumedAt { get; set; }
+}
+
+/// <summary>
+/// A refresh token, stored only as its SHA-256. Tokens rotate: each use retires the token and issues the next one
+/// in the same family; presenting a retired token means it was stolen, so the whole family is revoked.
+/// </summary>
+public sealed class RefreshToken
+{
+    public Guid Id { get; set; }
+    public Guid UserId { get; set; }
+    public Guid FamilyId { get; set; }
+    public required string TokenHash { get; set; }
+    public DateTimeOffset CreatedAt { get; set; }
+    public DateTimeOffset ExpiresAt { get; set; }
+    public DateTimeOffset? UsedAt { get; set; }
+    public DateTimeOffset? RevokedAt { get; set; }
+    public string? CreatedByIp { get; set; }
+}
+
+/// <summary>The operation log (seed 002 §7): who did what, from where.</summary>
+public sealed class AuditEntry
+{
+    public long Id { get; set; }
+    public Guid? UserId { get; set; }
+    public Guid? ActorId { get; set; }
+    public required string Action { get; set; }
+    public string? Detail { get; set; }
+    public string? Ip { get; set; }
+    public string? UserAgent { get; set; }
+    public DateTimeOffset CreatedAt { get; set; }
+}
+
+public static class AuditActions
+{
+    public const string Registered = "registered";
+    public const string EmailVerified = "email_verified";
+    public const string Login = "login";
+    public const string LoginFailed = "login_failed";
+    public const string AccountLocked = "account_locked";
+    public const string Logout = "logout";
+    public const string PasswordChanged = "password_changed";
+    public const string RoleChanged = "role_changed";
+    public const string RefreshTokenReused = "refresh_token_reused";
+
+    public static readonly IReadOnlyList<string> All =
+        [Registered, EmailVerified, Login, LoginFailed, AccountLocked, Logout, PasswordChanged, RoleChanged, RefreshTokenReused];
+}

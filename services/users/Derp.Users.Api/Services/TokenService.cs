@@ -1,0 +1,51 @@
+using System.Security.Cryptography;
+using Derp.ServiceDefaults.Auth;
+using Derp.Users.Api.Model;
+using Microsoft.Extensions.Options;
+using Microsoft.IdentityModel.JsonWebTokens;
+using Microsoft.IdentityModel.Tokens;
+
+namespace Derp.Users.Api.Services;
+
+public sealed record IssuedTokens(string AccessToken, string RefreshToken, int ExpiresIn, string TokenType = "Bearer");
+
+public sealed class TokenService(IOptions<JwtOptions> options, TimeProvider clock)
+{
+    private readonly JsonWebTokenHandler _handler = new();
+
+    public string CreateAccessToken(User user)
+    {
+        var jwt = options.Value;
+        var now = clock.GetUtcNow();
+        return _handler.CreateToken(new SecurityTokenDescriptor
+        {
+            Issuer = jwt.Issuer,
+            Audience = jwt.Audience,
+            IssuedAt = now.UtcDateTime,
+            NotBefore = now.UtcDateTime,
+            Expires = now.Add(jwt.AccessTokenLifetime).UtcDateTime,
+            SigningCredentials = new SigningCredentials(AuthExtensions.SigningKey(jwt), SecurityAlgorithms.HmacSha256),
+            Claims = new Dictionary<string, object>
+            {
+                [AuthExtensions.SubjectClaim] = user.Id.ToString(),
+                [AuthExtensions.RoleClaim] = user.Role,
+                ["email"] = user.Email,
+                ["name"] = user.Username,
+                ["jti"] = Guid.NewGuid().ToString("N"),
+            },
+        });
+    }
+
+    public int AccessTokenSeconds => (int)options.Value.AccessTokenLifetime.TotalSeconds;
+
+    public TimeSpan RefreshTokenLifetime => options.Value.RefreshTokenLifetime;
+
+    /// <summary>A new opaque refresh token: the value for the client and the hash to store.</summary>
+    public static (string Token, string Hash) NewRefreshToken()
+    {
+        var token = Base64UrlEncoder.Encode(RandomNumberGenerator.GetBytes(32));
+        return (token, Hash(token));
+    }
+
+    public static string Hash(string value) => Convert.ToHexStringLower(SHA256.HashData(System.Text.Encoding.UTF8.GetBytes(value)));
+}

@@ -1,0 +1,28 @@
+namespace Derp.Users.Api.Services;
+
+public sealed class UsersOptions
+{
+    public const string Section = "Users";
+
+    public TimeSpan VerificationCodeLifetime { get; set; } = TimeSpan.FromMinutes(15);
+    public int VerificationCodeMaxAttempts { get; set; } = 5;
+
+    /// <summary>Seed 002: at most 5 verification mails per address per 10 minutes.</summary>
+    public int VerificationMailsPerWindow { get; set; } = 5;
+
+    public TimeSpan VerificationMailWindow { get; set; } = TimeSpan.FromMinutes(10);
+    public int MaxFailedLogins { get; set; } = 5;
+    public TimeSpan LockoutDuration { get; set; } = TimeSpan.FromMinutes(15);
+    public int LoginAttemptsPerIpPerWindow { get; set; } = 30;
+    public TimeSpan LoginAttemptWindow { get; set; } = TimeSpan.FromMinutes(5);
+}
+
+/// <summary>The first superadmin, from configuration (DERP_ADMIN_EMAIL / DERP_ADMIN_PASSWORD for `make up`).</summary>
+public sealed class AdminSeedOptions
+{
+    public const string Section = "Admin";
+
+    public string? Email { get; set; }
+    public string? Password { get; set; }
+    public string Username { get; set; } = "admin";
+}

@@ -1,0 +1,22 @@
+using Derp.Users.Api.Infrastructure;
+using Microsoft.EntityFrameworkCore;
+using Microsoft.EntityFrameworkCore.Design;
+
+namespace Derp.DesignTime;
+
+// `dotnet ef migrations add` builds contexts here, so the services need no design-time package.
+// The connection string is never opened by `migrations add`.
+internal static class DesignTime
+{
+    public const string ConnectionString = "Host=127.0.0.1;Username=derp;Password=derp;Database=derp_design";
+
+    public static DbContextOptions<T> Options<T>() where T : DbContext =>
+        new DbContextOptionsBuilder<T>()
+            .UseNpgsql(ConnectionString, npgsql => npgsql.MigrationsHistoryTable("__ef_migrations_history").MigrationsAssembly(typeof(T).Assembly.GetName().Name))
+            .Options;
+}
+
+public sealed class UsersContextFactory : IDesignTimeDbContextFactory<UsersContext>
+{
+    public UsersContext CreateDbContext(string[] args) => new(DesignTime.Options<UsersContext>());
+}
