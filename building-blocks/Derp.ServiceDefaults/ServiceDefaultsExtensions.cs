@@ -43,7 +43,7 @@ public static class ServiceDefaultsExtensions
         builder.WebHost.ConfigureKestrel(kestrel =>
         {
             kestrel.AddServerHeader = false;
-            kestrel.Limits.MaxRequestBodySize = builder.Configuration.GetValue<long?>("Http:MaxRequestBodyBytes") ?? 1024 * 1024;
+            kestrel.Limits.MaxRequestBodySize = MaxRequestBodyBytes(builder.Configuration);
         });
 
         builder.Services.AddSingleton(TimeProvider.System);
@@ -75,7 +75,7 @@ public static class ServiceDefaultsExtensions
         builder.Services.AddOpenApi();
 
         var redisConfiguration = builder.Configuration.GetConnectionString("Redis") ?? "127.0.0.1:6379";
-        builder.Services.AddSingleton(new RedisConnection(redisConfiguration));
+        builder.Services.AddSingleton(new RedisConnection(redisConfiguration, builder.Configuration["Redis:KeyPrefix"] ?? "derp:"));
         builder.Services.AddSingleton<IRateLimiter, RedisRateLimiter>();
 
         builder.Services.AddOptions<SmtpOptions>().Bind(builder.Configuration.GetSection(SmtpOptions.Section));
@@ -97,6 +97,7 @@ public static class ServiceDefaultsExtensions
         app.UseMiddleware<RequestIdMiddleware>();
         app.UseExceptionHandler();
         app.UseStatusCodePages();
+        app.UseMiddleware<RequestBodyLimitMiddleware>(MaxRequestBodyBytes(app.Configuration));
         app.UseAuthentication();
         app.UseAuthorization();
 
@@ -111,6 +112,9 @@ public static class ServiceDefaultsExtensions
         app.MapOpenApi();
         return app;
     }
+
+    private static long MaxRequestBodyBytes(IConfiguration configuration) =>
+        configuration.GetValue<long?>("Http:MaxRequestBodyBytes") ?? 1024 * 1024;
 
     private static Task WriteHealthJson(HttpContext context, HealthReport report)
     {

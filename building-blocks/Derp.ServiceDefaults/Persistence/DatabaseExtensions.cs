@@ -2,6 +2,7 @@ using Microsoft.AspNetCore.Builder;
 using Microsoft.EntityFrameworkCore;
 using Microsoft.Extensions.Configuration;
 using Microsoft.Extensions.DependencyInjection;
+using Microsoft.Extensions.Hosting;
 using Microsoft.Extensions.Logging;
 using Npgsql;
 
@@ -20,6 +21,9 @@ public static class DatabaseExtensions
             ?? throw new InvalidOperationException($"ConnectionStrings:{ConnectionStringName} is not configured.");
         builder.Services.AddDbContext<TContext>(options => options
             .UseNpgsql(connectionString, npgsql => npgsql.MigrationsHistoryTable("__ef_migrations_history")));
+        // Registered before every other hosted service, so consumers, jobs and seeders start on a migrated schema.
+        if (builder.Configuration.GetValue("Database:MigrateOnStartup", true))
+            builder.Services.AddHostedService<DatabaseMigrator<TContext>>();
         return builder;
     }
 
@@ -63,8 +67,8 @@ public static class DatabaseExtensions
     }
 
     /// <summary>
-    /// Runs the service: with <c>--migrate-only</c> it applies migrations and exits; otherwise it migrates (unless
-    /// <c>Database:MigrateOnStartup</c> is false) and serves.
+    /// Runs the service; with <c>--migrate-only</c> it applies migrations and exits instead (for a Kubernetes Job, with
+    /// <c>Database:MigrateOnStartup=false</c> on the replicas).
     /// </summary>
     public static async Task RunWithMigrationsAsync<TContext>(this WebApplication app, string[] args) where TContext : DbContext
     {
@@ -73,8 +77,6 @@ public static class DatabaseExtensions
             await app.Services.MigrateDatabaseAsync<TContext>();
             return;
         }
-        if (app.Configuration.GetValue("Database:MigrateOnStartup", true))
-            await app.Services.MigrateDatabaseAsync<TContext>();
         await app.RunAsync();
     }
 
@@ -106,4 +108,11 @@ public static class DatabaseExtensions
         var hash = System.Security.Cryptography.SHA256.HashData(System.Text.Encoding.UTF8.GetBytes("derp-migrations:" + name));
         return BitConverter.ToInt64(hash, 0);
     }
+}
+
+public sealed class DatabaseMigrator<TContext>(IServiceProvider services) : IHostedService where TContext : DbContext
+{
+    public Task StartAsync(CancellationToken cancellationToken) => services.MigrateDatabaseAsync<TContext>(cancellationToken);
+
+    public Task StopAsync(CancellationToken cancellationToken) => Task.CompletedTask;
 }

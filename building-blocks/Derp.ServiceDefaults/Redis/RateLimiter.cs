@@ -28,14 +28,13 @@ public sealed class RedisRateLimiter(RedisConnection redis, ILogger<RedisRateLim
         return { count, ttl }
         """;
 
-    private const string KeyPrefix = "derp:rl:";
 
     public async Task<RateLimitDecision> HitAsync(string key, int limit, TimeSpan window)
     {
         try
         {
             var result = (RedisResult[])(await redis.Database.ScriptEvaluateAsync(HitScript,
-                [(RedisKey)(KeyPrefix + key)], [(long)window.TotalMilliseconds]))!;
+                [(RedisKey)(redis.KeyPrefix + "rl:" + key)], [(long)window.TotalMilliseconds]))!;
             var count = (int)result[0];
             var ttl = TimeSpan.FromMilliseconds((long)result[1]);
             return new RateLimitDecision(count <= limit, count, count <= limit ? TimeSpan.Zero : ttl);
@@ -54,9 +53,9 @@ public sealed class RedisRateLimiter(RedisConnection redis, ILogger<RedisRateLim
         try
         {
             var db = redis.Database;
-            var value = await db.StringGetAsync(KeyPrefix + key);
+            var value = await db.StringGetAsync(redis.KeyPrefix + "rl:" + key);
             var count = value.IsNull ? 0 : (int)value;
-            var ttl = await db.KeyTimeToLiveAsync(KeyPrefix + key) ?? TimeSpan.Zero;
+            var ttl = await db.KeyTimeToLiveAsync(redis.KeyPrefix + "rl:" + key) ?? TimeSpan.Zero;
             return new RateLimitDecision(count < limit, count, count < limit ? TimeSpan.Zero : ttl);
         }
         catch (RedisException e)
@@ -68,14 +67,17 @@ public sealed class RedisRateLimiter(RedisConnection redis, ILogger<RedisRateLim
 
     public async Task ResetAsync(string key)
     {
-        try { await redis.Database.KeyDeleteAsync(KeyPrefix + key); }
+        try { await redis.Database.KeyDeleteAsync(redis.KeyPrefix + "rl:" + key); }
         catch (RedisException e) { logger.LogError(e, "Rate limiter unavailable; could not reset {Key}", key); }
     }
 }
 
 /// <summary>One multiplexer per process, connected lazily and reconnecting by itself.</summary>
-public sealed class RedisConnection(string configuration) : IDisposable
+public sealed class RedisConnection(string configuration, string keyPrefix = "derp:") : IDisposable
 {
+    /// <summary>Prefixes every key, so environments (and test runs) sharing one Redis never see each other's counters.</summary>
+    public string KeyPrefix { get; } = keyPrefix;
+
     private readonly Lazy<ConnectionMultiplexer> _multiplexer = new(() =>
     {
         var options = ConfigurationOptions.Parse(configuration);

@@ -1,0 +1,100 @@
+using System.Net.Http.Headers;
+using System.Net.Http.Json;
+using System.Text;
+using System.Text.Json;
+
+namespace Derp.TestSupport;
+
+/// <summary>
+/// Watches what reaches RabbitMQ, independently of MassTransit: a durable queue of its own bound to an event's
+/// exchange, read through the management API. Also stops and starts the broker for outage tests.
+/// </summary>
+public sealed class RabbitMqProbe : IAsyncDisposable
+{
+    private readonly HttpClient _http;
+    private readonly string _queue;
+
+    private RabbitMqProbe(HttpClient http, string queue)
+    {
+        _http = http;
+        _queue = queue;
+    }
+
+    /// <summary>Binds a new probe queue to the MassTransit exchange of <typeparamref name="TEvent"/>.</summary>
+    public static async Task<RabbitMqProbe> ForEventAsync<TEvent>()
+    {
+        var management = new Uri(TestInfrastructure.RabbitMqManagement);
+        var http = new HttpClient { BaseAddress = new Uri(management.GetLeftPart(UriPartial.Authority)) };
+        var credentials = Uri.UnescapeDataString(management.UserInfo);
+        http.DefaultRequestHeaders.Authorization = new AuthenticationHeaderValue("Basic", Convert.ToBase64String(Encoding.UTF8.GetBytes(credentials)));
+
+        var exchange = $"{typeof(TEvent).Namespace}:{typeof(TEvent).Name}";
+        var queue = $"test-probe-{typeof(TEvent).Name}-{Guid.NewGuid():N}";
+        // Same properties MassTransit declares (durable fanout), so whichever comes first, both agree.
+        (await http.PutAsJsonAsync($"/api/exchanges/%2f/{Uri.EscapeDataString(exchange)}", new { type = "fanout", durable = true, auto_delete = false })).EnsureSuccessStatusCode();
+        (await http.PutAsJsonAsync($"/api/queues/%2f/{queue}", new { durable = true, auto_delete = false })).EnsureSuccessStatusCode();
+        (await http.PostAsJsonAsync($"/api/bindings/%2f/e/{Uri.EscapeDataString(exchange)}/q/{queue}", new { routing_key = "" })).EnsureSuccessStatusCode();
+        return new RabbitMqProbe(http, queue);
+    }
+
+    /// <summary>Waits until a message whose JSON payload satisfies <paramref name="match"/> arrives; returns its "message" object.</summary>
+    public async Task<JsonElement> WaitForAsync(Func<JsonElement, bool> match, TimeSpan timeout)
+    {
+        var deadline = DateTime.UtcNow + timeout;
+        var seen = new List<JsonElement>();
+        while (DateTime.UtcNow < deadline)
+        {
+            seen.AddRange(await DrainAsync());
+            var found = seen.FirstOrDefault(m => match(m.GetProperty("message")));
+            if (found.ValueKind != JsonValueKind.Undefined)
+                return found.GetProperty("message");
+            await Task.Delay(200);
+        }
+        throw new TimeoutException($"No matching message on {_queue} within {timeout} (saw {seen.Count}).");
+    }
+
+    /// <summary>Every MassTransit envelope received so far (consumed from the probe queue).</summary>
+    public async Task<IReadOnlyList<JsonElement>> DrainAsync()
+    {
+        HttpResponseMessage response;
+        try
+        {
+            response = await _http.PostAsJsonAsync($"/api/queues/%2f/{_queue}/get", new { count = 1000, ackmode = "ack_requeue_false", encoding = "auto" });
+        }
+        catch (HttpRequestException)
+        {
+            return []; // broker (or its management plugin) still booting
+        }
+        if (!response.IsSuccessStatusCode)
+            return [];
+        var messages = await response.Content.ReadFromJsonAsync<JsonElement>();
+        return messages.EnumerateArray().Select(m => JsonDocument.Parse(m.GetProperty("payload").GetString()!).RootElement).ToList();
+    }
+
+    public static Task StopBrokerAsync() => RunAsync("rabbitmqctl", "-q stop_app");
+
+    public static async Task StartBrokerAsync()
+    {
+        await RunAsync("rabbitmqctl", "-q start_app");
+        await RunAsync("rabbitmqctl", "-q await_startup --timeout 60");
+    }
+
+    private static async Task RunAsync(string file, string arguments)
+    {
+        using var process = System.Diagnostics.Process.Start(new System.Diagnostics.ProcessStartInfo(file, arguments)
+        {
+            RedirectStandardOutput = true,
+            RedirectStandardError = true,
+        })!;
+        await process.WaitForExitAsync();
+        if (process.ExitCode != 0)
+            throw new InvalidOperationException($"{file} {arguments} failed: {await process.StandardError.ReadToEndAsync()}");
+    }
+
+    public async ValueTask DisposeAsync()
+    {
+        try { await _http.DeleteAsync($"/api/queues/%2f/{_queue}"); }
+        catch (HttpRequestException) { /* broker gone; the queue goes with the test node */ }
+        _http.Dispose();
+    }
+}

@@ -1,0 +1,65 @@
+using System.Net;
+using System.Text.Json;
+using Derp.Contracts.Users;
+using Derp.ServiceDefaults.Messaging;
+using Derp.TestSupport;
+using Derp.Users.Api.Infrastructure;
+using Microsoft.EntityFrameworkCore;
+using Microsoft.Extensions.DependencyInjection;
+
+namespace Derp.Users.FunctionalTests;
+
+// Stops the shared broker, so nothing else may run at the same time.
+[CollectionDefinition(nameof(BrokerOutage), DisableParallelization = true)]
+public sealed class BrokerOutage;
+
+[Collection(nameof(BrokerOutage))]
+public sealed class OutboxTests(UsersApiFactory factory) : IClassFixture<UsersApiFactory>
+{
+    [Fact]
+    public async Task Registration_publishes_UserRegistered_with_the_outbox_message_id()
+    {
+        await using var probe = await RabbitMqProbe.ForEventAsync<UserRegistered>();
+        var email = UsersApiClient.NewEmail();
+
+        (await factory.CreateClient().RegisterAsync(email)).StatusCode.ShouldBe(HttpStatusCode.Created);
+
+        var message = await probe.WaitForAsync(m => m.GetProperty("email").GetString() == email, TimeSpan.FromSeconds(20));
+        message.GetProperty("role").GetString().ShouldBe("renter");
+        await using var scope = factory.Services.CreateAsyncScope();
+        var row = await scope.ServiceProvider.GetRequiredService<UsersContext>().Set<OutboxMessage>()
+            .FromSqlInterpolated($"SELECT * FROM outbox_messages WHERE payload->>'email' = {email}").SingleAsync();
+        row.SentAt.ShouldNotBeNull();
+    }
+
+    [Fact]
+    public async Task Registration_succeeds_while_RabbitMQ_is_down_and_the_event_is_delivered_once_it_is_back()
+    {
+        await using var probe = await RabbitMqProbe.ForEventAsync<UserRegistered>();
+        var email = UsersApiClient.NewEmail();
+
+        await RabbitMqProbe.StopBrokerAsync();
+        try
+        {
+            var response = await factory.CreateClient().RegisterAsync(email);
+            response.StatusCode.ShouldBe(HttpStatusCode.Created);
+
+            await Task.Delay(TimeSpan.FromSeconds(2));
+            await using var scope = factory.Services.CreateAsyncScope();
+            var pending = await scope.ServiceProvider.GetRequiredService<UsersContext>().Set<OutboxMessage>()
+                .FromSqlInterpolated($"SELECT * FROM outbox_messages WHERE payload->>'email' = {email}").SingleAsync();
+            pending.SentAt.ShouldBeNull();
+        }
+        finally
+        {
+            await RabbitMqProbe.StartBrokerAsync();
+        }
+
+        var delivered = await probe.WaitForAsync(m => m.GetProperty("email").GetString() == email, TimeSpan.FromSeconds(90));
+        delivered.GetProperty("userId").GetGuid().ShouldNotBe(Guid.Empty);
+
+        // Exactly once: nothing else for this address follows.
+        await Task.Delay(TimeSpan.FromSeconds(2));
+        (await probe.DrainAsync()).Count(m => m.GetProperty("message").GetProperty("email").GetString() == email).ShouldBe(0);
+    }
+}

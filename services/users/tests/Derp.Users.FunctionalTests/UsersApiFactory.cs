@@ -1,0 +1,56 @@
+using System.Net;
+using System.Net.Http.Json;
+using Derp.TestSupport;
+
+namespace Derp.Users.FunctionalTests;
+
+public class UsersApiFactory : ServiceFactory<Program>
+{
+    public UsersApiFactory() : base("users") { }
+
+    public string AdminEmail { get; } = $"root-{Guid.NewGuid():N}@derp.test";
+    public const string AdminPassword = "Sup3r-admin-pass";
+
+    protected override IEnumerable<KeyValuePair<string, string?>> Settings() =>
+    [
+        new("Admin:Email", AdminEmail),
+        new("Admin:Password", AdminPassword),
+        new("Admin:Username", "root-" + Guid.NewGuid().ToString("N")[..8]),
+        // Every test request comes from the same in-process address; the per-IP limit has its own test.
+        new("Users:LoginAttemptsPerIpPerWindow", "10000"),
+    ];
+}
+
+public sealed record Tokens(string AccessToken, string RefreshToken, int ExpiresIn, string TokenType);
+
+public static class UsersApiClient
+{
+    public const string Password = "correct-horse-42";
+
+    public static string NewEmail() => $"u{Guid.NewGuid():N}@derp.test";
+
+    public static string NewUsername() => "u" + Guid.NewGuid().ToString("N")[..12];
+
+    public static Task<HttpResponseMessage> RegisterAsync(this HttpClient client, string email, string? username = null, string password = Password) =>
+        client.PostAsJsonAsync("/api/users/register", new { email, username = username ?? NewUsername(), password });
+
+    public static Task<HttpResponseMessage> LoginAsync(this HttpClient client, string email, string password = Password) =>
+        client.PostAsJsonAsync("/api/users/login", new { email, password });
+
+    /// <summary>Registers, reads the code from the real SMTP sink, verifies and logs in.</summary>
+    public static async Task<Tokens> RegisterVerifiedAsync(this HttpClient client, string? email = null)
+    {
+        email ??= NewEmail();
+        (await client.RegisterAsync(email)).StatusCode.ShouldBe(HttpStatusCode.Created);
+        var mail = await MailSink.WaitForMailAsync(email);
+        (await client.PostAsJsonAsync("/api/users/verify-email", new { email, code = mail.VerificationCode() })).StatusCode.ShouldBe(HttpStatusCode.OK);
+        return await client.LoginTokensAsync(email);
+    }
+
+    public static async Task<Tokens> LoginTokensAsync(this HttpClient client, string email, string password = Password)
+    {
+        var response = await client.LoginAsync(email, password);
+        response.StatusCode.ShouldBe(HttpStatusCode.OK, await response.Content.ReadAsStringAsync());
+        return (await response.Content.ReadFromJsonAsync<Tokens>())!;
+    }
+}
