@@ -1,0 +1,168 @@
+using System.Globalization;
+using System.Security.Cryptography.X509Certificates;
+using System.Text;
+using System.Threading.RateLimiting;
+using Microsoft.AspNetCore.Authentication.JwtBearer;
+using Microsoft.AspNetCore.Authorization;
+using Microsoft.AspNetCore.Diagnostics;
+using Microsoft.AspNetCore.HttpOverrides;
+using Microsoft.AspNetCore.Mvc;
+using Microsoft.IdentityModel.Tokens;
+using Yarp.ReverseProxy.Transforms;
+
+namespace Derp.Gateway;
+
+/// <summary>
+/// The single public entry: YARP routes from configuration, JWT checked before anything is forwarded on protected
+/// routes, per-IP rate limits, security headers, and the web portal with SPA fallback.
+/// </summary>
+public static class GatewayExtensions
+{
+    public const string PublicPolicy = "anonymous";
+    public const string AuthenticatedPolicy = "authenticated";
+    public const string PerIpRateLimit = "per-ip";
+
+    public static WebApplicationBuilder AddGateway(this WebApplicationBuilder builder)
+    {
+        var configuration = builder.Configuration;
+        builder.Logging.ClearProviders();
+        builder.Logging.AddJsonConsole(o => { o.IncludeScopes = true; o.UseUtcTimestamp = true; });
+
+        ConfigureListeners(builder);
+
+        builder.Services.AddProblemDetails(o => o.CustomizeProblemDetails = context =>
+        {
+            var status = context.ProblemDetails.Status ?? context.HttpContext.Response.StatusCode;
+            context.ProblemDetails.Extensions.TryAdd("code", status switch
+            {
+                401 => "unauthorized",
+                403 => "forbidden",
+                404 => "not_found",
+                429 => "too_many_requests",
+                502 or 503 or 504 => "service_unavailable",
+                _ => "gateway_error",
+            });
+            context.ProblemDetails.Extensions["requestId"] = context.HttpContext.TraceIdentifier;
+        });
+
+        var signingKey = configuration["Jwt:SigningKey"] ?? "";
+        if (Encoding.UTF8.GetByteCount(signingKey) < 32)
+            throw new InvalidOperationException("Jwt:SigningKey must be configured with at least 32 bytes.");
+        builder.Services.AddAuthentication(JwtBearerDefaults.AuthenticationScheme).AddJwtBearer(o =>
+        {
+            o.MapInboundClaims = false;
+            o.TokenValidationParameters = new TokenValidationParameters
+            {
+                ValidIssuer = configuration["Jwt:Issuer"] ?? "derp",
+                ValidAudience = configuration["Jwt:Audience"] ?? "derp",
+                IssuerSigningKey = new SymmetricSecurityKey(Encoding.UTF8.GetBytes(signingKey)),
+                ValidAlgorithms = [SecurityAlgorithms.HmacSha256],
+                ClockSkew = TimeSpan.FromSeconds(30),
+            };
+        });
+        builder.Services.AddAuthorizationBuilder()
+            .AddPolicy(AuthenticatedPolicy, p => p.RequireAuthenticatedUser());
+
+        var permitPerMinute = configuration.GetValue("Gateway:RateLimit:PermitPerMinute", 600);
+        builder.Services.AddRateLimiter(limiter =>
+        {
+            limiter.RejectionStatusCode = StatusCodes.Status429TooManyRequests;
+            limiter.AddPolicy(PerIpRateLimit, http => RateLimitPartition.GetFixedWindowLimiter(
+                http.Connection.RemoteIpAddress?.ToString() ?? "unknown",
+                _ => new FixedWindowRateLimiterOptions { PermitLimit = permitPerMinute, Window = TimeSpan.FromMinutes(1), QueueLimit = 0 }));
+            limiter.OnRejected = async (context, cancellationToken) =>
+            {
+                if (context.Lease.TryGetMetadata(MetadataName.RetryAfter, out var retryAfter))
+                    context.HttpContext.Response.Headers.RetryAfter = ((int)retryAfter.TotalSeconds).ToString(CultureInfo.InvariantCulture);
+                await context.HttpContext.RequestServices.GetRequiredService<IProblemDetailsService>().WriteAsync(new ProblemDetailsContext
+                {
+                    HttpContext = context.HttpContext,
+                    ProblemDetails = new ProblemDetails { Status = 429, Title = "Too many requests from this address.", Extensions = { ["code"] = "rate_limited" } },
+                });
+            };
+        });
+
+        builder.Services.Configure<ForwardedHeadersOptions>(o =>
+        {
+            // Only when an operator puts a load balancer in front: trust the networks they name, nothing else.
+            o.ForwardedHeaders = ForwardedHeaders.XForwardedFor | ForwardedHeaders.XForwardedProto;
+            foreach (var network in configuration.GetSection("ForwardedHeaders:KnownNetworks").Get<string[]>() ?? [])
+                o.KnownIPNetworks.Add(System.Net.IPNetwork.Parse(network));
+        });
+
+        builder.Services.AddHealthChecks();
+        builder.Services.AddReverseProxy()
+            .LoadFromConfig(configuration.GetSection("ReverseProxy"))
+            // Overwrite, never append: a client's own X-Forwarded-For must not reach a service as its address.
+            .AddTransforms(transforms => transforms.AddXForwarded(ForwardedTransformActions.Set));
+        return builder;
+    }
+
+    public static WebApplication UseGateway(this WebApplication app)
+    {
+        app.UseForwardedHeaders();
+        app.UseMiddleware<SecurityHeadersMiddleware>();
+        app.UseExceptionHandler();
+        app.UseStatusCodePages();
+        if (app.Configuration["Gateway:Certificate:Path"] is { Length: > 0 })
+            app.UseHsts();
+        app.UseRateLimiter();
+        app.UseAuthentication();
+        app.UseAuthorization();
+
+        app.MapHealthChecks("/health/live");
+        app.MapReverseProxy().RequireRateLimiting(PerIpRateLimit);
+
+        var webRoot = app.Configuration["Gateway:WebRoot"] is { Length: > 0 } configured
+            ? Path.GetFullPath(configured, app.Environment.ContentRootPath)
+            : Path.Combine(app.Environment.ContentRootPath, "wwwroot");
+        if (Directory.Exists(webRoot))
+        {
+            var files = new Microsoft.Extensions.FileProviders.PhysicalFileProvider(webRoot);
+            app.UseDefaultFiles(new DefaultFilesOptions { FileProvider = files });
+            app.UseStaticFiles(new StaticFileOptions { FileProvider = files });
+            // Client-side routes (/login, /admin/users...) load the portal; unknown /api paths stay 404 problems.
+            app.MapFallback("{*path:nonfile}", (HttpContext http) => http.Request.Path.StartsWithSegments("/api")
+                ? Results.Problem(statusCode: 404, title: "No such API.", extensions: new Dictionary<string, object?> { ["code"] = "not_found" })
+                : Results.File(Path.Combine(webRoot, "index.html"), "text/html; charset=utf-8"));
+        }
+        return app;
+    }
+
+    /// <summary>HTTPS when a certificate is configured (certbot's fullchain.pem + privkey.pem), else plain HTTP on loopback.</summary>
+    private static void ConfigureListeners(WebApplicationBuilder builder)
+    {
+        var certificate = builder.Configuration["Gateway:Certificate:Path"];
+        if (string.IsNullOrEmpty(certificate))
+            return;
+        var key = builder.Configuration["Gateway:Certificate:KeyPath"];
+        var httpsPort = builder.Configuration.GetValue("Gateway:HttpsPort", 443);
+        builder.WebHost.ConfigureKestrel(kestrel =>
+        {
+            kestrel.AddServerHeader = false;
+            kestrel.ListenAnyIP(httpsPort, listen => listen.UseHttps(X509Certificate2.CreateFromPemFile(certificate, key)));
+        });
+    }
+}
+
+public sealed class SecurityHeadersMiddleware(RequestDelegate next)
+{
+    public Task InvokeAsync(HttpContext context)
+    {
+        // One id from the edge on: the services keep a sane incoming X-Request-Id and log it.
+        if (string.IsNullOrEmpty(context.Request.Headers["X-Request-Id"]))
+            context.Request.Headers["X-Request-Id"] = Guid.NewGuid().ToString("N");
+        var headers = context.Response.Headers;
+        context.Response.OnStarting(() =>
+        {
+            headers.XContentTypeOptions = "nosniff";
+            headers.XFrameOptions = "DENY";
+            headers["Referrer-Policy"] = "no-referrer";
+            headers["Permissions-Policy"] = "camera=(), microphone=(), geolocation=()";
+            headers["Cross-Origin-Opener-Policy"] = "same-origin";
+            headers.ContentSecurityPolicy = "default-src 'self'; img-src 'self' data:; style-src 'self' 'unsafe-inline'; frame-ancestors 'none'; base-uri 'self'";
+            return Task.CompletedTask;
+        });
+        return next(context);
+    }
+}
