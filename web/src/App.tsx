@@ -1,0 +1,63 @@
+import type { ReactNode } from 'react';
+import { Link, Navigate, Route, Routes, useNavigate } from 'react-router-dom';
+import { isAdmin, useAuth } from './lib/auth';
+import { useI18n } from './lib/i18n';
+import { AdminUsersPage, AuditPage } from './pages/AdminPages';
+import { LoginPage, RegisterPage, VerifyPage } from './pages/AuthPages';
+import { DashboardPage } from './pages/DashboardPage';
+
+function RequireUser({ admin, children }: { admin?: boolean; children: ReactNode }) {
+  const { user, loading } = useAuth();
+  const { t } = useI18n();
+  if (loading) return <p>{t('loading')}</p>;
+  if (!user) return <Navigate to="/login" replace />;
+  if (admin && !isAdmin(user)) return <Navigate to="/" replace />;
+  return <>{children}</>;
+}
+
+function Header() {
+  const { t, language, setLanguage } = useI18n();
+  const { user, logout } = useAuth();
+  const navigate = useNavigate();
+  return (
+    <header className="topbar">
+      <Link to="/" className="brand">{t('appName')}</Link>
+      <nav>
+        {user && <Link to="/">{t('dashboard')}</Link>}
+        {isAdmin(user) && <Link to="/admin/users">{t('users')}</Link>}
+        {isAdmin(user) && <Link to="/admin/audit">{t('audit')}</Link>}
+      </nav>
+      <div className="spacer" />
+      <button className="link" onClick={() => setLanguage(language === 'zh-CN' ? 'en' : 'zh-CN')}>{t('language')}</button>
+      {user ? (
+        <button className="link" onClick={async () => { await logout(); navigate('/login'); }}>{t('logout')}</button>
+      ) : (
+        <>
+          <Link to="/login">{t('login')}</Link>
+          <Link to="/register">{t('register')}</Link>
+        </>
+      )}
+    </header>
+  );
+}
+
+export function App() {
+  const { t } = useI18n();
+  return (
+    <>
+      <Header />
+      <main>
+        <Routes>
+          <Route path="/" element={<RequireUser><DashboardPage /></RequireUser>} />
+          <Route path="/login" element={<LoginPage />} />
+          <Route path="/register" element={<RegisterPage />} />
+          <Route path="/verify" element={<VerifyPage />} />
+          <Route path="/admin/users" element={<RequireUser admin><AdminUsersPage /></RequireUser>} />
+          <Route path="/admin/audit" element={<RequireUser admin><AuditPage /></RequireUser>} />
+          <Route path="*" element={<Navigate to="/" replace />} />
+        </Routes>
+      </main>
+      <footer>{t('tagline')}</footer>
+    </>
+  );
+}

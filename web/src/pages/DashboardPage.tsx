@@ -1,0 +1,25 @@
+import { Link } from 'react-router-dom';
+import { isAdmin, useAuth } from '../lib/auth';
+import { useI18n, type MessageKey } from '../lib/i18n';
+
+export function DashboardPage() {
+  const { t } = useI18n();
+  const { user } = useAuth();
+  if (!user) return null;
+  const intro: MessageKey = isAdmin(user) ? 'adminIntro' : user.role === 'distributor' ? 'distributorIntro' : 'renterIntro';
+  return (
+    <section className="card" data-testid="dashboard" data-role={user.role}>
+      <h1>{t('welcome', { name: user.username })}</h1>
+      <p>
+        {t('role')}: <span className="badge">{t(`roles_${user.role}` as MessageKey)}</span>
+      </p>
+      <p>{t(intro)}</p>
+      {isAdmin(user) && (
+        <div className="tiles">
+          <Link className="tile" to="/admin/users">{t('users')}</Link>
+          <Link className="tile" to="/admin/audit">{t('audit')}</Link>
+        </div>
+      )}
+    </section>
+  );
+}
