@@ -1,0 +1,124 @@
+#!/usr/bin/env bash
+# Builds and runs the platform natively on loopback (what `make up` / `make down` call).
+#   scripts/platform.sh up     build, start every service and the gateway, wait until ready, print where things are
+#   scripts/platform.sh down   stop what `up` started (by pid file, nothing else)
+# Ports and the state directory can be overridden (the end-to-end test runs a second copy this way):
+#   DERP_STATE_DIR, DERP_GATEWAY_PORT (8080), DERP_USERS_PORT (5101), DERP_DB_SUFFIX, DERP_NO_BUILD=1
+set -euo pipefail
+
+ROOT="$(cd "$(dirname "$0")/.." && pwd)"
+STATE_DIR="${DERP_STATE_DIR:-$ROOT/.state}"
+GATEWAY_PORT="${DERP_GATEWAY_PORT:-8080}"
+USERS_PORT="${DERP_USERS_PORT:-5101}"
+DB_SUFFIX="${DERP_DB_SUFFIX:-}"
+CONFIGURATION="${DERP_CONFIGURATION:-Release}"
+PID_DIR="$STATE_DIR/pids"
+LOG_DIR="$STATE_DIR/logs"
+SECRETS="$STATE_DIR/secrets.env"
+MAIL_DIR="$ROOT/.state/mail"
+
+log() { printf '[platform] %s\n' "$*"; }
+
+wait_ready() { # name url seconds
+  local name=$1 url=$2 seconds=$3
+  for _ in $(seq 1 $((seconds * 4))); do
+    if curl -fsS -o /dev/null "$url" 2>/dev/null; then return 0; fi
+    if ! kill -0 "$(cat "$PID_DIR/$name.pid")" 2>/dev/null; then
+      log "$name exited during start-up; last lines of $LOG_DIR/$name.log:"; tail -20 "$LOG_DIR/$name.log" >&2; return 1
+    fi
+    sleep 0.25
+  done
+  log "$name did not become ready at $url within ${seconds}s; see $LOG_DIR/$name.log"; return 1
+}
+
+start() { # name dll [env...]
+  local name=$1 dll=$2; shift 2
+  if [ -f "$PID_DIR/$name.pid" ] && kill -0 "$(cat "$PID_DIR/$name.pid")" 2>/dev/null; then
+    log "$name already running (pid $(cat "$PID_DIR/$name.pid"))"; return
+  fi
+  (cd "$(dirname "$dll")" && env "$@" nohup dotnet "$dll" >"$LOG_DIR/$name.log" 2>&1 & echo $! >"$PID_DIR/$name.pid")
+}
+
+secrets() {
+  # Generated once and kept (mode 600) so restarts keep sessions valid and the operator can look the password up.
+  if [ ! -f "$SECRETS" ]; then
+    umask 077
+    local generated_password=""
+    local password="${DERP_ADMIN_PASSWORD:-}"
+    if [ -z "$password" ]; then password="$(head -c 18 /dev/urandom | base64 | tr -d '/+=' | cut -c1-16)9a"; generated_password=1; fi
+    cat >"$SECRETS" <<ENV
+DERP_JWT_SIGNING_KEY=$(head -c 48 /dev/urandom | base64 | tr -d '\n')
+DERP_ADMIN_EMAIL=${DERP_ADMIN_EMAIL:-admin@derp.local}
+DERP_ADMIN_PASSWORD=$password
+ENV
+    [ -n "$generated_password" ] && FIRST_PASSWORD="$password"
+  fi
+  # shellcheck disable=SC1090
+  . "$SECRETS"
+}
+
+up() {
+  mkdir -p "$PID_DIR" "$LOG_DIR"
+  "$ROOT/scripts/infra.sh" up
+  FIRST_PASSWORD=""
+  secrets
+
+  if [ "${DERP_NO_BUILD:-}" != "1" ]; then
+    log "building the web portal"
+    (cd "$ROOT/web" && { [ -d node_modules ] || npm ci --no-audit --no-fund --loglevel=error; } && npm run build --silent >/dev/null)
+    log "building the services ($CONFIGURATION)"
+    dotnet build "$ROOT/Derp.sln" -c "$CONFIGURATION" -v quiet -nologo -clp:ErrorsOnly >/dev/null
+  fi
+
+  local common=(
+    "ASPNETCORE_ENVIRONMENT=Production"
+    "Jwt__SigningKey=$DERP_JWT_SIGNING_KEY"
+    "ConnectionStrings__RabbitMq=amqp://guest:guest@127.0.0.1:5672/"
+    "ConnectionStrings__Redis=127.0.0.1:6379"
+  )
+  start users "$ROOT/services/users/Derp.Users.Api/bin/$CONFIGURATION/net10.0/Derp.Users.Api.dll" "${common[@]}" \
+    "Urls=http://127.0.0.1:$USERS_PORT" \
+    "ConnectionStrings__Database=Host=127.0.0.1;Username=derp;Password=derp;Database=derp_users$DB_SUFFIX" \
+    "Redis__KeyPrefix=derp$DB_SUFFIX:" \
+    "Admin__Email=$DERP_ADMIN_EMAIL" "Admin__Password=$DERP_ADMIN_PASSWORD"
+  wait_ready users "http://127.0.0.1:$USERS_PORT/health/ready" 120
+
+  start gateway "$ROOT/gateway/Derp.Gateway/bin/$CONFIGURATION/net10.0/Derp.Gateway.dll" "${common[@]}" \
+    "Urls=http://127.0.0.1:$GATEWAY_PORT" \
+    "Gateway__WebRoot=$ROOT/web/dist" \
+    "ReverseProxy__Clusters__users__Destinations__primary__Address=http://127.0.0.1:$USERS_PORT/"
+  wait_ready gateway "http://127.0.0.1:$GATEWAY_PORT/health/live" 60
+
+  echo
+  echo "Derp is running."
+  echo "  portal:       http://127.0.0.1:$GATEWAY_PORT/"
+  echo "  admin login:  $DERP_ADMIN_EMAIL"
+  if [ -n "$FIRST_PASSWORD" ]; then
+    echo "  admin password (generated, shown once; also kept in $SECRETS): $FIRST_PASSWORD"
+  else
+    echo "  admin password: as configured (DERP_ADMIN_PASSWORD), or see $SECRETS"
+  fi
+  echo "  dev mail:     $MAIL_DIR/new (one file per mail; the SMTP sink listens on 127.0.0.1:2525)"
+  echo "  logs:         $LOG_DIR"
+  echo "  stop with:    make down"
+}
+
+down() {
+  [ -d "$PID_DIR" ] || { log "nothing to stop"; return; }
+  for pid_file in "$PID_DIR"/*.pid; do
+    [ -e "$pid_file" ] || continue
+    local pid; pid=$(cat "$pid_file")
+    if kill -0 "$pid" 2>/dev/null; then
+      kill "$pid"; for _ in $(seq 1 40); do kill -0 "$pid" 2>/dev/null || break; sleep 0.25; done
+      kill -0 "$pid" 2>/dev/null && kill -9 "$pid"
+      log "stopped $(basename "$pid_file" .pid) (pid $pid)"
+    fi
+    rm -f "$pid_file"
+  done
+}
+
+case "${1:-up}" in
+  up) up ;;
+  down) down ;;
+  *) echo "usage: $0 up|down" >&2; exit 2 ;;
+esac

@@ -1,0 +1,79 @@
+#!/usr/bin/env bash
+# Runs every test: .NET test projects, web unit tests, config validation, and the browser end-to-end test against
+# a second copy of the platform on other ports. Prints a summary and exits non-zero on any failure.
+set -uo pipefail
+
+ROOT="$(cd "$(dirname "$0")/.." && pwd)"
+cd "$ROOT"
+RESULTS="$ROOT/.state/test-results"
+rm -rf "$RESULTS"; mkdir -p "$RESULTS"
+passed=0; failed=0; failures=()
+
+step() { printf '\n==> %s\n' "$*"; }
+record() { # name passed failed
+  passed=$((passed + $2)); failed=$((failed + $3))
+  [ "$3" -gt 0 ] && failures+=("$1 ($3 failed)")
+  printf '    %s: %s passed, %s failed\n' "$1" "$2" "$3"
+}
+
+step "infrastructure"
+scripts/infra.sh up || { echo "infrastructure did not start"; exit 1; }
+
+step "build (warnings are errors)"
+if ! dotnet build Derp.sln -c Release -nologo -v quiet -clp:ErrorsOnly; then
+  echo "0 passed, 1 failed"; exit 1
+fi
+
+for project in $(git ls-files '*Tests.csproj' '*Tests/*.csproj' | sort -u); do
+  name=$(basename "$project" .csproj)
+  step "$name"
+  dotnet test "$project" -c Release --no-build --logger "trx;LogFileName=$name.trx" --results-directory "$RESULTS" 2>&1 | tee "$RESULTS/$name.log" | grep -E '^\s+Failed |Passed!|Failed!|error' || true
+  summary=$(grep -E '(Passed|Failed)!' "$RESULTS/$name.log" | tail -1)
+  p=$(sed -nE 's/.*Passed: *([0-9]+).*/\1/p' <<<"$summary"); f=$(sed -nE 's/.*Failed: *([0-9]+),.*/\1/p' <<<"$summary")
+  if [ -z "$p" ]; then record "$name" 0 1; else record "$name" "$p" "${f:-0}"; fi
+done
+
+step "web: install, type-check, unit tests, build"
+(cd web && npm ci --no-audit --no-fund --loglevel=error >/dev/null) || record "web install" 0 1
+if (cd web && npx tsc -b); then record "web typecheck" 1 0; else record "web typecheck" 0 1; fi
+(cd web && npx vitest run --reporter=default --reporter=json --outputFile="$RESULTS/vitest.json") >"$RESULTS/vitest.log" 2>&1
+if [ -f "$RESULTS/vitest.json" ]; then
+  read -r p f < <(node -e 'const r=require(process.argv[1]); console.log(r.numPassedTests, r.numFailedTests)' "$RESULTS/vitest.json")
+  record "web unit tests" "$p" "$f"
+else
+  tail -20 "$RESULTS/vitest.log"; record "web unit tests (no result)" 0 1
+fi
+if (cd web && npm run build --silent >/dev/null); then record "web build" 1 0; else record "web build" 0 1; fi
+
+step "docker-compose.yml and Dockerfiles"
+compose_env="$RESULTS/compose.env"
+sed -e 's/^DERP_JWT_SIGNING_KEY=$/DERP_JWT_SIGNING_KEY=test-key/' -e 's/^POSTGRES_PASSWORD=$/POSTGRES_PASSWORD=test/' \
+    -e 's/^RABBITMQ_PASSWORD=$/RABBITMQ_PASSWORD=test/' .env.example >"$compose_env"
+if docker-compose --env-file "$compose_env" -f docker-compose.yml config -q; then record "docker-compose config" 1 0; else record "docker-compose config" 0 1; fi
+# Without secrets it must refuse to start rather than run with defaults.
+if docker-compose --env-file /dev/null -f docker-compose.yml config -q 2>/dev/null; then record "docker-compose refuses missing secrets" 0 1; else record "docker-compose refuses missing secrets" 1 0; fi
+for dockerfile in $(git ls-files '*Dockerfile'); do
+  grep -q '^FROM ' "$dockerfile" && grep -q '^ENTRYPOINT' "$dockerfile" && record "$dockerfile" 1 0 || record "$dockerfile" 0 1
+done
+
+step "end to end: the platform on ports 18080/15101, driven by Chromium"
+export DERP_STATE_DIR="$ROOT/.state/e2e" DERP_GATEWAY_PORT=18080 DERP_USERS_PORT=15101 DERP_DB_SUFFIX=_e2e DERP_NO_BUILD=1
+export DERP_ADMIN_EMAIL=e2e-admin@derp.local DERP_ADMIN_PASSWORD=e2e-Admin-pass-1
+rm -rf "$DERP_STATE_DIR"
+runuser -u postgres -- psql -q -c "DROP DATABASE IF EXISTS derp_users_e2e WITH (FORCE)" >/dev/null 2>&1 || true
+if scripts/platform.sh up >"$RESULTS/e2e-platform.log" 2>&1; then
+  (cd web && BASE_URL=http://127.0.0.1:18080 MAIL_DIR="$ROOT/.state/mail" SCREENSHOT_DIR="$RESULTS" \
+     ADMIN_EMAIL="$DERP_ADMIN_EMAIL" ADMIN_PASSWORD="$DERP_ADMIN_PASSWORD" node --test e2e/) >"$RESULTS/e2e.log" 2>&1
+  cat "$RESULTS/e2e.log" | grep -E '^# (pass|fail)|^not ok|Error' | head -20
+  p=$(sed -nE 's/^# pass ([0-9]+)/\1/p' "$RESULTS/e2e.log"); f=$(sed -nE 's/^# fail ([0-9]+)/\1/p' "$RESULTS/e2e.log")
+  record "browser end-to-end" "${p:-0}" "${f:-1}"
+else
+  tail -30 "$RESULTS/e2e-platform.log"; record "browser end-to-end (platform start)" 0 1
+fi
+scripts/platform.sh down >/dev/null 2>&1 || true
+
+echo
+echo "================ summary ================"
+[ ${#failures[@]} -gt 0 ] && printf 'failed: %s\n' "${failures[@]}"
+echo "results: $passed passed, $failed failed"
+[ "$failed" -eq 0 ]
