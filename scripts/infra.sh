@@ -11,6 +11,9 @@ mkdir -p "$STATE_DIR" "$MAIL_DIR"
 
 log() { printf '[infra] %s\n' "$*"; }
 
+STARTED="$STATE_DIR/infra-started"
+started() { grep -qx "$1" "$STARTED" 2>/dev/null || echo "$1" >>"$STARTED"; }
+
 need_packages() {
   local missing=()
   command -v pg_ctlcluster >/dev/null && [ -d /usr/lib/postgresql/15/bin ] || missing+=(postgresql)
@@ -21,6 +24,7 @@ need_packages() {
   command -v docker-compose >/dev/null || missing+=(docker-compose)
   command -v wrk >/dev/null || missing+=(wrk)
   command -v nc >/dev/null || missing+=(netcat-openbsd)
+  fc-list 2>/dev/null | grep -qi 'wqy\|noto.*cjk' || missing+=(fonts-wqy-zenhei) # readable Chinese in screenshots
   if [ ${#missing[@]} -gt 0 ]; then
     log "installing: ${missing[*]}"
     export DEBIAN_FRONTEND=noninteractive
@@ -39,6 +43,7 @@ start_postgres() {
   sed -i "s/^#\?listen_addresses.*/listen_addresses = '127.0.0.1'/" "$conf/postgresql.conf"
   grep -q '^max_connections = 300' "$conf/postgresql.conf" || sed -i "s/^max_connections.*/max_connections = 300/" "$conf/postgresql.conf"
   pg_ctlcluster 15 main start
+  started postgresql
   for _ in $(seq 1 60); do pg_isready -h 127.0.0.1 -q && break; sleep 0.5; done
   runuser -u postgres -- psql -q -c "DO \$\$BEGIN IF NOT EXISTS (SELECT FROM pg_roles WHERE rolname='derp') THEN CREATE ROLE derp LOGIN SUPERUSER PASSWORD 'derp'; END IF; END\$\$;"
   log "postgresql ready on 127.0.0.1:5432 (role derp)"
@@ -55,6 +60,7 @@ loopback_users = none
 CONF
   rabbitmq-plugins enable --offline rabbitmq_management >/dev/null
   rabbitmq-server -detached
+  started rabbitmq
   # await_startup fails at once until the node has registered with epmd: retry until it answers.
   for _ in $(seq 1 60); do rabbitmqctl -q await_startup --timeout 120 >/dev/null 2>&1 && break; sleep 1; done
   rabbitmqctl -q await_startup --timeout 10
@@ -65,6 +71,7 @@ start_redis() {
   if redis-cli -h 127.0.0.1 ping >/dev/null 2>&1; then log "redis already running"; return; fi
   install -d -o redis -g redis /run/redis
   runuser -u redis -- redis-server /etc/redis/redis.conf --bind 127.0.0.1 --daemonize yes
+  started redis
   for _ in $(seq 1 40); do redis-cli -h 127.0.0.1 ping >/dev/null 2>&1 && break; sleep 0.25; done
   log "redis ready on 127.0.0.1:6379"
 }
@@ -75,6 +82,7 @@ start_smtp() {
   nohup /usr/bin/python3 -m aiosmtpd -n -l 127.0.0.1:2525 -c aiosmtpd.handlers.Mailbox "$MAIL_DIR" \
     >"$STATE_DIR/smtp.log" 2>&1 &
   echo $! > "$STATE_DIR/smtp.pid"
+  started smtp
   for _ in $(seq 1 40); do port_open 2525 && break; sleep 0.25; done
   log "smtp sink on 127.0.0.1:2525, mails in $MAIL_DIR/new"
 }
@@ -88,8 +96,17 @@ case "${1:-up}" in
     start_smtp
     ;;
   down)
-    [ -f "$STATE_DIR/smtp.pid" ] && kill "$(cat "$STATE_DIR/smtp.pid")" 2>/dev/null || true
-    rm -f "$STATE_DIR/smtp.pid"
+    # Only what `up` started; a PostgreSQL or Redis that was already running is left alone.
+    while read -r component; do
+      case "$component" in
+        smtp) [ -f "$STATE_DIR/smtp.pid" ] && kill "$(cat "$STATE_DIR/smtp.pid")" 2>/dev/null; rm -f "$STATE_DIR/smtp.pid" ;;
+        redis) redis-cli -h 127.0.0.1 shutdown nosave >/dev/null 2>&1 || true ;;
+        rabbitmq) rabbitmqctl -q stop >/dev/null 2>&1 || true ;;
+        postgresql) pg_ctlcluster 15 main stop >/dev/null 2>&1 || true ;;
+      esac
+      log "stopped $component"
+    done < <(cat "$STARTED" 2>/dev/null)
+    rm -f "$STARTED"
     ;;
   *) echo "usage: $0 up|down" >&2; exit 2 ;;
 esac

@@ -36,7 +36,9 @@ start() { # name dll [env...]
   if [ -f "$PID_DIR/$name.pid" ] && kill -0 "$(cat "$PID_DIR/$name.pid")" 2>/dev/null; then
     log "$name already running (pid $(cat "$PID_DIR/$name.pid"))"; return
   fi
-  (cd "$(dirname "$dll")" && env "$@" nohup dotnet "$dll" >"$LOG_DIR/$name.log" 2>&1 & echo $! >"$PID_DIR/$name.pid")
+  # exec keeps one pid from the subshell to the service, so `down` stops exactly what `up` started.
+  (cd "$(dirname "$dll")" && exec env "$@" nohup dotnet "$dll" >"$LOG_DIR/$name.log" 2>&1) &
+  echo $! >"$PID_DIR/$name.pid"
 }
 
 secrets() {
