@@ -5,7 +5,8 @@
 #   scripts/infra.sh down    stop what this script started (by pid file)
 set -euo pipefail
 
-STATE_DIR="${DERP_STATE_DIR:-$(cd "$(dirname "$0")/.." && pwd)/.state}"
+# Shared by every copy of the platform on this machine (the end-to-end copy too), so not DERP_STATE_DIR.
+STATE_DIR="${DERP_INFRA_STATE_DIR:-$(cd "$(dirname "$0")/.." && pwd)/.state}"
 MAIL_DIR="$STATE_DIR/mail"
 mkdir -p "$STATE_DIR" "$MAIL_DIR"
 
