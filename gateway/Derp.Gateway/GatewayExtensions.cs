@@ -149,10 +149,13 @@ public sealed class SecurityHeadersMiddleware(RequestDelegate next)
 {
     public Task InvokeAsync(HttpContext context)
     {
-        // One id from the edge on: the services keep a sane incoming X-Request-Id and log it.
-        if (string.IsNullOrEmpty(context.Request.Headers["X-Request-Id"]))
-            context.Request.Headers["X-Request-Id"] = Guid.NewGuid().ToString("N");
+        // One id from the edge on: the gateway always mints it (a client's own could collide or be crafted),
+        // forwards it, answers with it, and the services log it.
+        var requestId = Guid.NewGuid().ToString("N");
+        context.TraceIdentifier = requestId;
+        context.Request.Headers["X-Request-Id"] = requestId;
         var headers = context.Response.Headers;
+        headers["X-Request-Id"] = requestId;
         context.Response.OnStarting(() =>
         {
             headers.XContentTypeOptions = "nosniff";

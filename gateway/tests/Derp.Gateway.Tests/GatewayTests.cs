@@ -114,6 +114,7 @@ public sealed class GatewayTests(GatewayFactory factory) : IClassFixture<Gateway
 
         anonymous.StatusCode.ShouldBe(HttpStatusCode.Unauthorized);
         (await anonymous.ProblemCodeAsync()).ShouldBe("unauthorized");
+        (await anonymous.Content.ReadAsStringAsync()).ShouldContain(anonymous.Headers.GetValues("X-Request-Id").Single());
         forgedResponse.StatusCode.ShouldBe(HttpStatusCode.Unauthorized);
         (await client.GetAsync("/api/users")).StatusCode.ShouldBe(HttpStatusCode.Unauthorized);
         (await client.GetAsync("/api/audit")).StatusCode.ShouldBe(HttpStatusCode.Unauthorized);
@@ -133,7 +134,7 @@ public sealed class GatewayTests(GatewayFactory factory) : IClassFixture<Gateway
         (await response.Content.ReadAsStringAsync()).ShouldBe("from-destination");
         var received = factory.Destination.Received.Last(r => r.Path == path);
         received.ForwardedFor.ShouldBe(GatewayFactory.ClientAddress);
-        received.RequestId.ShouldNotBeNullOrEmpty();
+        received.RequestId.ShouldBe(response.Headers.GetValues("X-Request-Id").Single());
     }
 
     [Fact]
@@ -166,6 +167,7 @@ public sealed class GatewayTests(GatewayFactory factory) : IClassFixture<Gateway
         var response = await factory.CreateClient().GetAsync("/");
 
         response.Headers.GetValues("X-Content-Type-Options").Single().ShouldBe("nosniff");
+        response.Headers.GetValues("X-Request-Id").Single().Length.ShouldBe(32);
         response.Headers.GetValues("X-Frame-Options").Single().ShouldBe("DENY");
         response.Headers.GetValues("Content-Security-Policy").Single().ShouldContain("default-src 'self'");
     }
