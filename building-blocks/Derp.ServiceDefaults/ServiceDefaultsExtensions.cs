@@ -65,10 +65,11 @@ public static class ServiceDefaultsExtensions
         builder.Services.Configure<ForwardedHeadersOptions>(options =>
         {
             options.ForwardedHeaders = ForwardedHeaders.XForwardedFor | ForwardedHeaders.XForwardedProto;
-            // Trust the gateway: loopback by default, plus the networks configured for a cluster.
+            // Trust the gateway (loopback by default, plus the networks configured for a cluster) for exactly one hop:
+            // the address the gateway itself saw. Anything a client put further left is ignored.
             foreach (var network in builder.Configuration.GetSection("ForwardedHeaders:KnownNetworks").Get<string[]>() ?? [])
                 options.KnownIPNetworks.Add(System.Net.IPNetwork.Parse(network));
-            options.ForwardLimit = 2;
+            options.ForwardLimit = 1;
         });
 
         builder.AddDerpAuthentication();

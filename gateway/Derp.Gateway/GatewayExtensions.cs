@@ -82,11 +82,18 @@ public static class GatewayExtensions
             };
         });
 
+        // The gateway is the edge: it believes no X-Forwarded-For unless an operator names the load balancer in front
+        // of it. (The framework would trust loopback by default, and trusts everyone when both lists are empty.)
+        var trustedNetworks = configuration.GetSection("ForwardedHeaders:KnownNetworks").Get<string[]>() ?? [];
         builder.Services.Configure<ForwardedHeadersOptions>(o =>
         {
-            // Only when an operator puts a load balancer in front: trust the networks they name, nothing else.
             o.ForwardedHeaders = ForwardedHeaders.XForwardedFor | ForwardedHeaders.XForwardedProto;
-            foreach (var network in configuration.GetSection("ForwardedHeaders:KnownNetworks").Get<string[]>() ?? [])
+            o.KnownIPNetworks.Clear();
+#pragma warning disable ASPDEPR005 // the obsolete list still carries the loopback default and is still consulted
+            o.KnownNetworks.Clear();
+#pragma warning restore ASPDEPR005
+            o.KnownProxies.Clear();
+            foreach (var network in trustedNetworks)
                 o.KnownIPNetworks.Add(System.Net.IPNetwork.Parse(network));
         });
 
@@ -100,7 +107,8 @@ public static class GatewayExtensions
 
     public static WebApplication UseGateway(this WebApplication app)
     {
-        app.UseForwardedHeaders();
+        if (app.Configuration.GetSection("ForwardedHeaders:KnownNetworks").Get<string[]>() is { Length: > 0 })
+            app.UseForwardedHeaders();
         app.UseMiddleware<SecurityHeadersMiddleware>();
         app.UseExceptionHandler();
         app.UseStatusCodePages();

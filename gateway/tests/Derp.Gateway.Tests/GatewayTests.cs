@@ -57,7 +57,7 @@ public sealed class GatewayFactory : WebApplicationFactory<Program>, IAsyncLifet
         await File.WriteAllTextAsync(Path.Combine(WebRoot, "assets", "app.js"), "console.log('derp')");
     }
 
-    public const string ClientAddress = "198.51.100.7";
+    public const string ClientAddress = "127.0.0.77"; // loopback: the framework would trust it by default
 
     protected override void ConfigureWebHost(IWebHostBuilder builder)
     {
