@@ -47,13 +47,7 @@ public static class ServiceDefaultsExtensions
         });
 
         builder.Services.AddSingleton(TimeProvider.System);
-        builder.Services.AddProblemDetails(options => options.CustomizeProblemDetails = context =>
-        {
-            var status = context.ProblemDetails.Status ?? context.HttpContext.Response.StatusCode;
-            context.ProblemDetails.Extensions.TryAdd("code", ProblemCodes.ForStatus(status));
-            context.ProblemDetails.Extensions["requestId"] = context.HttpContext.TraceIdentifier;
-        });
-        builder.Services.AddExceptionHandler<ProblemExceptionHandler>();
+        builder.Services.AddDerpProblemDetails();
         // Bad bodies throw, so the exception handler can answer with a problem that names the fault.
         builder.Services.Configure<RouteHandlerOptions>(o => o.ThrowOnBadRequest = true);
         builder.Services.ConfigureHttpJsonOptions(o =>
@@ -88,6 +82,22 @@ public static class ServiceDefaultsExtensions
         if (builder.Configuration.GetConnectionString(Persistence.DatabaseExtensions.ConnectionStringName) is { } database)
             health.AddCheck("postgresql", new PostgresHealthCheck(database), tags: [ReadyTag]);
         return builder;
+    }
+
+    /// <summary>
+    /// RFC 7807 for every error: a stable <c>code</c> (the handler's own, else one per status) and the request id the
+    /// logs carry; exceptions become problems too.
+    /// </summary>
+    public static IServiceCollection AddDerpProblemDetails(this IServiceCollection services)
+    {
+        services.AddProblemDetails(options => options.CustomizeProblemDetails = context =>
+        {
+            var status = context.ProblemDetails.Status ?? context.HttpContext.Response.StatusCode;
+            context.ProblemDetails.Extensions.TryAdd("code", ProblemCodes.ForStatus(status));
+            context.ProblemDetails.Extensions["requestId"] = context.HttpContext.TraceIdentifier;
+        });
+        services.AddExceptionHandler<ProblemExceptionHandler>();
+        return services;
     }
 
     /// <summary>Middleware order and the endpoints every service exposes: /health/live, /health/ready, /metrics, /openapi.</summary>

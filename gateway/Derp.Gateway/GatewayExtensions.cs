@@ -1,13 +1,12 @@
 using System.Globalization;
 using System.Security.Cryptography.X509Certificates;
-using System.Text;
 using System.Threading.RateLimiting;
-using Microsoft.AspNetCore.Authentication.JwtBearer;
-using Microsoft.AspNetCore.Authorization;
 using Microsoft.AspNetCore.Diagnostics;
 using Microsoft.AspNetCore.HttpOverrides;
 using Microsoft.AspNetCore.Mvc;
-using Microsoft.IdentityModel.Tokens;
+using Derp.ServiceDefaults;
+using Derp.ServiceDefaults.Auth;
+using Derp.ServiceDefaults.Problems;
 using Yarp.ReverseProxy.Transforms;
 
 namespace Derp.Gateway;
@@ -21,6 +20,7 @@ public static class GatewayExtensions
     public const string PublicPolicy = "anonymous";
     public const string AuthenticatedPolicy = "authenticated";
     public const string PerIpRateLimit = "per-ip";
+    public const string RateLimitedCode = "rate_limited";
 
     public static WebApplicationBuilder AddGateway(this WebApplicationBuilder builder)
     {
@@ -30,38 +30,10 @@ public static class GatewayExtensions
 
         ConfigureListeners(builder);
 
-        builder.Services.AddProblemDetails(o => o.CustomizeProblemDetails = context =>
-        {
-            var status = context.ProblemDetails.Status ?? context.HttpContext.Response.StatusCode;
-            context.ProblemDetails.Extensions.TryAdd("code", status switch
-            {
-                401 => "unauthorized",
-                403 => "forbidden",
-                404 => "not_found",
-                429 => "too_many_requests",
-                502 or 503 or 504 => "service_unavailable",
-                _ => "gateway_error",
-            });
-            context.ProblemDetails.Extensions["requestId"] = context.HttpContext.TraceIdentifier;
-        });
-
-        var signingKey = configuration["Jwt:SigningKey"] ?? "";
-        if (Encoding.UTF8.GetByteCount(signingKey) < 32)
-            throw new InvalidOperationException("Jwt:SigningKey must be configured with at least 32 bytes.");
-        builder.Services.AddAuthentication(JwtBearerDefaults.AuthenticationScheme).AddJwtBearer(o =>
-        {
-            o.MapInboundClaims = false;
-            o.TokenValidationParameters = new TokenValidationParameters
-            {
-                ValidIssuer = configuration["Jwt:Issuer"] ?? "derp",
-                ValidAudience = configuration["Jwt:Audience"] ?? "derp",
-                IssuerSigningKey = new SymmetricSecurityKey(Encoding.UTF8.GetBytes(signingKey)),
-                ValidAlgorithms = [SecurityAlgorithms.HmacSha256],
-                ClockSkew = TimeSpan.FromSeconds(30),
-            };
-        });
-        builder.Services.AddAuthorizationBuilder()
-            .AddPolicy(AuthenticatedPolicy, p => p.RequireAuthenticatedUser());
+        // The same problem shape, JWT validation and role policies as every service (building-blocks).
+        builder.Services.AddDerpProblemDetails();
+        builder.AddDerpAuthentication();
+        builder.Services.AddAuthorizationBuilder().AddPolicy(AuthenticatedPolicy, p => p.RequireAuthenticatedUser());
 
         var permitPerMinute = configuration.GetValue("Gateway:RateLimit:PermitPerMinute", 600);
         builder.Services.AddRateLimiter(limiter =>
@@ -77,7 +49,7 @@ public static class GatewayExtensions
                 await context.HttpContext.RequestServices.GetRequiredService<IProblemDetailsService>().WriteAsync(new ProblemDetailsContext
                 {
                     HttpContext = context.HttpContext,
-                    ProblemDetails = new ProblemDetails { Status = 429, Title = "Too many requests from this address.", Extensions = { ["code"] = "rate_limited" } },
+                    ProblemDetails = new ProblemDetails { Status = 429, Title = "Too many requests from this address.", Extensions = { ["code"] = RateLimitedCode } },
                 });
             };
         });
@@ -131,7 +103,7 @@ public static class GatewayExtensions
             app.UseStaticFiles(new StaticFileOptions { FileProvider = files });
             // Client-side routes (/login, /admin/users...) load the portal; unknown /api paths stay 404 problems.
             app.MapFallback("{*path:nonfile}", (HttpContext http) => http.Request.Path.StartsWithSegments("/api")
-                ? Results.Problem(statusCode: 404, title: "No such API.", extensions: new Dictionary<string, object?> { ["code"] = "not_found" })
+                ? (IResult)ApiProblems.NotFound(ProblemCodes.NotFound, "No such API.")
                 : Results.File(Path.Combine(webRoot, "index.html"), "text/html; charset=utf-8"));
         }
         return app;

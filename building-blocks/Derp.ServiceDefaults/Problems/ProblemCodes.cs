@@ -32,7 +32,7 @@ public static class ProblemCodes
         415 => UnsupportedMediaType,
         422 => ValidationFailed,
         429 => TooManyRequests,
-        503 => ServiceUnavailable,
+        502 or 503 or 504 => ServiceUnavailable,
         >= 500 => InternalError,
         _ => InvalidRequest,
     };
