@@ -3,13 +3,15 @@
 #   scripts/platform.sh up     build, start every service and the gateway, wait until ready, print where things are
 #   scripts/platform.sh down   stop what `up` started (by pid file, nothing else)
 # Ports and the state directory can be overridden (the end-to-end test runs a second copy this way):
-#   DERP_STATE_DIR, DERP_GATEWAY_PORT (8080), DERP_USERS_PORT (5101), DERP_DB_SUFFIX, DERP_NO_BUILD=1
+#   DERP_STATE_DIR, DERP_GATEWAY_PORT (8080), DERP_USERS_PORT (5101), DERP_SERIALS_PORT (5102), DERP_DB_SUFFIX,
+#   DERP_NO_BUILD=1, DERP_SERIALS_SETTINGS (extra KEY=VALUE pairs for serials, e.g. for the load script)
 set -euo pipefail
 
 ROOT="$(cd "$(dirname "$0")/.." && pwd)"
 STATE_DIR="${DERP_STATE_DIR:-$ROOT/.state}"
 GATEWAY_PORT="${DERP_GATEWAY_PORT:-8080}"
 USERS_PORT="${DERP_USERS_PORT:-5101}"
+SERIALS_PORT="${DERP_SERIALS_PORT:-5102}"
 DB_SUFFIX="${DERP_DB_SUFFIX:-}"
 CONFIGURATION="${DERP_CONFIGURATION:-Release}"
 PID_DIR="$STATE_DIR/pids"
@@ -42,19 +44,22 @@ start() { # name dll [env...]
 }
 
 secrets() {
-  # Generated once and kept (mode 600) so restarts keep sessions valid and the operator can look the password up.
-  if [ ! -f "$SECRETS" ]; then
-    umask 077
-    local generated_password=""
+  # Generated once and kept (mode 600) so restarts keep sessions and signatures valid and the operator can look the
+  # password up. Keys added by later versions are appended to an existing file.
+  umask 077
+  touch "$SECRETS"
+  add_secret() { grep -q "^$1=" "$SECRETS" || echo "$1=$2" >>"$SECRETS"; }
+  if ! grep -q '^DERP_ADMIN_PASSWORD=' "$SECRETS"; then
     local password="${DERP_ADMIN_PASSWORD:-}"
-    if [ -z "$password" ]; then password="$(head -c 18 /dev/urandom | base64 | tr -d '/+=' | cut -c1-16)9a"; generated_password=1; fi
-    cat >"$SECRETS" <<ENV
-DERP_JWT_SIGNING_KEY=$(head -c 48 /dev/urandom | base64 | tr -d '\n')
-DERP_ADMIN_EMAIL=${DERP_ADMIN_EMAIL:-admin@derp.local}
-DERP_ADMIN_PASSWORD=$password
-ENV
-    [ -n "$generated_password" ] && FIRST_PASSWORD="$password"
+    if [ -z "$password" ]; then password="$(head -c 18 /dev/urandom | base64 | tr -d '/+=' | cut -c1-16)9a"; FIRST_PASSWORD="$password"; fi
+    add_secret DERP_ADMIN_PASSWORD "$password"
   fi
+  add_secret DERP_ADMIN_EMAIL "${DERP_ADMIN_EMAIL:-admin@derp.local}"
+  add_secret DERP_JWT_SIGNING_KEY "$(head -c 48 /dev/urandom | base64 | tr -d '\n')"
+  add_secret DERP_SERIALS_ENCRYPTION_KEY "$(head -c 32 /dev/urandom | base64 | tr -d '\n')"
+  add_secret DERP_LICENCE_DATA_KEY "$(head -c 24 /dev/urandom | base64 | tr -d '\n')"
+  [ -s "$STATE_DIR/validate-signing-key.pem" ] || \
+    openssl ecparam -name prime256v1 -genkey -noout 2>/dev/null | openssl pkcs8 -topk8 -nocrypt -out "$STATE_DIR/validate-signing-key.pem"
   # shellcheck disable=SC1090
   . "$SECRETS"
 }
@@ -85,10 +90,20 @@ up() {
     "Admin__Email=$DERP_ADMIN_EMAIL" "Admin__Password=$DERP_ADMIN_PASSWORD"
   wait_ready users "http://127.0.0.1:$USERS_PORT/health/ready" 120
 
+  # shellcheck disable=SC2086
+  start serials "$ROOT/services/serials/Derp.Serials.Api/bin/$CONFIGURATION/net10.0/Derp.Serials.Api.dll" "${common[@]}" \
+    "Urls=http://127.0.0.1:$SERIALS_PORT" \
+    "ConnectionStrings__Database=Host=127.0.0.1;Username=derp;Password=derp;Database=derp_serials$DB_SUFFIX" \
+    "Redis__KeyPrefix=derp$DB_SUFFIX:" \
+    "Serials__EncryptionKey=$DERP_SERIALS_ENCRYPTION_KEY" "Serials__DataKey=$DERP_LICENCE_DATA_KEY" \
+    "Serials__SigningKeyPem=$(cat "$STATE_DIR/validate-signing-key.pem")" ${DERP_SERIALS_SETTINGS:-}
+  wait_ready serials "http://127.0.0.1:$SERIALS_PORT/health/ready" 120
+
   start gateway "$ROOT/gateway/Derp.Gateway/bin/$CONFIGURATION/net10.0/Derp.Gateway.dll" "${common[@]}" \
     "Urls=http://127.0.0.1:$GATEWAY_PORT" \
     "Gateway__WebRoot=$ROOT/web/dist" \
-    "ReverseProxy__Clusters__users__Destinations__primary__Address=http://127.0.0.1:$USERS_PORT/"
+    "ReverseProxy__Clusters__users__Destinations__primary__Address=http://127.0.0.1:$USERS_PORT/" \
+    "ReverseProxy__Clusters__serials__Destinations__primary__Address=http://127.0.0.1:$SERIALS_PORT/" ${DERP_GATEWAY_SETTINGS:-}
   wait_ready gateway "http://127.0.0.1:$GATEWAY_PORT/health/live" 60
 
   echo

@@ -48,7 +48,8 @@ if (cd web && npm run build --silent >/dev/null); then record "web build" 1 0; e
 step "docker-compose.yml and Dockerfiles"
 compose_env="$RESULTS/compose.env"
 sed -e 's/^DERP_JWT_SIGNING_KEY=$/DERP_JWT_SIGNING_KEY=test-key/' -e 's/^POSTGRES_PASSWORD=$/POSTGRES_PASSWORD=test/' \
-    -e 's/^RABBITMQ_PASSWORD=$/RABBITMQ_PASSWORD=test/' .env.example >"$compose_env"
+    -e 's/^RABBITMQ_PASSWORD=$/RABBITMQ_PASSWORD=test/' -e 's/^SERIALS_ENCRYPTION_KEY=$/SERIALS_ENCRYPTION_KEY=test/' \
+    -e 's/^VALIDATE_SIGNING_KEY_PEM=$/VALIDATE_SIGNING_KEY_PEM=test/' .env.example >"$compose_env"
 if docker-compose --env-file "$compose_env" -f docker-compose.yml config -q; then record "docker-compose config" 1 0; else record "docker-compose config" 0 1; fi
 # Without secrets it must refuse to start rather than run with defaults.
 if docker-compose --env-file /dev/null -f docker-compose.yml config -q 2>/dev/null; then record "docker-compose refuses missing secrets" 0 1; else record "docker-compose refuses missing secrets" 1 0; fi
@@ -57,10 +58,12 @@ for dockerfile in $(git ls-files '*Dockerfile'); do
 done
 
 step "end to end: the platform on ports 18080/15101, driven by Chromium"
-export DERP_STATE_DIR="$ROOT/.state/e2e" DERP_GATEWAY_PORT=18080 DERP_USERS_PORT=15101 DERP_DB_SUFFIX=_e2e DERP_NO_BUILD=1
+export DERP_STATE_DIR="$ROOT/.state/e2e" DERP_GATEWAY_PORT=18080 DERP_USERS_PORT=15101 DERP_SERIALS_PORT=15102 DERP_DB_SUFFIX=_e2e DERP_NO_BUILD=1
 export DERP_ADMIN_EMAIL=e2e-admin@derp.local DERP_ADMIN_PASSWORD=e2e-Admin-pass-1
 rm -rf "$DERP_STATE_DIR"
-runuser -u postgres -- psql -q -c "DROP DATABASE IF EXISTS derp_users_e2e WITH (FORCE)" >/dev/null 2>&1 || true
+for db in derp_users_e2e derp_serials_e2e; do
+  runuser -u postgres -- psql -q -c "DROP DATABASE IF EXISTS $db WITH (FORCE)" >/dev/null 2>&1 || true
+done
 if scripts/platform.sh up >"$RESULTS/e2e-platform.log" 2>&1; then
   (cd web && BASE_URL=http://127.0.0.1:18080 MAIL_DIR="$ROOT/.state/mail" SCREENSHOT_DIR="$RESULTS" \
      ADMIN_EMAIL="$DERP_ADMIN_EMAIL" ADMIN_PASSWORD="$DERP_ADMIN_PASSWORD" node --test e2e/) >"$RESULTS/e2e.log" 2>&1

@@ -1,3 +1,4 @@
+using Derp.Serials.Api.Infrastructure;
 using Derp.Users.Api.Infrastructure;
 using Microsoft.EntityFrameworkCore;
 using Microsoft.EntityFrameworkCore.Design;
@@ -19,4 +20,9 @@ internal static class DesignTime
 public sealed class UsersContextFactory : IDesignTimeDbContextFactory<UsersContext>
 {
     public UsersContext CreateDbContext(string[] args) => new(DesignTime.Options<UsersContext>());
+}
+
+public sealed class SerialsContextFactory : IDesignTimeDbContextFactory<SerialsContext>
+{
+    public SerialsContext CreateDbContext(string[] args) => new(DesignTime.Options<SerialsContext>());
 }

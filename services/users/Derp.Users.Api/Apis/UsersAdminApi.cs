@@ -1,5 +1,6 @@
 using Derp.Contracts.Users;
 using Derp.ServiceDefaults.Auth;
+using Derp.ServiceDefaults.Http;
 using Derp.ServiceDefaults.Messaging;
 using Derp.ServiceDefaults.Problems;
 using Derp.Users.Api.Model;
@@ -107,14 +108,4 @@ public static class UsersAdminApi
 
     private static string EscapeLike(string value) =>
         value.Replace("\\", "\\\\", StringComparison.Ordinal).Replace("%", "\\%", StringComparison.Ordinal).Replace("_", "\\_", StringComparison.Ordinal);
-}
-
-internal static class Paging
-{
-    public const int MaxPageSize = 200;
-
-    public static ValidationProblem? Check(int page, int pageSize) =>
-        page < 1 ? ApiProblems.Validation("page", "Page must be 1 or more.")
-        : pageSize is < 1 or > MaxPageSize ? ApiProblems.Validation("pageSize", $"Page size must be between 1 and {MaxPageSize}.")
-        : null;
 }

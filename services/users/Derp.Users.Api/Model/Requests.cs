@@ -19,8 +19,6 @@ public sealed record UserResponse(Guid Id, string Email, string Username, string
         new(u.Id, u.Email, u.Username, u.Role, u.EmailVerified, u.Language, u.CreatedAt, u.LastLoginAt, u.LockedUntil);
 }
 
-public sealed record PagedResponse<T>(IReadOnlyList<T> Items, int Total, int Page, int PageSize);
-
 public sealed record AuditEntryResponse(long Id, Guid? UserId, Guid? ActorId, string Action, string? Detail, string? Ip, string? UserAgent, DateTimeOffset CreatedAt);
 
 internal static class Rules

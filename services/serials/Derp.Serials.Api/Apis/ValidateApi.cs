@@ -1,0 +1,247 @@
+using System.Diagnostics.Metrics;
+using System.Text.Json;
+using System.Text.Json.Serialization;
+using Derp.Serials.Api.Infrastructure;
+using Derp.Serials.Api.Model;
+using Derp.Serials.Api.Services;
+using Derp.ServiceDefaults.Http;
+using Derp.ServiceDefaults.Redis;
+using Microsoft.EntityFrameworkCore;
+using Microsoft.Extensions.Options;
+using StackExchange.Redis;
+
+namespace Derp.Serials.Api.Apis;
+
+/// <summary>The request of seeds 000 and 001, as the client software sends it.</summary>
+public sealed record ValidateRequest(
+    [property: JsonPropertyName("code")] string? Code,
+    [property: JsonPropertyName("machine_code")] string? MachineCode,
+    [property: JsonPropertyName("hardware")] string? Hardware = null,
+    [property: JsonPropertyName("function")] string? Function = null,
+    [property: JsonPropertyName("nonce")] string? Nonce = null);
+
+/// <summary>The seed's response shape: {"status":"success","message":"授权成功",...} or {"status":"error","code":...}.</summary>
+public sealed record ValidateResponse(
+    [property: JsonPropertyName("status")] string Status,
+    [property: JsonPropertyName("message")] string Message,
+    [property: JsonPropertyName("code"), JsonIgnore(Condition = JsonIgnoreCondition.WhenWritingNull)] string? Code = null,
+    [property: JsonPropertyName("expires_at"), JsonIgnore(Condition = JsonIgnoreCondition.WhenWritingNull)] DateTimeOffset? ExpiresAt = null,
+    [property: JsonPropertyName("data_key"), JsonIgnore(Condition = JsonIgnoreCondition.WhenWritingNull)] string? DataKey = null);
+
+public sealed record ValidateServices(
+    SerialsContext Db,
+    IRateLimiter RateLimiter,
+    RedisConnection Redis,
+    ResponseSigner Signer,
+    SecretProtector Secrets,
+    ValidationRecorder Recorder,
+    DataKeyCache DataKeys,
+    IOptions<SerialsOptions> Options,
+    TimeProvider Clock);
+
+public static class ValidateApi
+{
+    /// <summary>The function that opens the client program: only it receives the data key (seed 001).</summary>
+    public const string OpenFunction = "open";
+
+    private static readonly Meter Meter = new("Derp.Serials");
+    private static readonly Counter<long> Outcomes = Meter.CreateCounter<long>("derp.serials.validations", description: "Licence validations by outcome.");
+
+    public static RouteGroupBuilder MapValidateApi(this IEndpointRouteBuilder routes)
+    {
+        var api = routes.MapGroup("api/validate").WithTags("Licence validation").AllowAnonymous();
+        api.MapPost("", Validate);
+        api.MapGet("public-key", (ResponseSigner signer) =>
+            TypedResults.Ok(new { algorithm = "ECDSA-P256-SHA256", format = "IEEE-P1363", signed = "timestamp\\nnonce\\nbody", publicKeyPem = signer.PublicKeyPem }));
+        return api;
+    }
+
+    public static async Task<IResult> Validate(HttpContext http, [AsParameters] ValidateServices services)
+    {
+        var options = services.Options.Value;
+        var now = services.Clock.GetUtcNow();
+        var ip = http.ClientIp();
+        ValidateRequest? request;
+        try
+        {
+            request = await JsonSerializer.DeserializeAsync<ValidateRequest>(http.Request.Body, cancellationToken: http.RequestAborted);
+        }
+        catch (JsonException)
+        {
+            request = null;
+        }
+        var nonce = request?.Nonce is { Length: <= 128 } given ? given : "";
+        var invalidField = request is null ? "body" : Invalid(request);
+        if (invalidField is not null)
+            return Reply(services, nonce, 400, Error("invalid_request", $"请求参数无效 / invalid request: {invalidField}"));
+
+        var code = SerialCodes.Normalize(request!.Code!);
+        foreach (var (key, limit) in new[] { ($"validate:ip:{ip}", options.ValidatePerIp), ($"validate:code:{code}", options.ValidatePerCode) })
+        {
+            var decision = await services.RateLimiter.HitAsync(key, limit, options.ValidateWindow);
+            if (!decision.Allowed)
+            {
+                http.Response.Headers.RetryAfter = ((int)Math.Ceiling(decision.RetryAfter.TotalSeconds)).ToString(System.Globalization.CultureInfo.InvariantCulture);
+                return Reply(services, nonce, 429, Error("rate_limited", "请求过于频繁 / too many requests"));
+            }
+        }
+
+        // The hot path: one indexed read of the serial and its client environment.
+        var serial = await services.Db.Serials.AsNoTracking().Include(s => s.Client).SingleOrDefaultAsync(s => s.FullCode == code, http.RequestAborted);
+        if (serial is null)
+            return Reply(services, nonce, 404, Error("serial_not_found", "卡密不存在 / unknown serial"));
+        if (serial.Kind != SerialKinds.Licence)
+            return Reply(services, nonce, 422, Error("serial_wrong_kind", "该卡密不能用于授权 / not a licence serial"));
+
+        if (request.Nonce is { Length: > 0 } && !await FirstUseOfNonceAsync(services.Redis, serial.Id, request.Nonce))
+            return Reply(services, nonce, 409, Error("nonce_reused", "请求重复 / nonce already used"));
+
+        var hardware = request.Hardware ?? request.MachineCode!;
+        switch (serial.Status)
+        {
+            case SerialStatuses.Disabled:
+                return Reply(services, nonce, 403, Error("serial_disabled", "卡密已禁用 / serial disabled"));
+            case SerialStatuses.Expired:
+            case SerialStatuses.Unused when serial.ValidUntil <= now:
+            case SerialStatuses.Active when serial.ExpiresAt <= now:
+                await ExpireAsync(services.Db, serial.Id, now);
+                return Reply(services, nonce, 403, Error("serial_expired", "卡密已过期 / serial expired", serial.ExpiresAt));
+            case SerialStatuses.Unused:
+            {
+                (serial, var activatedHere) = await ActivateAsync(services, serial, request, hardware, ip, http.UserAgent(), now);
+                if (!activatedHere && serial.Client is not null && !Matches(serial, request, hardware, ip))
+                {
+                    await RecordMismatchAsync(services.Db, serial, request, ip, http.UserAgent(), now);
+                    return Reply(services, nonce, 403, Error("binding_mismatch", "卡密已绑定其他设备 / bound to another client"));
+                }
+                break;
+            }
+            case SerialStatuses.Active when serial.Client is null:
+                await BindAsync(services.Db, serial.Id, request, hardware, ip, now); // unbound by an admin: the next client binds
+                break;
+            case SerialStatuses.Active when !Matches(serial, request, hardware, ip):
+                await RecordMismatchAsync(services.Db, serial, request, ip, http.UserAgent(), now);
+                return Reply(services, nonce, 403, Error("binding_mismatch", "卡密已绑定其他设备 / bound to another client"));
+            case SerialStatuses.Active:
+                services.Recorder.Record(new AcceptedValidation(serial.Id, hardware, ip, request.Function, http.UserAgent(), serial.ExpiresAt, now));
+                break;
+            default:
+                return Reply(services, nonce, 409, Error("serial_already_used", "卡密不可用 / serial not usable"));
+        }
+
+        var dataKey = request.Function == OpenFunction ? await services.DataKeys.GetAsync(serial.BatchId, http.RequestAborted) : null;
+        return Reply(services, nonce, 200, new ValidateResponse("success", "授权成功", ExpiresAt: serial.ExpiresAt, DataKey: dataKey));
+    }
+
+    private static bool Matches(Serial serial, ValidateRequest request, string hardware, string ip) => serial.BindingPolicy switch
+    {
+        BindingPolicies.Lenient => hardware == serial.Client!.Hardware || ip == serial.Client.Ip,
+        _ => request.MachineCode == serial.Client!.MachineCode,
+    };
+
+    private static async Task<(Serial Serial, bool ActivatedHere)> ActivateAsync(ValidateServices services, Serial serial, ValidateRequest request, string hardware, string ip,
+        string userAgent, DateTimeOffset now)
+    {
+        var db = services.Db;
+        var expiresAt = now + serial.LicenceDuration!.Value;
+        await using var transaction = await db.Database.BeginTransactionAsync();
+        var activated = await db.Serials.Where(s => s.Id == serial.Id && s.Status == SerialStatuses.Unused)
+            .ExecuteUpdateAsync(s => s.SetProperty(x => x.Status, SerialStatuses.Active).SetProperty(x => x.FirstUsedAt, now).SetProperty(x => x.ExpiresAt, expiresAt));
+        if (activated == 0)
+        {
+            // A concurrent first call activated it: this call is judged against that binding.
+            await transaction.RollbackAsync();
+            return (await db.Serials.AsNoTracking().Include(s => s.Client).SingleAsync(s => s.Id == serial.Id), false);
+        }
+        await BindAsync(db, serial.Id, request, hardware, ip, now);
+        db.UseLogs.Add(new SerialUseLog
+        {
+            SerialId = serial.Id, BatchId = serial.BatchId, Action = SerialActions.Validate, UseType = UseTypes.Product,
+            Ip = ip, UserAgent = userAgent, ExpiresAt = expiresAt, Remark = $"activated; {request.Function}", CreatedAt = now,
+        });
+        await db.SaveChangesAsync();
+        await transaction.CommitAsync();
+        serial.Status = SerialStatuses.Active;
+        serial.FirstUsedAt = now;
+        serial.ExpiresAt = expiresAt;
+        return (serial, true);
+    }
+
+    private static async Task BindAsync(SerialsContext db, Guid serialId, ValidateRequest request, string hardware, string ip, DateTimeOffset now)
+    {
+        await db.Database.ExecuteSqlInterpolatedAsync($"""
+            INSERT INTO client_environments (serial_id, machine_code, hardware, ip, function, bound_at, last_request_at)
+            VALUES ({serialId}, {request.MachineCode}, {hardware}, {ip}, {request.Function}, {now}, {now})
+            ON CONFLICT (serial_id) DO NOTHING
+            """);
+    }
+
+    private static Task<int> ExpireAsync(SerialsContext db, Guid serialId, DateTimeOffset now) =>
+        db.Serials.Where(s => s.Id == serialId && (s.Status == SerialStatuses.Unused || s.Status == SerialStatuses.Active))
+            .ExecuteUpdateAsync(s => s.SetProperty(x => x.Status, SerialStatuses.Expired));
+
+    private static async Task RecordMismatchAsync(SerialsContext db, Serial serial, ValidateRequest request, string ip, string userAgent, DateTimeOffset now)
+    {
+        db.BindingMismatches.Add(new BindingMismatch
+        {
+            SerialId = serial.Id,
+            FullCode = serial.FullCode,
+            Policy = serial.BindingPolicy,
+            RequestJson = JsonSerializer.Serialize(request),
+            BoundMachineCode = serial.Client!.MachineCode,
+            BoundHardware = serial.Client.Hardware,
+            BoundIp = serial.Client.Ip,
+            Ip = ip,
+            UserAgent = userAgent,
+            CreatedAt = now,
+        });
+        await db.SaveChangesAsync();
+    }
+
+    private static async Task<bool> FirstUseOfNonceAsync(RedisConnection redis, Guid serialId, string nonce)
+    {
+        try
+        {
+            return await redis.Database.StringSetAsync($"{redis.KeyPrefix}nonce:{serialId:N}:{nonce}", "1", TimeSpan.FromMinutes(10), When.NotExists);
+        }
+        catch (RedisException)
+        {
+            return true; // the signature still binds the answer to this nonce; only the server-side replay check is lost
+        }
+    }
+
+    private static string? Invalid(ValidateRequest r) =>
+        string.IsNullOrWhiteSpace(r.Code) || r.Code.Length > 64 ? "code"
+        : string.IsNullOrWhiteSpace(r.MachineCode) || r.MachineCode.Length > 128 ? "machine_code"
+        : r.Hardware is { Length: > 512 } ? "hardware"
+        : r.Function is { Length: > 64 } ? "function"
+        : r.Nonce is { Length: > 128 } ? "nonce"
+        : null;
+
+    private static ValidateResponse Error(string code, string message, DateTimeOffset? expiresAt = null) => new("error", message, code, expiresAt);
+
+    private static SignedJsonResult Reply(ValidateServices services, string nonce, int status, ValidateResponse response)
+    {
+        Outcomes.Add(1, new KeyValuePair<string, object?>("outcome", response.Code ?? "success"));
+        return new SignedJsonResult(services.Signer, services.Clock, nonce, status, response);
+    }
+}
+
+/// <summary>Writes the JSON body and its signature headers (see <see cref="ResponseSigner"/>).</summary>
+public sealed class SignedJsonResult(ResponseSigner signer, TimeProvider clock, string nonce, int status, ValidateResponse body) : IResult
+{
+    private static readonly JsonSerializerOptions Json = new() { Encoder = System.Text.Encodings.Web.JavaScriptEncoder.UnsafeRelaxedJsonEscaping };
+
+    public async Task ExecuteAsync(HttpContext httpContext)
+    {
+        var bytes = JsonSerializer.SerializeToUtf8Bytes(body, Json);
+        var timestamp = clock.GetUtcNow().ToUnixTimeSeconds();
+        var response = httpContext.Response;
+        response.StatusCode = status;
+        response.ContentType = "application/json; charset=utf-8";
+        response.Headers[ResponseSigner.TimestampHeader] = timestamp.ToString(System.Globalization.CultureInfo.InvariantCulture);
+        response.Headers[ResponseSigner.NonceHeader] = nonce;
+        response.Headers[ResponseSigner.SignatureHeader] = signer.Sign(timestamp, nonce, bytes);
+        await response.Body.WriteAsync(bytes, httpContext.RequestAborted);
+    }
+}

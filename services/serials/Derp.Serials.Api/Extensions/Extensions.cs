@@ -1,0 +1,31 @@
+using Derp.Serials.Api.Infrastructure;
+using Derp.Serials.Api.Jobs;
+using Derp.Serials.Api.Services;
+using Derp.ServiceDefaults.Jobs;
+using Derp.ServiceDefaults.Messaging;
+using Derp.ServiceDefaults.Persistence;
+using Derp.ServiceDefaults.Problems;
+using Quartz;
+
+namespace Derp.Serials.Api.Extensions;
+
+public static class Extensions
+{
+    public static WebApplicationBuilder AddApplicationServices(this WebApplicationBuilder builder)
+    {
+        builder.AddDerpDatabase<SerialsContext>();
+        builder.AddDerpMessaging<SerialsContext>();
+        builder.AddDerpJobs(quartz => quartz.ScheduleJob<SerialExpiryJob>(
+            trigger => trigger.WithIdentity("serials-expiry-every-5-minutes").WithCronSchedule("0 0/5 * * * ?"),
+            job => job.WithIdentity(SerialExpiryJob.Key)));
+
+        builder.Services.AddOptions<SerialsOptions>().Bind(builder.Configuration.GetSection(SerialsOptions.Section));
+        builder.Services.AddSingleton<SecretProtector>();
+        builder.Services.AddSingleton<ResponseSigner>();
+        builder.Services.AddSingleton<DataKeyCache>();
+        builder.Services.AddSingleton<ValidationRecorder>();
+        builder.Services.AddHostedService(sp => sp.GetRequiredService<ValidationRecorder>());
+        builder.Services.AddValidatorsFrom(typeof(Extensions).Assembly);
+        return builder;
+    }
+}

@@ -1,0 +1,49 @@
+using System.Security.Cryptography;
+using System.Text;
+using Microsoft.Extensions.Options;
+
+namespace Derp.Serials.Api.Services;
+
+/// <summary>
+/// AES-256-GCM for secrets stored in the database (per-batch data keys). The key comes from configuration, never
+/// from the database, so a database dump alone reveals no data key.
+/// </summary>
+public sealed class SecretProtector
+{
+    private readonly byte[] _key;
+
+    public SecretProtector(IOptions<SerialsOptions> options, ILogger<SecretProtector> logger)
+    {
+        if (options.Value.EncryptionKey is { Length: > 0 } configured)
+        {
+            _key = Convert.FromBase64String(configured);
+            if (_key.Length != 32)
+                throw new InvalidOperationException("Serials:EncryptionKey must be base64 of 32 bytes.");
+        }
+        else
+        {
+            _key = RandomNumberGenerator.GetBytes(32);
+            logger.LogWarning("Serials:EncryptionKey is not configured; per-batch data keys will not survive a restart.");
+        }
+    }
+
+    public string Protect(string plaintext)
+    {
+        var nonce = RandomNumberGenerator.GetBytes(12);
+        var data = Encoding.UTF8.GetBytes(plaintext);
+        var cipher = new byte[data.Length];
+        var tag = new byte[16];
+        using var aes = new AesGcm(_key, 16);
+        aes.Encrypt(nonce, data, cipher, tag);
+        return Convert.ToBase64String([.. nonce, .. tag, .. cipher]);
+    }
+
+    public string Unprotect(string protectedValue)
+    {
+        var bytes = Convert.FromBase64String(protectedValue);
+        var plain = new byte[bytes.Length - 28];
+        using var aes = new AesGcm(_key, 16);
+        aes.Decrypt(bytes.AsSpan(0, 12), bytes.AsSpan(28), bytes.AsSpan(12, 16), plain);
+        return Encoding.UTF8.GetString(plain);
+    }
+}

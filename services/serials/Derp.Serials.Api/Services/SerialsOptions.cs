@@ -1,0 +1,32 @@
+namespace Derp.Serials.Api.Services;
+
+public sealed class SerialsOptions
+{
+    public const string Section = "Serials";
+
+    public int DefaultValidDays { get; set; } = 30;
+
+    /// <summary>Failed redemptions allowed per user and per IP in <see cref="RedeemFailureWindow"/> before 429.</summary>
+    public int RedeemFailuresPerUser { get; set; } = 10;
+
+    public int RedeemFailuresPerIp { get; set; } = 30;
+    public TimeSpan RedeemFailureWindow { get; set; } = TimeSpan.FromMinutes(10);
+
+    /// <summary>Validation calls per client IP and per code in <see cref="ValidateWindow"/>.</summary>
+    public int ValidatePerIp { get; set; } = 120;
+
+    public int ValidatePerCode { get; set; } = 60;
+    public TimeSpan ValidateWindow { get; set; } = TimeSpan.FromMinutes(1);
+
+    /// <summary>Base64 of 32 bytes: the AES-GCM key that protects data keys at rest. Never logged.</summary>
+    public string? EncryptionKey { get; set; }
+
+    /// <summary>The global data key (seed 001's KERNAL_DATA_KEY) for batches without their own. Never logged.</summary>
+    public string? DataKey { get; set; }
+
+    /// <summary>PKCS#8 PEM of the ECDSA P-256 key that signs validation responses. Without it a key is generated per process.</summary>
+    public string? SigningKeyPem { get; set; }
+
+    /// <summary>Exposes GET /api/validate/baseline (one PostgreSQL query) for the load script's comparison.</summary>
+    public bool BenchmarkBaseline { get; set; }
+}
