@@ -1,7 +1,9 @@
 using System.Net.Http.Headers;
 using System.Net.Http.Json;
 using System.Text.Json;
+using Microsoft.AspNetCore.Builder;
 using Microsoft.AspNetCore.Hosting;
+using Microsoft.Extensions.DependencyInjection;
 using Microsoft.AspNetCore.Mvc.Testing;
 using Xunit;
 
@@ -20,8 +22,16 @@ public abstract class ServiceFactory<TProgram> : WebApplicationFactory<TProgram>
     /// <summary>Settings the test class wants on top of the defaults.</summary>
     protected virtual IEnumerable<KeyValuePair<string, string?>> Settings() => [];
 
+    /// <summary>The service's clock; tests move it instead of sleeping.</summary>
+    public MutableTimeProvider Clock { get; } = new();
+
     protected override void ConfigureWebHost(IWebHostBuilder builder)
     {
+        builder.ConfigureServices(services =>
+        {
+            services.AddSingleton<TimeProvider>(Clock);
+            services.AddSingleton<IStartupFilter, FromGatewayStartupFilter>();
+        });
         builder.UseEnvironment("Testing");
         builder.UseSetting("ConnectionStrings:Database", Database.ConnectionString);
         builder.UseSetting("ConnectionStrings:RabbitMq", TestInfrastructure.RabbitMq);
@@ -49,6 +59,9 @@ public abstract class ServiceFactory<TProgram> : WebApplicationFactory<TProgram>
         GC.SuppressFinalize(this);
     }
 
+    /// <summary>A client signed in as <paramref name="userId"/> with <paramref name="role"/>, by a token minted with the platform key.</summary>
+    public HttpClient ClientAs(Guid userId, string role) => ClientWithToken(TestTokens.Create(userId, role));
+
     public HttpClient ClientWithToken(string accessToken)
     {
         var client = CreateClient();
@@ -68,5 +81,52 @@ public static class ProblemAssertions
             throw new InvalidOperationException($"Expected a problem response, got {(int)response.StatusCode} {contentType}: {await response.Content.ReadAsStringAsync()}");
         var problem = await response.Content.ReadFromJsonAsync<JsonElement>();
         return problem.GetProperty("code").GetString()!;
+    }
+}
+
+/// <summary>
+/// The test server has no socket. In production every request reaches a service from the gateway on a trusted
+/// address, with the client's address in X-Forwarded-For; this makes test requests arrive the same way, so tests
+/// choose a client address by sending that header.
+/// </summary>
+public sealed class FromGatewayStartupFilter : IStartupFilter
+{
+    public Action<IApplicationBuilder> Configure(Action<IApplicationBuilder> next) => app =>
+    {
+        app.Use((context, nextMiddleware) =>
+        {
+            context.Connection.RemoteIpAddress ??= System.Net.IPAddress.Loopback;
+            return nextMiddleware(context);
+        });
+        next(app);
+    };
+}
+
+/// <summary>A clock that stands still until a test moves it.</summary>
+public sealed class MutableTimeProvider : TimeProvider
+{
+    private DateTimeOffset _now = DateTimeOffset.UtcNow;
+
+    public override DateTimeOffset GetUtcNow() => _now;
+
+    public void Advance(TimeSpan by) => _now += by;
+
+    public void Set(DateTimeOffset now) => _now = now;
+}
+
+public static class TestTokens
+{
+    public static string Create(Guid userId, string role)
+    {
+        var jwt = new Derp.ServiceDefaults.Auth.JwtOptions { SigningKey = TestInfrastructure.JwtSigningKey };
+        return new Microsoft.IdentityModel.JsonWebTokens.JsonWebTokenHandler().CreateToken(new Microsoft.IdentityModel.Tokens.SecurityTokenDescriptor
+        {
+            Issuer = jwt.Issuer,
+            Audience = jwt.Audience,
+            Expires = DateTime.UtcNow.AddHours(1),
+            SigningCredentials = new Microsoft.IdentityModel.Tokens.SigningCredentials(
+                Derp.ServiceDefaults.Auth.AuthExtensions.SigningKey(jwt), Microsoft.IdentityModel.Tokens.SecurityAlgorithms.HmacSha256),
+            Claims = new Dictionary<string, object> { ["sub"] = userId.ToString(), ["role"] = role },
+        });
     }
 }
