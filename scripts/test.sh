@@ -38,7 +38,7 @@ step "web: install, type-check, unit tests, build"
 if (cd web && npx tsc -b); then record "web typecheck" 1 0; else record "web typecheck" 0 1; fi
 (cd web && npx vitest run --reporter=default --reporter=json --outputFile="$RESULTS/vitest.json") >"$RESULTS/vitest.log" 2>&1
 if [ -f "$RESULTS/vitest.json" ]; then
-  read -r p f < <(node -e 'const r=require(process.argv[1]); console.log(r.numPassedTests, r.numFailedTests)' "$RESULTS/vitest.json")
+  read -r p f < <(node -e 'const r=require(process.argv[1]); console.log(r.numPassedTests, r.numFailedTests + r.numFailedTestSuites)' "$RESULTS/vitest.json")
   record "web unit tests" "$p" "$f"
 else
   tail -20 "$RESULTS/vitest.log"; record "web unit tests (no result)" 0 1

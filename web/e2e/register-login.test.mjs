@@ -2,51 +2,16 @@
 // verify, log in, see the renter dashboard; then the admin finds the new user.
 import { test, before, after } from 'node:test';
 import assert from 'node:assert/strict';
-import { readdirSync, readFileSync, existsSync } from 'node:fs';
 import { join } from 'node:path';
-import { tmpdir } from 'node:os';
-import { chromium } from 'playwright-core';
-
-const baseUrl = process.env.BASE_URL ?? 'http://127.0.0.1:8080';
-const mailDir = process.env.MAIL_DIR ?? '../.state/mail';
-const screenshots = process.env.SCREENSHOT_DIR ?? tmpdir();
+import { admin as adminAccount, baseUrl, launch, loginInBrowser, screenshots, waitForCode } from './support.mjs';
 
 let browser;
 
 before(async () => {
-  browser = await chromium.launch({
-    executablePath: process.env.CHROMIUM ?? '/usr/bin/chromium',
-    headless: true, // Playwright gives every launch a fresh temporary profile
-    args: ['--no-sandbox', '--disable-gpu', '--disable-quic', '--no-first-run', '--disable-background-networking',
-      '--disable-component-update', '--disable-sync'],
-  });
+  browser = await launch();
 });
 
 after(async () => browser?.close());
-
-function decodeTextPart(raw) {
-  const match = raw.match(/Content-Type:\s*text\/plain[^\n]*\n(?:[^\n]+\n)*?Content-Transfer-Encoding:\s*(\S+)\s*\n(?:[^\n]+\n)*\r?\n([\s\S]*?)(?:\r?\n--|$)/i);
-  if (!match) return raw;
-  return match[1].toLowerCase() === 'base64' ? Buffer.from(match[2].replace(/\s/g, ''), 'base64').toString('utf8') : match[2];
-}
-
-async function waitForCode(email, timeoutMs = 15000) {
-  const deadline = Date.now() + timeoutMs;
-  while (Date.now() < deadline) {
-    const directory = join(mailDir, 'new');
-    if (existsSync(directory)) {
-      for (const file of readdirSync(directory)) {
-        const raw = readFileSync(join(directory, file), 'utf8');
-        if (new RegExp(`^To:.*${email.replace(/[.+]/g, '\\$&')}`, 'mi').test(raw)) {
-          const code = decodeTextPart(raw).match(/\b\d{6}\b/);
-          if (code) return code[0];
-        }
-      }
-    }
-    await new Promise((resolve) => setTimeout(resolve, 200));
-  }
-  throw new Error(`no verification mail for ${email}`);
-}
 
 test('a renter registers, verifies by email, logs in and sees the dashboard', async () => {
   const page = await browser.newPage();
@@ -79,11 +44,7 @@ test('a renter registers, verifies by email, logs in and sees the dashboard', as
 
   // The admin finds the new account in the users list.
   const admin = await browser.newPage();
-  await admin.goto(`${baseUrl}/login`);
-  await admin.fill('input[name=email]', process.env.ADMIN_EMAIL);
-  await admin.fill('input[name=password]', process.env.ADMIN_PASSWORD);
-  await admin.click('button[type=submit]');
-  await admin.getByTestId('dashboard').waitFor();
+  await loginInBrowser(admin, adminAccount);
   await admin.goto(`${baseUrl}/admin/users`);
   await admin.fill('.toolbar input', email);
   await admin.getByRole('cell', { name: email }).waitFor();

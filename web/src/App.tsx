@@ -5,6 +5,7 @@ import { useI18n } from './lib/i18n';
 import { AdminUsersPage, AuditPage } from './pages/AdminPages';
 import { LoginPage, RegisterPage, VerifyPage } from './pages/AuthPages';
 import { DashboardPage } from './pages/DashboardPage';
+import { AdminSerialsPage, MismatchesPage, RedeemPage, SerialDetailPage } from './pages/SerialsPages';
 
 function RequireUser({ admin, children }: { admin?: boolean; children: ReactNode }) {
   const { user, loading } = useAuth();
@@ -24,7 +25,10 @@ function Header() {
       <Link to="/" className="brand">{t('appName')}</Link>
       <nav>
         {user && <Link to="/">{t('dashboard')}</Link>}
+        {user?.role === 'renter' && <Link to="/redeem">{t('redeem')}</Link>}
         {isAdmin(user) && <Link to="/admin/users">{t('users')}</Link>}
+        {isAdmin(user) && <Link to="/admin/serials">{t('serials')}</Link>}
+        {isAdmin(user) && <Link to="/admin/serials/mismatches">{t('mismatches')}</Link>}
         {isAdmin(user) && <Link to="/admin/audit">{t('audit')}</Link>}
       </nav>
       <div className="spacer" />
@@ -54,6 +58,10 @@ export function App() {
           <Route path="/verify" element={<VerifyPage />} />
           <Route path="/admin/users" element={<RequireUser admin><AdminUsersPage /></RequireUser>} />
           <Route path="/admin/audit" element={<RequireUser admin><AuditPage /></RequireUser>} />
+          <Route path="/redeem" element={<RequireUser><RedeemPage /></RequireUser>} />
+          <Route path="/admin/serials" element={<RequireUser admin><AdminSerialsPage /></RequireUser>} />
+          <Route path="/admin/serials/mismatches" element={<RequireUser admin><MismatchesPage /></RequireUser>} />
+          <Route path="/admin/serials/:id" element={<RequireUser admin><SerialDetailPage /></RequireUser>} />
           <Route path="*" element={<Navigate to="/" replace />} />
         </Routes>
       </main>

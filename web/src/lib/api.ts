@@ -112,3 +112,15 @@ export async function api<T>(path: string, init: { method?: string; body?: unkno
   if (response.status === 204 || response.status === 202) return undefined as T;
   return (await response.json()) as T;
 }
+
+/** Downloads an authenticated response (an export) as a file. */
+export async function download(path: string, fallbackName: string): Promise<void> {
+  const tokens = tokenStore.get();
+  const response = await fetch(path, { headers: tokens ? { Authorization: `Bearer ${tokens.accessToken}` } : {} });
+  if (!response.ok) throw new ApiError(await toProblem(response));
+  const name = response.headers.get('Content-Disposition')?.match(/filename="?([^";]+)"?/)?.[1] ?? fallbackName;
+  const url = URL.createObjectURL(await response.blob());
+  const link = Object.assign(document.createElement('a'), { href: url, download: name });
+  link.click();
+  URL.revokeObjectURL(url);
+}

@@ -14,8 +14,14 @@ export function DashboardPage() {
         {t('role')}: <span className="badge">{t(`roles_${user.role}` as MessageKey)}</span>
       </p>
       <p>{t(intro)}</p>
+      {user.role === 'renter' && (
+        <div className="tiles">
+          <Link className="tile" to="/redeem">{t('redeem')}</Link>
+        </div>
+      )}
       {isAdmin(user) && (
         <div className="tiles">
+          <Link className="tile" to="/admin/serials">{t('serials')}</Link>
           <Link className="tile" to="/admin/users">{t('users')}</Link>
           <Link className="tile" to="/admin/audit">{t('audit')}</Link>
         </div>
