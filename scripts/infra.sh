@@ -25,6 +25,7 @@ need_packages() {
   command -v docker-compose >/dev/null || missing+=(docker-compose)
   command -v wrk >/dev/null || missing+=(wrk)
   command -v nc >/dev/null || missing+=(netcat-openbsd)
+  command -v openssl >/dev/null || missing+=(openssl)
   fc-list 2>/dev/null | grep -qi 'wqy\|noto.*cjk' || missing+=(fonts-wqy-zenhei) # readable Chinese in screenshots
   if [ ${#missing[@]} -gt 0 ]; then
     log "installing: ${missing[*]}"
