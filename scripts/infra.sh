@@ -17,7 +17,7 @@ started() { grep -qx "$1" "$STARTED" 2>/dev/null || echo "$1" >>"$STARTED"; }
 
 need_packages() {
   local missing=()
-  command -v pg_ctlcluster >/dev/null && [ -d /usr/lib/postgresql/15/bin ] || missing+=(postgresql)
+  [ -x /usr/lib/postgresql/15/bin/postgres ] || missing+=(postgresql) # the server, not just the client
   command -v rabbitmq-server >/dev/null || missing+=(rabbitmq-server)
   command -v redis-server >/dev/null || missing+=(redis-server)
   /usr/bin/python3 -c 'import aiosmtpd' 2>/dev/null || missing+=(python3-aiosmtpd)
