@@ -7,7 +7,8 @@ set -euo pipefail
 
 # Shared by every copy of the platform on this machine (the end-to-end copy too), so not DERP_STATE_DIR.
 STATE_DIR="${DERP_INFRA_STATE_DIR:-$(cd "$(dirname "$0")/.." && pwd)/.state}"
-MAIL_DIR="$STATE_DIR/mail"
+# The SMTP sink is machine-wide (one port), so its mailbox is too: every checkout on this machine reads the same one.
+MAIL_DIR="${DERP_MAIL_DIR:-/var/tmp/derp/mail}"
 mkdir -p "$STATE_DIR" "$MAIL_DIR"
 
 log() { printf '[infra] %s\n' "$*"; }

@@ -17,7 +17,7 @@ CONFIGURATION="${DERP_CONFIGURATION:-Release}"
 PID_DIR="$STATE_DIR/pids"
 LOG_DIR="$STATE_DIR/logs"
 SECRETS="$STATE_DIR/secrets.env"
-MAIL_DIR="$ROOT/.state/mail"
+MAIL_DIR="${DERP_MAIL_DIR:-/var/tmp/derp/mail}" # where scripts/infra.sh points the SMTP sink
 
 log() { printf '[platform] %s\n' "$*"; }
 

@@ -65,7 +65,7 @@ for db in derp_users_e2e derp_serials_e2e; do
   runuser -u postgres -- psql -q -c "DROP DATABASE IF EXISTS $db WITH (FORCE)" >/dev/null 2>&1 || true
 done
 if scripts/platform.sh up >"$RESULTS/e2e-platform.log" 2>&1; then
-  (cd web && BASE_URL=http://127.0.0.1:18080 MAIL_DIR="$ROOT/.state/mail" SCREENSHOT_DIR="$RESULTS" \
+  (cd web && BASE_URL=http://127.0.0.1:18080 MAIL_DIR="${DERP_MAIL_DIR:-/var/tmp/derp/mail}" SCREENSHOT_DIR="$RESULTS" \
      ADMIN_EMAIL="$DERP_ADMIN_EMAIL" ADMIN_PASSWORD="$DERP_ADMIN_PASSWORD" node --test e2e/) >"$RESULTS/e2e.log" 2>&1
   cat "$RESULTS/e2e.log" | grep -E '^# (pass|fail)|^not ok|Error' | head -20
   p=$(sed -nE 's/^# pass ([0-9]+)/\1/p' "$RESULTS/e2e.log"); f=$(sed -nE 's/^# fail ([0-9]+)/\1/p' "$RESULTS/e2e.log")

@@ -13,22 +13,11 @@ public static class TestInfrastructure
     public static string SmtpHost => Env("DERP_TEST_SMTP_HOST", "127.0.0.1");
     public static int SmtpPort => int.Parse(Env("DERP_TEST_SMTP_PORT", "2525"), System.Globalization.CultureInfo.InvariantCulture);
 
-    /// <summary>The maildir the SMTP sink writes to (one file per mail under new/).</summary>
-    public static string MailDirectory => Env("DERP_TEST_MAIL_DIR", Path.Combine(RepositoryRoot, ".state", "mail"));
+    /// <summary>The maildir the SMTP sink writes to (one file per mail under new/); machine-wide, like its port.</summary>
+    public static string MailDirectory => Env("DERP_MAIL_DIR", "/var/tmp/derp/mail");
 
     /// <summary>A 32+ byte key used only by tests.</summary>
     public const string JwtSigningKey = "test-signing-key-that-is-long-enough-0123456789";
-
-    public static string RepositoryRoot
-    {
-        get
-        {
-            var directory = new DirectoryInfo(AppContext.BaseDirectory);
-            while (directory is not null && !File.Exists(Path.Combine(directory.FullName, "Derp.sln")))
-                directory = directory.Parent;
-            return directory?.FullName ?? throw new InvalidOperationException("Derp.sln not found above the test binaries.");
-        }
-    }
 
     private static string Env(string name, string fallback) => Environment.GetEnvironmentVariable(name) is { Length: > 0 } value ? value : fallback;
 }

@@ -5,7 +5,7 @@ import { tmpdir } from 'node:os';
 import { chromium } from 'playwright-core';
 
 export const baseUrl = process.env.BASE_URL ?? 'http://127.0.0.1:8080';
-export const mailDir = process.env.MAIL_DIR ?? '../.state/mail';
+export const mailDir = process.env.MAIL_DIR ?? '/var/tmp/derp/mail';
 export const screenshots = process.env.SCREENSHOT_DIR ?? tmpdir();
 export const admin = { email: process.env.ADMIN_EMAIL, password: process.env.ADMIN_PASSWORD };
 
