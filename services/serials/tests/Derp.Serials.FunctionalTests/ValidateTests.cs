@@ -59,21 +59,28 @@ public sealed class ValidateTests(SerialsApiFactory factory) : IClassFixture<Ser
 
         (await ValidateAsync(new { code, machine_code = "M", hardware = "hw-1", function = "export" }, "203.0.113.2")).Status.ShouldBe(HttpStatusCode.OK);
 
-        await using var scope = factory.Services.CreateAsyncScope();
-        var db = scope.ServiceProvider.GetRequiredService<SerialsContext>();
-        var deadline = DateTime.UtcNow.AddSeconds(10);
-        Derp.Serials.Api.Model.ClientEnvironment? client = null;
-        while (DateTime.UtcNow < deadline)
-        {
-            client = await db.ClientEnvironments.AsNoTracking().SingleAsync(c => c.SerialId == id);
-            if (client.Function == "export")
-                break;
-            await Task.Delay(100);
-        }
-        client!.Function.ShouldBe("export");
+        var client = await WaitForClientAsync(id, c => c.Function == "export");
+        client.Function.ShouldBe("export");
         client.Ip.ShouldBe("203.0.113.2");
         client.LastRequestAt.ShouldBe(factory.Clock.GetUtcNow(), TimeSpan.FromSeconds(1));
+        await using var scope = factory.Services.CreateAsyncScope();
+        var db = scope.ServiceProvider.GetRequiredService<SerialsContext>();
         (await db.UseLogs.CountAsync(l => l.SerialId == id && l.Action == "validate")).ShouldBe(2);
+    }
+
+    /// <summary>Waits (bounded) until the background writer has recorded what the test expects, and returns the row.</summary>
+    private async Task<Derp.Serials.Api.Model.ClientEnvironment> WaitForClientAsync(Guid serialId, Func<Derp.Serials.Api.Model.ClientEnvironment, bool> done)
+    {
+        await using var scope = factory.Services.CreateAsyncScope();
+        var db = scope.ServiceProvider.GetRequiredService<SerialsContext>();
+        var deadline = DateTime.UtcNow.AddSeconds(15);
+        while (true)
+        {
+            var client = await db.ClientEnvironments.AsNoTracking().SingleAsync(c => c.SerialId == serialId);
+            if (done(client) || DateTime.UtcNow > deadline)
+                return client;
+            await Task.Delay(100);
+        }
     }
 
     [Fact]
@@ -104,11 +111,11 @@ public sealed class ValidateTests(SerialsApiFactory factory) : IClassFixture<Ser
         // Same hardware from a new address: accepted (and the address is now the bound one).
         factory.Clock.Advance(TimeSpan.FromMinutes(1));
         (await ValidateAsync(new { code, machine_code = "M1", hardware = "hw-A" }, "203.0.113.51")).Status.ShouldBe(HttpStatusCode.OK);
-        await Task.Delay(800); // the environment update is written in the background
+        await WaitForClientAsync(id, c => c.Ip == "203.0.113.51"); // the environment update is written in the background
         // New hardware from the known address: accepted.
         factory.Clock.Advance(TimeSpan.FromMinutes(1));
         (await ValidateAsync(new { code, machine_code = "M2", hardware = "hw-B" }, "203.0.113.51")).Status.ShouldBe(HttpStatusCode.OK);
-        await Task.Delay(800);
+        await WaitForClientAsync(id, c => c.Hardware == "hw-B");
         // Both different: refused and kept for analysis.
         var refused = await ValidateAsync(new { code, machine_code = "M3", hardware = "hw-C" }, "192.0.2.77");
 

@@ -26,8 +26,16 @@ public sealed class PlatformEndpointsTests(UsersApiFactory factory) : IClassFixt
         await client.GetAsync("/health/live");
         await client.PostAsJsonAsync("/api/users/register", new { email = UsersApiClient.NewEmail(), username = UsersApiClient.NewUsername(), password = UsersApiClient.Password });
 
-        var response = await client.GetAsync("/metrics");
-        var text = await response.Content.ReadAsStringAsync();
+        // The request metric is recorded as the request is disposed, which can trail its response slightly.
+        HttpResponseMessage response;
+        string text;
+        var deadline = DateTime.UtcNow.AddSeconds(10);
+        do
+        {
+            response = await client.GetAsync("/metrics");
+            text = await response.Content.ReadAsStringAsync();
+        }
+        while (!text.Contains("http_route=\"api/users/register\"", StringComparison.Ordinal) && DateTime.UtcNow < deadline);
 
         response.Content.Headers.ContentType!.MediaType.ShouldBe("text/plain");
         text.ShouldContain("# TYPE http_server_request_duration_seconds histogram");
