@@ -8,3 +8,21 @@ public sealed record UserRegistered(Guid UserId, string Email, string Username, 
 public sealed record UserEmailVerified(Guid UserId, string Email, DateTimeOffset VerifiedAt);
 
 public sealed record UserRoleChanged(Guid UserId, string PreviousRole, string Role, Guid ChangedBy, DateTimeOffset ChangedAt);
+
+/// <summary>A renter's first rental period started (or a new one after deregistration-free absence of any rental).</summary>
+public sealed record RentalActivated(Guid RentalId, Guid UserId, Guid PeriodId, DateTimeOffset StartsAt, DateTimeOffset ExpiresAt,
+    Guid? PlanId, int? TrafficQuotaGb, Guid? SerialId);
+
+/// <summary>A rental got longer. <see cref="WasExpired"/>: it had expired, so stopped relays must start again.</summary>
+public sealed record RentalExtended(Guid RentalId, Guid UserId, Guid PeriodId, DateTimeOffset PreviousExpiresAt, DateTimeOffset ExpiresAt,
+    bool WasExpired, int? TrafficQuotaGb, string Source);
+
+/// <summary>A rental ran out: its relays stop, the account stays.</summary>
+public sealed record RentalExpired(Guid RentalId, Guid UserId, DateTimeOffset ExpiredAt);
+
+/// <summary>The account is closed: relays are removed, policies destroyed; the record is kept as history.</summary>
+public sealed record UserDeregistered(Guid UserId, string Reason, DateTimeOffset DeregisteredAt);
+
+public sealed record DeviceRegistered(Guid DeviceId, Guid UserId, string NodeKey, string Name, string MachineCode, DateTimeOffset RegisteredAt);
+
+public sealed record DeviceRemoved(Guid DeviceId, Guid UserId, string NodeKey, DateTimeOffset RemovedAt);

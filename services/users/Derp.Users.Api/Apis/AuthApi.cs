@@ -179,6 +179,8 @@ public static class AuthApi
         // The password was right: only now may the answer say anything about the account.
         if (!user.EmailVerified)
             return ApiProblems.Problem(403, UserProblemCodes.EmailNotVerified, "Verify your email address before logging in.");
+        if (user.Status == UserStatuses.Deregistered)
+            return ApiProblems.Problem(403, UserProblemCodes.AccountDeregistered, "This account has been closed.");
 
         if (verification == PasswordVerificationResult.SuccessRehashNeeded)
             user.PasswordHash = Hasher.HashPassword(user, request.Password);
@@ -216,7 +218,7 @@ public static class AuthApi
         }
 
         var user = await db.Users.SingleAsync(u => u.Id == token.UserId);
-        if (user.LockedUntil > now || !user.EmailVerified)
+        if (user.LockedUntil > now || !user.EmailVerified || user.Status != UserStatuses.Active)
             return ApiProblems.Problem(401, UserProblemCodes.InvalidRefreshToken, "The refresh token is not valid.");
 
         var tokens = IssueTokens(services, http, user, token.FamilyId);

@@ -25,7 +25,7 @@ public static class UsersAdminApi
     }
 
     public static async Task<Results<Ok<PagedResponse<UserResponse>>, ValidationProblem>> ListUsers(
-        [AsParameters] UsersServices services, string? q = null, string? role = null, int page = 1, int pageSize = 20)
+        [AsParameters] UsersServices services, string? q = null, string? role = null, string? status = null, int page = 1, int pageSize = 20)
     {
         if (Paging.Check(page, pageSize) is { } invalid)
             return invalid;
@@ -40,6 +40,12 @@ public static class UsersAdminApi
         }
         if (role is not null)
             query = query.Where(u => u.Role == role);
+        if (status is not null)
+        {
+            if (status is not (UserStatuses.Active or UserStatuses.Deregistered))
+                return ApiProblems.Validation("status", "Status must be active or deregistered.");
+            query = query.Where(u => u.Status == status);
+        }
 
         var total = await query.CountAsync();
         var items = await query.OrderByDescending(u => u.CreatedAt).ThenBy(u => u.Id)

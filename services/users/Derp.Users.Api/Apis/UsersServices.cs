@@ -33,4 +33,9 @@ public static class UserProblemCodes
     public const string InvalidCurrentPassword = "invalid_current_password";
     public const string UserNotFound = "user_not_found";
     public const string CannotChangeOwnRole = "cannot_change_own_role";
+    public const string AccountDeregistered = "account_deregistered";
+    public const string NoRental = "no_rental";
+    public const string DeviceLimitReached = "device_limit_reached";
+    public const string DeviceExists = "device_exists";
+    public const string DeviceNotFound = "device_not_found";
 }

@@ -3,6 +3,7 @@ using Derp.ServiceDefaults.Messaging;
 using Derp.ServiceDefaults.Persistence;
 using Derp.ServiceDefaults.Problems;
 using Derp.Users.Api.Infrastructure;
+using Derp.Users.Api.IntegrationEvents;
 using Derp.Users.Api.Jobs;
 using Derp.Users.Api.Services;
 using Quartz;
@@ -14,14 +15,34 @@ public static class Extensions
     public static WebApplicationBuilder AddApplicationServices(this WebApplicationBuilder builder)
     {
         builder.AddDerpDatabase<UsersContext>();
-        builder.AddDerpMessaging<UsersContext>();
-        builder.AddDerpJobs(quartz => quartz.ScheduleJob<CleanupJob>(
-            trigger => trigger.WithIdentity("users-cleanup-daily").WithCronSchedule("0 30 3 * * ?"),
-            job => job.WithIdentity(CleanupJob.Key)));
+        builder.AddDerpMessaging<UsersContext>(bus =>
+        {
+            bus.AddConsumer<SerialRedeemedConsumer>();
+            bus.AddConsumer<ContainersProvisionedConsumer>();
+            bus.AddConsumer<AclGeneratedConsumer>();
+            bus.AddConsumer<ServerRemovedConsumer>();
+            bus.AddConsumer<RentalTrafficUpdatedConsumer>();
+            bus.AddConsumer<TrafficQuotaExceededConsumer>();
+        });
+        builder.AddDerpJobs(quartz =>
+        {
+            quartz.ScheduleJob<CleanupJob>(trigger => trigger.WithIdentity("users-cleanup-daily").WithCronSchedule("0 30 3 * * ?"),
+                job => job.WithIdentity(CleanupJob.Key));
+            quartz.ScheduleJob<RentalExpiryJob>(trigger => trigger.WithIdentity("rental-expiry-every-minute").WithCronSchedule("0 * * * * ?"),
+                job => job.WithIdentity(RentalExpiryJob.Key));
+            quartz.ScheduleJob<RentalReminderJob>(trigger => trigger.WithIdentity("rental-reminders-every-15-minutes").WithCronSchedule("0 0/15 * * * ?"),
+                job => job.WithIdentity(RentalReminderJob.Key));
+            quartz.ScheduleJob<DeregistrationJob>(trigger => trigger.WithIdentity("deregistration-hourly").WithCronSchedule("0 10 * * * ?"),
+                job => job.WithIdentity(DeregistrationJob.Key));
+        });
 
         builder.Services.AddOptions<UsersOptions>().Bind(builder.Configuration.GetSection(UsersOptions.Section));
         builder.Services.AddOptions<AdminSeedOptions>().Bind(builder.Configuration.GetSection(AdminSeedOptions.Section));
         builder.Services.AddSingleton<TokenService>();
+        builder.Services.AddScoped<RentalLifecycle>();
+        builder.Services.AddSingleton<IAccountSettlement, EveryoneSettled>();
+        builder.Services.AddSingleton<EmailDispatcher>();
+        builder.Services.AddHostedService(sp => sp.GetRequiredService<EmailDispatcher>());
         builder.Services.AddHostedService<AdminSeeder>();
         builder.Services.AddValidatorsFrom(typeof(Extensions).Assembly);
         return builder;

@@ -11,6 +11,11 @@ public sealed class UsersContext(DbContextOptions<UsersContext> options) : DbCon
     public DbSet<EmailVerification> EmailVerifications => Set<EmailVerification>();
     public DbSet<RefreshToken> RefreshTokens => Set<RefreshToken>();
     public DbSet<AuditEntry> AuditEntries => Set<AuditEntry>();
+    public DbSet<Rental> Rentals => Set<Rental>();
+    public DbSet<RentalPeriod> RentalPeriods => Set<RentalPeriod>();
+    public DbSet<RentalReminder> RentalReminders => Set<RentalReminder>();
+    public DbSet<Device> Devices => Set<Device>();
+    public DbSet<OutgoingEmail> OutgoingEmails => Set<OutgoingEmail>();
 
     protected override void OnModelCreating(ModelBuilder modelBuilder)
     {

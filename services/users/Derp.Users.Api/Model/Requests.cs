@@ -13,10 +13,10 @@ public sealed record ChangePasswordRequest(string CurrentPassword, string NewPas
 public sealed record ChangeRoleRequest(string Role);
 
 public sealed record UserResponse(Guid Id, string Email, string Username, string Role, bool EmailVerified, string Language,
-    DateTimeOffset CreatedAt, DateTimeOffset? LastLoginAt, DateTimeOffset? LockedUntil)
+    DateTimeOffset CreatedAt, DateTimeOffset? LastLoginAt, DateTimeOffset? LockedUntil, string Status, DateTimeOffset? DeregisteredAt)
 {
     public static UserResponse From(User u) =>
-        new(u.Id, u.Email, u.Username, u.Role, u.EmailVerified, u.Language, u.CreatedAt, u.LastLoginAt, u.LockedUntil);
+        new(u.Id, u.Email, u.Username, u.Role, u.EmailVerified, u.Language, u.CreatedAt, u.LastLoginAt, u.LockedUntil, u.Status, u.DeregisteredAt);
 }
 
 public sealed record AuditEntryResponse(long Id, Guid? UserId, Guid? ActorId, string Action, string? Detail, string? Ip, string? UserAgent, DateTimeOffset CreatedAt);
@@ -96,4 +96,49 @@ public sealed class ChangeRoleRequestValidator : AbstractValidator<ChangeRoleReq
 {
     public ChangeRoleRequestValidator() =>
         RuleFor(r => r.Role).Must(Roles.IsValid).WithMessage($"Role must be one of: {string.Join(", ", Roles.All)}.");
+}
+
+public sealed record ExtendRentalRequest(DateTimeOffset Until);
+public sealed record RegisterDeviceRequest(string Name, string MachineCode, string NodeKey);
+public sealed record DeregisterRequest(string Password);
+
+public sealed record RentalPeriodResponse(Guid Id, string Source, Guid? SerialId, Guid? PlanId, int? TrafficQuotaGb, DateTimeOffset StartsAt,
+    DateTimeOffset EndsAt, DateTimeOffset CreatedAt);
+
+public sealed record RentalResponse(Guid Id, Guid UserId, string Status, Guid? PlanId, DateTimeOffset StartedAt, DateTimeOffset ExpiresAt, int DaysLeft,
+    int? TrafficQuotaGb, long TrafficUsedBytes, string ServiceState, int? PolicyVersion, IReadOnlyList<RentalPeriodResponse> History)
+{
+    public static RentalResponse From(Rental r, IEnumerable<RentalPeriod> periods, DateTimeOffset now) => new(r.Id, r.UserId, r.Status, r.PlanId,
+        r.StartedAt, r.ExpiresAt, Math.Max(0, (int)Math.Ceiling((r.ExpiresAt - now).TotalDays)), r.TrafficQuotaGb, r.TrafficUsedBytes, r.ServiceState,
+        r.PolicyVersion,
+        periods.OrderByDescending(p => p.StartsAt).Select(p => new RentalPeriodResponse(p.Id, p.Source, p.SerialId, p.PlanId, p.TrafficQuotaGb,
+            p.StartsAt, p.EndsAt, p.CreatedAt)).ToList());
+}
+
+public sealed record RentalListItem(Guid Id, Guid UserId, string Email, string Username, string Status, DateTimeOffset ExpiresAt, int? TrafficQuotaGb,
+    long TrafficUsedBytes);
+
+public sealed record DeviceResponse(Guid Id, string Name, string MachineCode, string NodeKey, DateTimeOffset CreatedAt)
+{
+    public static DeviceResponse From(Device d) => new(d.Id, d.Name, d.MachineCode, d.NodeKey, d.CreatedAt);
+}
+
+public sealed record EmailLogResponse(long Id, Guid? UserId, string Recipient, string Template, string Subject, string Status, int Attempts,
+    string? LastError, DateTimeOffset CreatedAt, DateTimeOffset? SentAt);
+
+public sealed class RegisterDeviceRequestValidator : AbstractValidator<RegisterDeviceRequest>
+{
+    public RegisterDeviceRequestValidator()
+    {
+        RuleFor(r => r.Name).Cascade(CascadeMode.Stop).NotEmpty().WithMessage("Name is required.").MaximumLength(64);
+        RuleFor(r => r.MachineCode).Cascade(CascadeMode.Stop).NotEmpty().WithMessage("Machine code is required.").MaximumLength(128);
+        RuleFor(r => r.NodeKey).Cascade(CascadeMode.Stop).NotEmpty().WithMessage("Node key is required.")
+            .Must(k => System.Text.RegularExpressions.Regex.IsMatch(k.Trim(), "^nodekey:[0-9a-fA-F]{64}$"))
+            .WithMessage("A Tailscale node key is 'nodekey:' followed by 64 hex digits (tailscale status --json: Self.PublicKey).");
+    }
+}
+
+public sealed class DeregisterRequestValidator : AbstractValidator<DeregisterRequest>
+{
+    public DeregisterRequestValidator() => RuleFor(r => r.Password).NotEmpty().WithMessage("Confirm with your password.").MaximumLength(128);
 }

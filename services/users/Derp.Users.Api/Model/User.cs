@@ -20,7 +20,19 @@ public sealed class User
     public int FailedLoginCount { get; set; }
     public DateTimeOffset? LockedUntil { get; set; }
 
+    /// <summary>Deregistered accounts cannot sign in; their record stays as history (seed 002 §1).</summary>
+    public string Status { get; set; } = UserStatuses.Active;
+
+    public DateTimeOffset? DeregisteredAt { get; set; }
+    public string? DeregistrationReason { get; set; }
+
     public static string Normalize(string value) => value.Trim().ToLowerInvariant();
+}
+
+public static class UserStatuses
+{
+    public const string Active = "active";
+    public const string Deregistered = "deregistered";
 }
 
 public sealed class EmailVerification
@@ -75,7 +87,12 @@ public static class AuditActions
     public const string PasswordChanged = "password_changed";
     public const string RoleChanged = "role_changed";
     public const string RefreshTokenReused = "refresh_token_reused";
+    public const string RentalExtended = "rental_extended";
+    public const string Deregistered = "deregistered";
+    public const string DeviceRegistered = "device_registered";
+    public const string DeviceRemoved = "device_removed";
 
     public static readonly IReadOnlyList<string> All =
-        [Registered, EmailVerified, Login, LoginFailed, AccountLocked, Logout, PasswordChanged, RoleChanged, RefreshTokenReused];
+        [Registered, EmailVerified, Login, LoginFailed, AccountLocked, Logout, PasswordChanged, RoleChanged, RefreshTokenReused,
+         RentalExtended, Deregistered, DeviceRegistered, DeviceRemoved];
 }

@@ -15,6 +15,9 @@ public sealed class UsersOptions
     public TimeSpan LockoutDuration { get; set; } = TimeSpan.FromMinutes(15);
     public int LoginAttemptsPerIpPerWindow { get; set; } = 30;
     public TimeSpan LoginAttemptWindow { get; set; } = TimeSpan.FromMinutes(5);
+
+    /// <summary>Devices a renter may register (their node keys are what the relays admit).</summary>
+    public int MaxDevicesPerRenter { get; set; } = 5;
 }
 
 /// <summary>The first superadmin, from configuration (DERP_ADMIN_EMAIL / DERP_ADMIN_PASSWORD for `make up`).</summary>

@@ -18,7 +18,10 @@ public sealed class UserEntityTypeConfiguration : IEntityTypeConfiguration<User>
         builder.Property(u => u.Language).HasMaxLength(10);
         builder.HasIndex(u => u.NormalizedEmail).IsUnique();
         builder.HasIndex(u => u.NormalizedUsername).IsUnique();
+        builder.Property(u => u.Status).HasMaxLength(16);
+        builder.Property(u => u.DeregistrationReason).HasMaxLength(200);
         builder.HasIndex(u => u.Role);
+        builder.HasIndex(u => u.Status);
         builder.HasIndex(u => u.CreatedAt);
     }
 }
@@ -60,5 +63,69 @@ public sealed class AuditEntryEntityTypeConfiguration : IEntityTypeConfiguration
         builder.HasIndex(a => new { a.UserId, a.CreatedAt });
         builder.HasIndex(a => new { a.Action, a.CreatedAt });
         builder.HasIndex(a => a.CreatedAt);
+    }
+}
+
+public sealed class RentalEntityTypeConfiguration : IEntityTypeConfiguration<Rental>
+{
+    public void Configure(EntityTypeBuilder<Rental> builder)
+    {
+        builder.ToTable("Rentals");
+        builder.Property(r => r.Status).HasMaxLength(16);
+        builder.Ignore(r => r.ServiceState);
+        builder.HasIndex(r => r.UserId).IsUnique();
+        builder.HasIndex(r => new { r.Status, r.ExpiresAt });
+        builder.HasOne<User>().WithMany().HasForeignKey(r => r.UserId).OnDelete(DeleteBehavior.Restrict);
+    }
+}
+
+public sealed class RentalPeriodEntityTypeConfiguration : IEntityTypeConfiguration<RentalPeriod>
+{
+    public void Configure(EntityTypeBuilder<RentalPeriod> builder)
+    {
+        builder.ToTable("RentalPeriods");
+        builder.Property(p => p.Source).HasMaxLength(16);
+        builder.HasIndex(p => p.SerialId).IsUnique();
+        builder.HasIndex(p => new { p.RentalId, p.StartsAt });
+        builder.HasOne<Rental>().WithMany().HasForeignKey(p => p.RentalId).OnDelete(DeleteBehavior.Cascade);
+    }
+}
+
+public sealed class RentalReminderEntityTypeConfiguration : IEntityTypeConfiguration<RentalReminder>
+{
+    public void Configure(EntityTypeBuilder<RentalReminder> builder)
+    {
+        builder.ToTable("RentalReminders");
+        builder.HasKey(r => new { r.RentalId, r.ExpiresAt, r.DaysBefore });
+    }
+}
+
+public sealed class DeviceEntityTypeConfiguration : IEntityTypeConfiguration<Device>
+{
+    public void Configure(EntityTypeBuilder<Device> builder)
+    {
+        builder.ToTable("Devices");
+        builder.Property(d => d.Name).HasMaxLength(64);
+        builder.Property(d => d.MachineCode).HasMaxLength(128);
+        builder.Property(d => d.NodeKey).HasMaxLength(72);
+        // A node key belongs to one renter: the relays admit it for that renter only.
+        builder.HasIndex(d => d.NodeKey).IsUnique();
+        builder.HasIndex(d => d.UserId);
+        builder.HasOne<User>().WithMany().HasForeignKey(d => d.UserId).OnDelete(DeleteBehavior.Cascade);
+    }
+}
+
+public sealed class EmailMessageEntityTypeConfiguration : IEntityTypeConfiguration<OutgoingEmail>
+{
+    public void Configure(EntityTypeBuilder<OutgoingEmail> builder)
+    {
+        builder.ToTable("OutgoingEmails");
+        builder.Property(m => m.Recipient).HasMaxLength(254);
+        builder.Property(m => m.Template).HasMaxLength(40);
+        builder.Property(m => m.Subject).HasMaxLength(300);
+        builder.Property(m => m.Status).HasMaxLength(16);
+        builder.Property(m => m.LastError).HasMaxLength(1000);
+        builder.HasIndex(m => new { m.Status, m.NextAttemptAt });
+        builder.HasIndex(m => new { m.UserId, m.CreatedAt });
     }
 }

@@ -1,0 +1,123 @@
+using Derp.Contracts.Acl;
+using Derp.Contracts.Serials;
+using Derp.Contracts.Servers;
+using Derp.ServiceDefaults.Messaging;
+using Derp.Users.Api.Infrastructure;
+using Derp.Users.Api.Model;
+using Derp.Users.Api.Services;
+using MassTransit;
+using Microsoft.EntityFrameworkCore;
+
+namespace Derp.Users.Api.IntegrationEvents;
+
+/// <summary>
+/// Runs a consumer's change once per message: the inbox row and the change commit together, so a redelivered
+/// message finds its row and changes nothing.
+/// </summary>
+internal static class Once
+{
+    public static async Task RunAsync<T>(UsersContext db, ConsumeContext<T> context, string consumer, Func<CancellationToken, Task> change)
+        where T : class
+    {
+        var cancellationToken = context.CancellationToken;
+        var messageId = context.MessageId ?? throw new InvalidOperationException("Messages must carry a message id.");
+        await using var transaction = await db.Database.BeginTransactionAsync(cancellationToken);
+        if (!await db.TryMarkProcessedAsync(messageId, consumer, cancellationToken))
+            return;
+        await change(cancellationToken);
+        await db.SaveChangesAsync(cancellationToken);
+        await transaction.CommitAsync(cancellationToken);
+    }
+}
+
+public sealed class SerialRedeemedConsumer(UsersContext db, RentalLifecycle rentals, ILogger<SerialRedeemedConsumer> logger)
+    : IConsumer<SerialRedeemed>
+{
+    public Task Consume(ConsumeContext<SerialRedeemed> context)
+    {
+        var redeemed = context.Message;
+        if (redeemed.Kind != "rental")
+            return Task.CompletedTask; // balance and donation serials are finance's
+        return Once.RunAsync(db, context, nameof(SerialRedeemedConsumer), async cancellationToken =>
+        {
+            // The same serial can only ever add one period, whatever message carries it.
+            if (await db.RentalPeriods.AnyAsync(p => p.SerialId == redeemed.SerialId, cancellationToken))
+                return;
+            var user = await db.Users.SingleAsync(u => u.Id == redeemed.UserId, cancellationToken);
+            if (user.Status != UserStatuses.Active)
+            {
+                logger.LogWarning("Serial {SerialId} redeemed by deregistered user {UserId}; no rental", redeemed.SerialId, user.Id);
+                return;
+            }
+            var length = redeemed.DurationDays is { } days ? TimeSpan.FromDays(days) : TimeSpan.FromHours(redeemed.DurationHours ?? 0);
+            if (length <= TimeSpan.Zero)
+                throw new InvalidOperationException($"Rental serial {redeemed.SerialId} carries no duration.");
+            await rentals.AddPeriodAsync(user, new NewPeriod("serial", redeemed.SerialId, redeemed.PlanId, redeemed.TrafficQuotaGb, null),
+                start => start + length, cancellationToken);
+        });
+    }
+}
+
+public sealed class ContainersProvisionedConsumer(UsersContext db) : IConsumer<ContainersProvisioned>
+{
+    public Task Consume(ConsumeContext<ContainersProvisioned> context) =>
+        db.Rentals.Where(r => r.UserId == context.Message.UserId)
+            .ExecuteUpdateAsync(s => s.SetProperty(r => r.ContainersReady, true), context.CancellationToken);
+}
+
+public sealed class AclGeneratedConsumer(UsersContext db, TimeProvider clock) : IConsumer<AclGenerated>
+{
+    public Task Consume(ConsumeContext<AclGenerated> context) =>
+        Once.RunAsync(db, context, nameof(AclGeneratedConsumer), async cancellationToken =>
+        {
+            var generated = context.Message;
+            var rental = await db.Rentals.SingleOrDefaultAsync(r => r.UserId == generated.UserId, cancellationToken);
+            var user = await db.Users.SingleOrDefaultAsync(u => u.Id == generated.UserId, cancellationToken);
+            if (rental is null || user is null || user.Status != UserStatuses.Active)
+                return;
+            rental.PolicyReady = true;
+            rental.PolicyVersion = Math.Max(rental.PolicyVersion ?? 0, generated.Version);
+            db.QueueEmail(user, RentalEmails.PolicyReady, clock, new Dictionary<string, string>
+            {
+                ["Version"] = generated.Version.ToString(System.Globalization.CultureInfo.InvariantCulture),
+            });
+        });
+}
+
+public sealed class ServerRemovedConsumer(UsersContext db, TimeProvider clock) : IConsumer<ServerRemoved>
+{
+    public Task Consume(ConsumeContext<ServerRemoved> context) =>
+        Once.RunAsync(db, context, nameof(ServerRemovedConsumer), async cancellationToken =>
+        {
+            var ids = context.Message.AffectedUserIds.ToList();
+            foreach (var user in await db.Users.Where(u => ids.Contains(u.Id) && u.Status == UserStatuses.Active).ToListAsync(cancellationToken))
+                db.QueueEmail(user, RentalEmails.ContainersMoved, clock, new Dictionary<string, string> { ["Server"] = context.Message.Name });
+        });
+}
+
+public sealed class RentalTrafficUpdatedConsumer(UsersContext db) : IConsumer<RentalTrafficUpdated>
+{
+    public Task Consume(ConsumeContext<RentalTrafficUpdated> context) =>
+        db.Rentals.Where(r => r.Id == context.Message.RentalId && r.UserId == context.Message.UserId)
+            .ExecuteUpdateAsync(s => s.SetProperty(r => r.TrafficUsedBytes, context.Message.UsedBytes), context.CancellationToken);
+}
+
+public sealed class TrafficQuotaExceededConsumer(UsersContext db, TimeProvider clock) : IConsumer<TrafficQuotaExceeded>
+{
+    public Task Consume(ConsumeContext<TrafficQuotaExceeded> context) =>
+        Once.RunAsync(db, context, nameof(TrafficQuotaExceededConsumer), async cancellationToken =>
+        {
+            var exceeded = context.Message;
+            var rental = await db.Rentals.SingleOrDefaultAsync(r => r.Id == exceeded.RentalId && r.UserId == exceeded.UserId, cancellationToken);
+            var user = await db.Users.SingleOrDefaultAsync(u => u.Id == exceeded.UserId, cancellationToken);
+            if (rental is null || user is null)
+                return;
+            rental.OverQuota = true;
+            rental.TrafficUsedBytes = exceeded.UsedBytes;
+            db.QueueEmail(user, RentalEmails.QuotaExceeded, clock, new Dictionary<string, string>
+            {
+                ["Used"] = Notifications.Bytes(exceeded.UsedBytes),
+                ["Quota"] = Notifications.Bytes(exceeded.QuotaBytes),
+            });
+        });
+}

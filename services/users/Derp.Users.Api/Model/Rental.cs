@@ -1,0 +1,116 @@
+namespace Derp.Users.Api.Model;
+
+public static class RentalStatuses
+{
+    public const string Active = "active";
+    public const string Expired = "expired";
+
+    public static readonly IReadOnlyList<string> All = [Active, Expired];
+}
+
+/// <summary>What the renter sees of their relays.</summary>
+public static class ServiceStates
+{
+    public const string Provisioning = "provisioning";
+    public const string Ready = "ready";
+    public const string Stopped = "stopped";
+}
+
+/// <summary>One rental per renter; every period that made it longer is kept in <see cref="RentalPeriod"/>.</summary>
+public sealed class Rental
+{
+    public Guid Id { get; set; }
+    public Guid UserId { get; set; }
+    public required string Status { get; set; }
+    public Guid? PlanId { get; set; }
+    public int? TrafficQuotaGb { get; set; }
+    public long TrafficUsedBytes { get; set; }
+    public DateTimeOffset StartedAt { get; set; }
+    public DateTimeOffset ExpiresAt { get; set; }
+    public DateTimeOffset? ExpiredAt { get; set; }
+    public bool ContainersReady { get; set; }
+    public bool PolicyReady { get; set; }
+    public bool OverQuota { get; set; }
+    public int? PolicyVersion { get; set; }
+
+    public string ServiceState => Status == RentalStatuses.Expired || OverQuota ? ServiceStates.Stopped
+        : ContainersReady && PolicyReady ? ServiceStates.Ready
+        : ServiceStates.Provisioning;
+
+    /// <summary>
+    /// Seed 002 / issue 5: a new period stacks on the current expiry while the rental is active, and starts now when
+    /// it has expired. Returns when the period starts.
+    /// </summary>
+    public static DateTimeOffset PeriodStart(Rental? rental, DateTimeOffset now) =>
+        rental is { Status: RentalStatuses.Active } && rental.ExpiresAt > now ? rental.ExpiresAt : now;
+}
+
+public sealed class RentalPeriod
+{
+    public Guid Id { get; set; }
+    public Guid RentalId { get; set; }
+    public Guid UserId { get; set; }
+
+    /// <summary><c>serial</c> or <c>admin</c>.</summary>
+    public required string Source { get; set; }
+
+    /// <summary>The redeemed serial; unique, so a redelivered redemption cannot add a second period.</summary>
+    public Guid? SerialId { get; set; }
+
+    public Guid? PlanId { get; set; }
+    public int? TrafficQuotaGb { get; set; }
+    public DateTimeOffset StartsAt { get; set; }
+    public DateTimeOffset EndsAt { get; set; }
+    public Guid? CreatedBy { get; set; }
+    public DateTimeOffset CreatedAt { get; set; }
+}
+
+/// <summary>Marks a reminder as sent for one expiry date, so each of 7/3/1 days goes out once per period.</summary>
+public sealed class RentalReminder
+{
+    public Guid RentalId { get; set; }
+    public DateTimeOffset ExpiresAt { get; set; }
+    public int DaysBefore { get; set; }
+    public DateTimeOffset SentAt { get; set; }
+}
+
+public sealed class Device
+{
+    public Guid Id { get; set; }
+    public Guid UserId { get; set; }
+    public required string Name { get; set; }
+    public required string MachineCode { get; set; }
+
+    /// <summary>Tailscale's node public key, <c>nodekey:</c> and 64 lower-case hex digits.</summary>
+    public required string NodeKey { get; set; }
+
+    public DateTimeOffset CreatedAt { get; set; }
+}
+
+public static class EmailStatuses
+{
+    public const string Pending = "pending";
+    public const string Sent = "sent";
+    public const string Failed = "failed";
+}
+
+/// <summary>
+/// A notification mail, written in the same transaction as the change it reports and sent by the dispatcher with
+/// retries; the rows are also the email log (recipient, template, time, result).
+/// </summary>
+public sealed class OutgoingEmail
+{
+    public long Id { get; set; }
+    public Guid? UserId { get; set; }
+    public required string Recipient { get; set; }
+    public required string Template { get; set; }
+    public required string Subject { get; set; }
+    public required string TextBody { get; set; }
+    public required string HtmlBody { get; set; }
+    public required string Status { get; set; }
+    public int Attempts { get; set; }
+    public string? LastError { get; set; }
+    public DateTimeOffset CreatedAt { get; set; }
+    public DateTimeOffset NextAttemptAt { get; set; }
+    public DateTimeOffset? SentAt { get; set; }
+}
