@@ -86,7 +86,7 @@ up() {
   start users "$ROOT/services/users/Derp.Users.Api/bin/$CONFIGURATION/net10.0/Derp.Users.Api.dll" "${common[@]}" \
     "Urls=http://127.0.0.1:$USERS_PORT" \
     "ConnectionStrings__Database=Host=127.0.0.1;Username=derp;Password=derp;Database=derp_users$DB_SUFFIX" \
-    "Redis__KeyPrefix=derp$DB_SUFFIX:" \
+    "Redis__KeyPrefix=derp$DB_SUFFIX:" "Messaging__EndpointPrefix=users$DB_SUFFIX" \
     "Admin__Email=$DERP_ADMIN_EMAIL" "Admin__Password=$DERP_ADMIN_PASSWORD"
   wait_ready users "http://127.0.0.1:$USERS_PORT/health/ready" 120
 
@@ -94,7 +94,7 @@ up() {
   start serials "$ROOT/services/serials/Derp.Serials.Api/bin/$CONFIGURATION/net10.0/Derp.Serials.Api.dll" "${common[@]}" \
     "Urls=http://127.0.0.1:$SERIALS_PORT" \
     "ConnectionStrings__Database=Host=127.0.0.1;Username=derp;Password=derp;Database=derp_serials$DB_SUFFIX" \
-    "Redis__KeyPrefix=derp$DB_SUFFIX:" \
+    "Redis__KeyPrefix=derp$DB_SUFFIX:" "Messaging__EndpointPrefix=serials$DB_SUFFIX" \
     "Serials__EncryptionKey=$DERP_SERIALS_ENCRYPTION_KEY" "Serials__DataKey=$DERP_LICENCE_DATA_KEY" \
     "Serials__SigningKeyPem=$(cat "$STATE_DIR/validate-signing-key.pem")" ${DERP_SERIALS_SETTINGS:-}
   wait_ready serials "http://127.0.0.1:$SERIALS_PORT/health/ready" 120

@@ -85,13 +85,21 @@ public static partial class MailSink
         return Encoding.UTF8.GetString(bytes.ToArray());
     }
 
+    // RFC 2047: adjacent encoded words are one text, and a long UTF-8 subject may be split inside a character, so
+    // the bytes of a run of words are joined before they are decoded.
     private static string DecodeEncodedWords(string value) =>
-        EncodedWord().Replace(value, m => m.Groups[2].Value.Equals("B", StringComparison.OrdinalIgnoreCase)
-            ? Encoding.GetEncoding(m.Groups[1].Value).GetString(Convert.FromBase64String(m.Groups[3].Value))
-            : m.Value).Replace("?= =?", "", StringComparison.Ordinal);
+        EncodedWordRun().Replace(value, run =>
+        {
+            var words = EncodedWord().Matches(run.Value);
+            var bytes = words.SelectMany(w => Convert.FromBase64String(w.Groups[2].Value)).ToArray();
+            return Encoding.GetEncoding(words[0].Groups[1].Value).GetString(bytes);
+        });
 
-    [GeneratedRegex(@"=\?([^?]+)\?([BbQq])\?([^?]*)\?=")]
+    [GeneratedRegex(@"=\?([^?]+)\?[Bb]\?([^?]*)\?=")]
     private static partial Regex EncodedWord();
+
+    [GeneratedRegex(@"=\?[^?]+\?[Bb]\?[^?]*\?=(?:\s+=\?[^?]+\?[Bb]\?[^?]*\?=)*")]
+    private static partial Regex EncodedWordRun();
 
     [GeneratedRegex(@"\b\d{6}\b")]
     private static partial Regex SixDigits();

@@ -23,11 +23,7 @@ public sealed class RabbitMqProbe : IAsyncDisposable
     /// <summary>Binds a new probe queue to the MassTransit exchange of <typeparamref name="TEvent"/>.</summary>
     public static async Task<RabbitMqProbe> ForEventAsync<TEvent>()
     {
-        var management = new Uri(TestInfrastructure.RabbitMqManagement);
-        var http = new HttpClient { BaseAddress = new Uri(management.GetLeftPart(UriPartial.Authority)) };
-        var credentials = Uri.UnescapeDataString(management.UserInfo);
-        http.DefaultRequestHeaders.Authorization = new AuthenticationHeaderValue("Basic", Convert.ToBase64String(Encoding.UTF8.GetBytes(credentials)));
-
+        var http = ManagementClient();
         var exchange = $"{typeof(TEvent).Namespace}:{typeof(TEvent).Name}";
         var queue = $"test-probe-{typeof(TEvent).Name}-{Guid.NewGuid():N}";
         // Same properties MassTransit declares (durable fanout), so whichever comes first, both agree.
@@ -69,6 +65,54 @@ public sealed class RabbitMqProbe : IAsyncDisposable
             return [];
         var messages = await response.Content.ReadFromJsonAsync<JsonElement>();
         return messages.EnumerateArray().Select(m => JsonDocument.Parse(m.GetProperty("payload").GetString()!).RootElement).ToList();
+    }
+
+    /// <summary>
+    /// Delivers <paramref name="message"/> as MassTransit would, straight to the queue whose name starts with
+    /// <paramref name="queuePrefix"/> and contains <paramref name="queuePart"/> (one service instance's consumer), so
+    /// other instances on the broker do not see it.
+    /// </summary>
+    public static async Task SendToQueueAsync<T>(string queuePrefix, string queuePart, T message, Guid messageId) where T : class
+    {
+        using var http = ManagementClient();
+        string? queue = null;
+        for (var attempt = 0; attempt < 100 && queue is null; attempt++)
+        {
+            var queues = await http.GetFromJsonAsync<JsonElement>("/api/queues/%2f?columns=name");
+            queue = queues.EnumerateArray().Select(q => q.GetProperty("name").GetString()!)
+                .FirstOrDefault(n => n.StartsWith(queuePrefix, StringComparison.Ordinal) && n.Contains(queuePart, StringComparison.Ordinal) && !n.EndsWith("_error", StringComparison.Ordinal));
+            if (queue is null)
+                await Task.Delay(100); // the bus declares its queues shortly after start
+        }
+        if (queue is null)
+            throw new InvalidOperationException($"No queue {queuePrefix}*{queuePart}* on the broker.");
+
+        var envelope = JsonSerializer.Serialize(new
+        {
+            messageId,
+            messageType = new[] { $"urn:message:{typeof(T).Namespace}:{typeof(T).Name}" },
+            message,
+            sentTime = DateTimeOffset.UtcNow,
+        }, JsonSerializerOptions.Web);
+        var response = await http.PostAsJsonAsync("/api/exchanges/%2f/amq.default/publish", new
+        {
+            properties = new { content_type = "application/vnd.masstransit+json", message_id = messageId.ToString(), delivery_mode = 2 },
+            routing_key = queue,
+            payload = envelope,
+            payload_encoding = "string",
+        });
+        response.EnsureSuccessStatusCode();
+        if (!(await response.Content.ReadFromJsonAsync<JsonElement>()).GetProperty("routed").GetBoolean())
+            throw new InvalidOperationException($"The message was not routed to {queue}.");
+    }
+
+    private static HttpClient ManagementClient()
+    {
+        var management = new Uri(TestInfrastructure.RabbitMqManagement);
+        var http = new HttpClient { BaseAddress = new Uri(management.GetLeftPart(UriPartial.Authority)) };
+        http.DefaultRequestHeaders.Authorization = new AuthenticationHeaderValue("Basic",
+            Convert.ToBase64String(Encoding.UTF8.GetBytes(Uri.UnescapeDataString(management.UserInfo))));
+        return http;
     }
 
     public static Task StopBrokerAsync() => RunAsync("rabbitmqctl", "-q stop_app");

@@ -19,6 +19,9 @@ public abstract class ServiceFactory<TProgram> : WebApplicationFactory<TProgram>
 
     public TestDatabase Database { get; }
 
+    /// <summary>This instance's own queue prefix (its queues are deleted with it).</summary>
+    public string EndpointPrefix { get; } = $"test-{Guid.NewGuid():N}"[..17];
+
     /// <summary>Settings the test class wants on top of the defaults.</summary>
     protected virtual IEnumerable<KeyValuePair<string, string?>> Settings() => [];
 
@@ -37,6 +40,8 @@ public abstract class ServiceFactory<TProgram> : WebApplicationFactory<TProgram>
         builder.UseSetting("ConnectionStrings:RabbitMq", TestInfrastructure.RabbitMq);
         builder.UseSetting("ConnectionStrings:Redis", TestInfrastructure.Redis);
         builder.UseSetting("Redis:KeyPrefix", $"test:{Guid.NewGuid():N}:");
+        builder.UseSetting("Messaging:EndpointPrefix", EndpointPrefix);
+        builder.UseSetting("Messaging:TemporaryEndpoints", "true");
         builder.UseSetting("Smtp:Host", TestInfrastructure.SmtpHost);
         builder.UseSetting("Smtp:Port", TestInfrastructure.SmtpPort.ToString(System.Globalization.CultureInfo.InvariantCulture));
         builder.UseSetting("Jwt:SigningKey", TestInfrastructure.JwtSigningKey);

@@ -21,18 +21,32 @@ public static class MessagingExtensions
         Action<IBusRegistrationConfigurator>? configureConsumers = null) where TContext : DbContext
     {
         var rabbit = new Uri(builder.Configuration.GetConnectionString(ConnectionStringName) ?? "amqp://guest:guest@127.0.0.1:5672/");
-        var serviceName = builder.Environment.ApplicationName;
+        // Queues are named "<prefix>-<consumer>". A copy of the platform (or a test) with its own prefix gets its own
+        // queues, so copies sharing one broker never take each other's messages.
+        var endpointPrefix = builder.Configuration["Messaging:EndpointPrefix"] ?? builder.Environment.ApplicationName;
+        var temporaryEndpoints = builder.Configuration.GetValue("Messaging:TemporaryEndpoints", false);
 
         builder.Services.AddMassTransit(bus =>
         {
             bus.SetKebabCaseEndpointNameFormatter();
             configureConsumers?.Invoke(bus);
+            if (temporaryEndpoints)
+            {
+                bus.AddConfigureEndpointsCallback((_, endpoint) =>
+                {
+                    if (endpoint is IRabbitMqReceiveEndpointConfigurator rabbitEndpoint)
+                    {
+                        rabbitEndpoint.AutoDelete = true;
+                        rabbitEndpoint.Durable = false;
+                    }
+                });
+            }
             bus.UsingRabbitMq((context, rabbitMq) =>
             {
                 rabbitMq.Host(rabbit);
                 // Transient failures are retried in place; what still fails lands in <queue>_error for an operator.
                 rabbitMq.UseMessageRetry(retry => retry.Exponential(5, TimeSpan.FromMilliseconds(200), TimeSpan.FromSeconds(10), TimeSpan.FromMilliseconds(300)));
-                rabbitMq.ConfigureEndpoints(context, new KebabCaseEndpointNameFormatter(serviceName, false));
+                rabbitMq.ConfigureEndpoints(context, new KebabCaseEndpointNameFormatter(endpointPrefix, false));
             });
         });
         // The service starts (and the outbox keeps events) even when RabbitMQ is down.

@@ -200,7 +200,7 @@ public static class AuthApi
         var now = services.Clock.GetUtcNow();
         var hash = TokenService.Hash(request.RefreshToken);
         var token = await db.RefreshTokens.SingleOrDefaultAsync(t => t.TokenHash == hash);
-        if (token is null || token.ExpiresAt <= now)
+        if (token is null || token.ExpiresAt <= TimeProvider.System.GetUtcNow())
             return ApiProblems.Problem(401, UserProblemCodes.InvalidRefreshToken, "The refresh token is not valid.");
 
         // Claim the token atomically: of two concurrent refreshes with one token, exactly one wins.
@@ -253,7 +253,7 @@ public static class AuthApi
 
     private static IssuedTokens IssueTokens(UsersServices services, HttpContext http, User user, Guid familyId)
     {
-        var now = services.Clock.GetUtcNow();
+        var now = TimeProvider.System.GetUtcNow(); // token lifetimes are wall-clock (see TokenService)
         var (refreshToken, refreshHash) = TokenService.NewRefreshToken();
         services.Db.RefreshTokens.Add(new RefreshToken
         {

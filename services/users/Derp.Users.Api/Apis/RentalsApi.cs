@@ -81,10 +81,11 @@ public static class RentalsApi
             var until = now.AddDays(days);
             query = query.Where(r => r.Status == RentalStatuses.Active && r.ExpiresAt <= until);
         }
-        var rows = query.Join(services.Db.Users, r => r.UserId, u => u.Id, (r, u) =>
-            new RentalListItem(r.Id, r.UserId, u.Email, u.Username, r.Status, r.ExpiresAt, r.TrafficQuotaGb, r.TrafficUsedBytes));
-        var total = await rows.CountAsync();
-        var items = await rows.OrderBy(r => r.ExpiresAt).Skip((page - 1) * pageSize).Take(pageSize).ToListAsync();
+        var total = await query.CountAsync();
+        var items = await query.OrderBy(r => r.ExpiresAt).ThenBy(r => r.Id).Skip((page - 1) * pageSize).Take(pageSize)
+            .Join(services.Db.Users, r => r.UserId, u => u.Id, (r, u) =>
+                new RentalListItem(r.Id, r.UserId, u.Email, u.Username, r.Status, r.ExpiresAt, r.TrafficQuotaGb, r.TrafficUsedBytes))
+            .ToListAsync();
         return TypedResults.Ok(new PagedResponse<RentalListItem>(items, total, page, pageSize));
     }
 

@@ -9,14 +9,18 @@ namespace Derp.Users.Api.Services;
 
 public sealed record IssuedTokens(string AccessToken, string RefreshToken, int ExpiresIn, string TokenType = "Bearer");
 
-public sealed class TokenService(IOptions<JwtOptions> options, TimeProvider clock)
+/// <remarks>
+/// Token lifetimes are checked by the JWT stack against the wall clock, so they are issued on the wall clock too,
+/// not on the injectable business clock that jobs and tests move.
+/// </remarks>
+public sealed class TokenService(IOptions<JwtOptions> options)
 {
     private readonly JsonWebTokenHandler _handler = new();
 
     public string CreateAccessToken(User user)
     {
         var jwt = options.Value;
-        var now = clock.GetUtcNow();
+        var now = TimeProvider.System.GetUtcNow();
         return _handler.CreateToken(new SecurityTokenDescriptor
         {
             Issuer = jwt.Issuer,
