@@ -13,7 +13,7 @@ before(async () => {
 
 after(async () => browser?.close());
 
-test('an admin generates serials in the portal and a renter redeems one', async () => {
+test('an admin generates serials in the portal, a renter redeems one and the rental appears on the dashboard', async () => {
   const prefix = `E${Math.floor(Math.random() * 90000) + 10000}`;
   const adminPage = await browser.newPage();
   await loginInBrowser(adminPage, adminAccount);
@@ -44,6 +44,18 @@ test('an admin generates serials in the portal and a renter redeems one', async 
   await alert.waitFor();
   assert.equal(await alert.getAttribute('data-code'), 'serial_already_used');
   await page.screenshot({ path: join(screenshots, 'e2e-renter-redeem.png'), fullPage: true });
+
+  // The redemption travels serials -> outbox -> RabbitMQ -> users, which starts the rental the dashboard shows.
+  const deadline = Date.now() + 30000;
+  while (true) {
+    await page.goto(`${baseUrl}/`);
+    await page.getByTestId('dashboard').waitFor();
+    if (await page.getByTestId('rental').count() > 0) break;
+    if (Date.now() > deadline) throw new Error('the rental never appeared on the dashboard');
+    await new Promise((resolve) => setTimeout(resolve, 500));
+  }
+  assert.equal(await page.getByTestId('rental').getAttribute('data-state'), 'provisioning');
+  await page.screenshot({ path: join(screenshots, 'e2e-renter-rental.png'), fullPage: true });
   await page.close();
 });
 

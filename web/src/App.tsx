@@ -5,6 +5,7 @@ import { useI18n } from './lib/i18n';
 import { AdminUsersPage, AuditPage } from './pages/AdminPages';
 import { LoginPage, RegisterPage, VerifyPage } from './pages/AuthPages';
 import { DashboardPage } from './pages/DashboardPage';
+import { AccountPage, AdminRentalsPage, AdminUserDetailPage, DevicesPage } from './pages/RentalPages';
 import { AdminSerialsPage, MismatchesPage, RedeemPage, SerialDetailPage } from './pages/SerialsPages';
 
 function RequireUser({ admin, children }: { admin?: boolean; children: ReactNode }) {
@@ -26,6 +27,8 @@ function Header() {
       <nav>
         {user && <Link to="/">{t('dashboard')}</Link>}
         {user?.role === 'renter' && <Link to="/redeem">{t('redeem')}</Link>}
+        {user?.role === 'renter' && <Link to="/devices">{t('devices')}</Link>}
+        {isAdmin(user) && <Link to="/admin/rentals">{t('rentals')}</Link>}
         {isAdmin(user) && <Link to="/admin/users">{t('users')}</Link>}
         {isAdmin(user) && <Link to="/admin/serials">{t('serials')}</Link>}
         {isAdmin(user) && <Link to="/admin/serials/mismatches">{t('mismatches')}</Link>}
@@ -59,6 +62,10 @@ export function App() {
           <Route path="/admin/users" element={<RequireUser admin><AdminUsersPage /></RequireUser>} />
           <Route path="/admin/audit" element={<RequireUser admin><AuditPage /></RequireUser>} />
           <Route path="/redeem" element={<RequireUser><RedeemPage /></RequireUser>} />
+          <Route path="/devices" element={<RequireUser><DevicesPage /></RequireUser>} />
+          <Route path="/account" element={<RequireUser><AccountPage /></RequireUser>} />
+          <Route path="/admin/rentals" element={<RequireUser admin><AdminRentalsPage /></RequireUser>} />
+          <Route path="/admin/users/:id" element={<RequireUser admin><AdminUserDetailPage /></RequireUser>} />
           <Route path="/admin/serials" element={<RequireUser admin><AdminSerialsPage /></RequireUser>} />
           <Route path="/admin/serials/mismatches" element={<RequireUser admin><MismatchesPage /></RequireUser>} />
           <Route path="/admin/serials/:id" element={<RequireUser admin><SerialDetailPage /></RequireUser>} />

@@ -32,6 +32,7 @@ export interface User {
   createdAt: string;
   lastLoginAt: string | null;
   lockedUntil: string | null;
+  status: 'active' | 'deregistered';
 }
 
 export interface Paged<T> {

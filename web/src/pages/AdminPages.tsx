@@ -1,4 +1,5 @@
 import { useCallback, useEffect, useState } from 'react';
+import { Link } from 'react-router-dom';
 import { ProblemMessage } from '../components';
 import { api, type AuditEntry, type Paged, type User } from '../lib/api';
 import { useAuth } from '../lib/auth';
@@ -75,7 +76,7 @@ export function AdminUsersPage() {
             <tbody>
               {data.items.map((u) => (
                 <tr key={u.id}>
-                  <td>{u.email}</td>
+                  <td><Link to={`/admin/users/${u.id}`}>{u.email}</Link></td>
                   <td>{u.username}</td>
                   <td>
                     {me?.role === 'superadmin' && me.id !== u.id ? (

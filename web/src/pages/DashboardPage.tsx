@@ -1,5 +1,6 @@
 import { Link } from 'react-router-dom';
 import { isAdmin, useAuth } from '../lib/auth';
+import { MyRentalCard } from './RentalPages';
 import { useI18n, type MessageKey } from '../lib/i18n';
 
 export function DashboardPage() {
@@ -14,15 +15,12 @@ export function DashboardPage() {
         {t('role')}: <span className="badge">{t(`roles_${user.role}` as MessageKey)}</span>
       </p>
       <p>{t(intro)}</p>
-      {user.role === 'renter' && (
-        <div className="tiles">
-          <Link className="tile" to="/redeem">{t('redeem')}</Link>
-        </div>
-      )}
+      {user.role === 'renter' && <MyRentalCard />}
       {isAdmin(user) && (
         <div className="tiles">
           <Link className="tile" to="/admin/serials">{t('serials')}</Link>
           <Link className="tile" to="/admin/users">{t('users')}</Link>
+          <Link className="tile" to="/admin/rentals">{t('rentals')}</Link>
           <Link className="tile" to="/admin/audit">{t('audit')}</Link>
         </div>
       )}
