@@ -17,7 +17,6 @@ namespace Derp.Gateway;
 /// </summary>
 public static class GatewayExtensions
 {
-    public const string PublicPolicy = "anonymous";
     public const string AuthenticatedPolicy = "authenticated";
     public const string PerIpRateLimit = "per-ip";
     public const string RateLimitedCode = "rate_limited";

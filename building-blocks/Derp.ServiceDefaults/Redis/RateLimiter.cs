@@ -89,8 +89,6 @@ public sealed class RedisConnection(string configuration, string keyPrefix = "de
 
     public IDatabase Database => _multiplexer.Value.GetDatabase();
 
-    public bool IsConnected => _multiplexer.Value.IsConnected;
-
     public void Dispose()
     {
         if (_multiplexer.IsValueCreated)

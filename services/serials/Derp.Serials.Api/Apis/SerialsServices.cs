@@ -22,6 +22,5 @@ public static class SerialProblemCodes
     public const string SerialWrongKind = "serial_wrong_kind";
     public const string SerialInUse = "serial_in_use";
     public const string RedeemRateLimited = "redeem_rate_limited";
-    public const string BatchNotFound = "batch_not_found";
     public const string NotALicence = "not_a_licence";
 }

@@ -1,4 +1,3 @@
-using System.Diagnostics.Metrics;
 using System.Text.Json;
 using System.Text.Json.Serialization;
 using Derp.Serials.Api.Infrastructure;
@@ -43,9 +42,6 @@ public static class ValidateApi
 {
     /// <summary>The function that opens the client program: only it receives the data key (seed 001).</summary>
     public const string OpenFunction = "open";
-
-    private static readonly Meter Meter = new("Derp.Serials");
-    private static readonly Counter<long> Outcomes = Meter.CreateCounter<long>("derp.serials.validations", description: "Licence validations by outcome.");
 
     public static RouteGroupBuilder MapValidateApi(this IEndpointRouteBuilder routes)
     {
@@ -222,7 +218,7 @@ public static class ValidateApi
 
     private static SignedJsonResult Reply(ValidateServices services, string nonce, int status, ValidateResponse response)
     {
-        Outcomes.Add(1, new KeyValuePair<string, object?>("outcome", response.Code ?? "success"));
+        SerialsMetrics.Validations.Add(1, new KeyValuePair<string, object?>("outcome", response.Code ?? "success"));
         return new SignedJsonResult(services.Signer, services.Clock, nonce, status, response);
     }
 }

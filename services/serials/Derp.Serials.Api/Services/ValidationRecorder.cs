@@ -1,4 +1,3 @@
-using System.Diagnostics.Metrics;
 using System.Threading.Channels;
 using Derp.Serials.Api.Infrastructure;
 using Derp.Serials.Api.Model;
@@ -19,17 +18,13 @@ public sealed record AcceptedValidation(
 /// </summary>
 public sealed class ValidationRecorder(IServiceScopeFactory scopes, ILogger<ValidationRecorder> logger) : BackgroundService
 {
-    private static readonly Meter Meter = new("Derp.Serials");
-    private static readonly Counter<long> Dropped = Meter.CreateCounter<long>("derp.serials.validation_records_dropped",
-        description: "Accepted validations whose environment update was dropped because the queue was full.");
-
     private readonly Channel<AcceptedValidation> _queue = Channel.CreateBounded<AcceptedValidation>(
         new BoundedChannelOptions(100_000) { FullMode = BoundedChannelFullMode.DropWrite, SingleReader = true });
 
     public void Record(AcceptedValidation validation)
     {
         if (!_queue.Writer.TryWrite(validation))
-            Dropped.Add(1);
+            SerialsMetrics.ValidationRecordsDropped.Add(1);
     }
 
     protected override async Task ExecuteAsync(CancellationToken stoppingToken)

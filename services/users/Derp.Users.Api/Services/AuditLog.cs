@@ -7,15 +7,15 @@ namespace Derp.Users.Api.Services;
 public static class AuditLog
 {
     /// <summary>Adds an operation-log row to the unit of work; it commits with the change it describes.</summary>
-    public static void Audit(this UsersContext db, HttpContext http, TimeProvider clock, string action, Guid? userId, Guid? actorId = null, string? detail = null) =>
+    public static void Audit(this UsersContext db, HttpContext? http, TimeProvider clock, string action, Guid? userId, Guid? actorId = null, string? detail = null) =>
         db.AuditEntries.Add(new AuditEntry
         {
             UserId = userId,
-            ActorId = actorId ?? userId,
+            ActorId = actorId ?? (http is null ? null : userId), // no request: the system acted
             Action = action,
             Detail = detail,
-            Ip = http.ClientIp(),
-            UserAgent = http.UserAgent(),
+            Ip = http?.ClientIp(), // null for what a job did
+            UserAgent = http?.UserAgent(),
             CreatedAt = clock.GetUtcNow(),
         });
 }

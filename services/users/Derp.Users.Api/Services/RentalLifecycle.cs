@@ -156,16 +156,7 @@ public sealed class RentalLifecycle(UsersContext db, TimeProvider clock)
             .ExecuteUpdateAsync(s => s.SetProperty(t => t.RevokedAt, now), cancellationToken);
         await db.Devices.Where(d => d.UserId == user.Id).ExecuteDeleteAsync(cancellationToken);
         db.AddIntegrationEvent(new UserDeregistered(user.Id, reason, now), clock);
-        db.AuditEntries.Add(new AuditEntry
-        {
-            UserId = user.Id,
-            ActorId = actorId,
-            Action = AuditActions.Deregistered,
-            Detail = reason,
-            Ip = http is null ? null : Derp.ServiceDefaults.Http.HttpContextExtensions.ClientIp(http),
-            UserAgent = http is null ? null : Derp.ServiceDefaults.Http.HttpContextExtensions.UserAgent(http),
-            CreatedAt = now,
-        });
+        db.Audit(http, clock, AuditActions.Deregistered, user.Id, actorId, reason);
     }
 
     private async Task<Dictionary<Guid, User>> UsersOf(IEnumerable<Rental> rentals, CancellationToken cancellationToken)
