@@ -67,6 +67,13 @@ public sealed class RabbitMqProbe : IAsyncDisposable
         return messages.EnumerateArray().Select(m => JsonDocument.Parse(m.GetProperty("payload").GetString()!).RootElement).ToList();
     }
 
+    /// <summary>Delivers <paramref name="message"/> to the instance's consumer of <typeparamref name="T"/> (queue "&lt;prefix&gt;-&lt;event-name&gt;").</summary>
+    public static Task SendToConsumerAsync<T>(string queuePrefix, T message, Guid? messageId = null) where T : class =>
+        SendToQueueAsync(queuePrefix, "-" + Kebab(typeof(T).Name), message, messageId ?? Guid.NewGuid());
+
+    private static string Kebab(string name) =>
+        string.Concat(name.Select((c, i) => char.IsUpper(c) && i > 0 ? "-" + char.ToLowerInvariant(c) : char.ToLowerInvariant(c).ToString()));
+
     /// <summary>
     /// Delivers <paramref name="message"/> as MassTransit would, straight to the queue whose name starts with
     /// <paramref name="queuePrefix"/> and contains <paramref name="queuePart"/> (one service instance's consumer), so

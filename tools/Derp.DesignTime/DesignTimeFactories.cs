@@ -1,3 +1,4 @@
+using Derp.Acl.Api.Infrastructure;
 using Derp.Serials.Api.Infrastructure;
 using Derp.Users.Api.Infrastructure;
 using Microsoft.EntityFrameworkCore;
@@ -25,4 +26,9 @@ public sealed class UsersContextFactory : IDesignTimeDbContextFactory<UsersConte
 public sealed class SerialsContextFactory : IDesignTimeDbContextFactory<SerialsContext>
 {
     public SerialsContext CreateDbContext(string[] args) => new(DesignTime.Options<SerialsContext>());
+}
+
+public sealed class AclContextFactory : IDesignTimeDbContextFactory<AclContext>
+{
+    public AclContext CreateDbContext(string[] args) => new(DesignTime.Options<AclContext>());
 }

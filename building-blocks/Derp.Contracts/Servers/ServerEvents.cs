@@ -2,10 +2,26 @@ namespace Derp.Contracts.Servers;
 
 // Owned by the servers service (issue 4). Defined here first because the users service consumes them.
 
-public sealed record RelayNode(string RegionCode, string RegionName, string HostName, string IPv4, int DerpPort, int StunPort);
+/// <summary>
+/// One running relay. <see cref="CertName"/> is set when the relay serves a certificate for an IP address (derper's
+/// self-signed IP mode): clients then pin it as <c>sha256-raw:&lt;hex&gt;</c> instead of checking a host name.
+/// </summary>
+public sealed record RelayNode(string RegionCode, string RegionName, string HostName, string IPv4, int DerpPort, int StunPort,
+    string? CertName = null);
 
-/// <summary>A renter's relays are running (first provisioning, or after a host was drained).</summary>
-public sealed record ContainersProvisioned(Guid UserId, Guid RentalId, IReadOnlyList<RelayNode> Nodes, DateTimeOffset ProvisionedAt);
+/// <summary>
+/// A renter's relays are running. <see cref="Reason"/>: <c>rental</c> (first provisioning), <c>host_removed</c>
+/// (moved off a drained host) or <c>reprovisioned</c> (an admin rebuilt one).
+/// </summary>
+public sealed record ContainersProvisioned(Guid UserId, Guid RentalId, IReadOnlyList<RelayNode> Nodes, DateTimeOffset ProvisionedAt,
+    string Reason = ProvisioningReasons.Rental);
+
+public static class ProvisioningReasons
+{
+    public const string Rental = "rental";
+    public const string HostRemoved = "host_removed";
+    public const string Reprovisioned = "reprovisioned";
+}
 
 /// <summary>A host was removed; its renters' relays were moved to other hosts.</summary>
 public sealed record ServerRemoved(Guid ServerId, string Name, IReadOnlyList<Guid> AffectedUserIds, DateTimeOffset RemovedAt);

@@ -31,7 +31,8 @@ public static class AuthExtensions
             .AddPolicy(Policies.Renter, p => p.RequireClaim(RoleClaim, Roles.Renter))
             .AddPolicy(Policies.Distributor, p => p.RequireClaim(RoleClaim, Roles.Distributor))
             .AddPolicy(Policies.Admin, p => p.RequireClaim(RoleClaim, Roles.Admin, Roles.SuperAdmin))
-            .AddPolicy(Policies.SuperAdmin, p => p.RequireClaim(RoleClaim, Roles.SuperAdmin));
+            .AddPolicy(Policies.SuperAdmin, p => p.RequireClaim(RoleClaim, Roles.SuperAdmin))
+            .AddPolicy(Policies.AdminOrDistributor, p => p.RequireClaim(RoleClaim, Roles.Distributor, Roles.Admin, Roles.SuperAdmin));
         return builder;
     }
 

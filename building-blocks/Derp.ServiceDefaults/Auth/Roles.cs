@@ -19,4 +19,6 @@ public static class Policies
     public const string Distributor = "distributor";
     public const string Admin = "admin";
     public const string SuperAdmin = "superadmin";
+    /// <summary>Admins see everything; a distributor sees what concerns the renters they brought.</summary>
+    public const string AdminOrDistributor = "admin-or-distributor";
 }

@@ -80,4 +80,21 @@ public static class OutboxModel
             cancellationToken);
         return inserted == 1;
     }
+
+    /// <summary>
+    /// Runs a consumer's change once per message: the inbox row and the change commit together, so a redelivered
+    /// message finds its row and changes nothing.
+    /// </summary>
+    public static async Task ConsumeOnceAsync<T>(this DbContext context, MassTransit.ConsumeContext<T> message, string consumer,
+        Func<CancellationToken, Task> change) where T : class
+    {
+        var cancellationToken = message.CancellationToken;
+        var messageId = message.MessageId ?? throw new InvalidOperationException("Messages must carry a message id.");
+        await using var transaction = await context.Database.BeginTransactionAsync(cancellationToken);
+        if (!await context.TryMarkProcessedAsync(messageId, consumer, cancellationToken))
+            return;
+        await change(cancellationToken);
+        await context.SaveChangesAsync(cancellationToken);
+        await transaction.CommitAsync(cancellationToken);
+    }
 }

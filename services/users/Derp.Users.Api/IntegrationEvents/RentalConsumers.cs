@@ -10,26 +10,6 @@ using Microsoft.EntityFrameworkCore;
 
 namespace Derp.Users.Api.IntegrationEvents;
 
-/// <summary>
-/// Runs a consumer's change once per message: the inbox row and the change commit together, so a redelivered
-/// message finds its row and changes nothing.
-/// </summary>
-internal static class Once
-{
-    public static async Task RunAsync<T>(UsersContext db, ConsumeContext<T> context, string consumer, Func<CancellationToken, Task> change)
-        where T : class
-    {
-        var cancellationToken = context.CancellationToken;
-        var messageId = context.MessageId ?? throw new InvalidOperationException("Messages must carry a message id.");
-        await using var transaction = await db.Database.BeginTransactionAsync(cancellationToken);
-        if (!await db.TryMarkProcessedAsync(messageId, consumer, cancellationToken))
-            return;
-        await change(cancellationToken);
-        await db.SaveChangesAsync(cancellationToken);
-        await transaction.CommitAsync(cancellationToken);
-    }
-}
-
 public sealed class SerialRedeemedConsumer(UsersContext db, RentalLifecycle rentals, ILogger<SerialRedeemedConsumer> logger)
     : IConsumer<SerialRedeemed>
 {
@@ -38,7 +18,7 @@ public sealed class SerialRedeemedConsumer(UsersContext db, RentalLifecycle rent
         var redeemed = context.Message;
         if (redeemed.Kind != "rental")
             return Task.CompletedTask; // balance and donation serials are finance's
-        return Once.RunAsync(db, context, nameof(SerialRedeemedConsumer), async cancellationToken =>
+        return db.ConsumeOnceAsync(context, nameof(SerialRedeemedConsumer), async cancellationToken =>
         {
             // The same serial can only ever add one period, whatever message carries it.
             if (await db.RentalPeriods.AnyAsync(p => p.SerialId == redeemed.SerialId, cancellationToken))
@@ -68,7 +48,7 @@ public sealed class ContainersProvisionedConsumer(UsersContext db) : IConsumer<C
 public sealed class AclGeneratedConsumer(UsersContext db, TimeProvider clock) : IConsumer<AclGenerated>
 {
     public Task Consume(ConsumeContext<AclGenerated> context) =>
-        Once.RunAsync(db, context, nameof(AclGeneratedConsumer), async cancellationToken =>
+        db.ConsumeOnceAsync(context, nameof(AclGeneratedConsumer), async cancellationToken =>
         {
             var generated = context.Message;
             var rental = await db.Rentals.SingleOrDefaultAsync(r => r.UserId == generated.UserId, cancellationToken);
@@ -87,7 +67,7 @@ public sealed class AclGeneratedConsumer(UsersContext db, TimeProvider clock) : 
 public sealed class ServerRemovedConsumer(UsersContext db, TimeProvider clock) : IConsumer<ServerRemoved>
 {
     public Task Consume(ConsumeContext<ServerRemoved> context) =>
-        Once.RunAsync(db, context, nameof(ServerRemovedConsumer), async cancellationToken =>
+        db.ConsumeOnceAsync(context, nameof(ServerRemovedConsumer), async cancellationToken =>
         {
             var ids = context.Message.AffectedUserIds.ToList();
             foreach (var user in await db.Users.Where(u => ids.Contains(u.Id) && u.Status == UserStatuses.Active).ToListAsync(cancellationToken))
@@ -105,7 +85,7 @@ public sealed class RentalTrafficUpdatedConsumer(UsersContext db) : IConsumer<Re
 public sealed class TrafficQuotaExceededConsumer(UsersContext db, TimeProvider clock) : IConsumer<TrafficQuotaExceeded>
 {
     public Task Consume(ConsumeContext<TrafficQuotaExceeded> context) =>
-        Once.RunAsync(db, context, nameof(TrafficQuotaExceededConsumer), async cancellationToken =>
+        db.ConsumeOnceAsync(context, nameof(TrafficQuotaExceededConsumer), async cancellationToken =>
         {
             var exceeded = context.Message;
             var rental = await db.Rentals.SingleOrDefaultAsync(r => r.Id == exceeded.RentalId && r.UserId == exceeded.UserId, cancellationToken);

@@ -32,9 +32,7 @@ public sealed class RentalTests(UsersApiFactory factory) : IClassFixture<UsersAp
         new(serialId ?? Guid.NewGuid(), "VIP-TEST", userId, "rental", "membership", null, days, null, 100, null, null, DateTimeOffset.UtcNow);
 
     private Task SendAsync<T>(T message, Guid? messageId = null) where T : class =>
-        RabbitMqProbe.SendToQueueAsync(factory.EndpointPrefix, Kebab(typeof(T).Name), message, messageId ?? Guid.NewGuid());
-
-    private static string Kebab(string name) => string.Concat(name.Select((c, i) => char.IsUpper(c) && i > 0 ? "-" + char.ToLowerInvariant(c) : char.ToLowerInvariant(c).ToString()));
+        RabbitMqProbe.SendToConsumerAsync(factory.EndpointPrefix, message, messageId);
 
     private static async Task<JsonElement> WaitForRentalAsync(Renter renter, Func<JsonElement, bool> until)
     {

@@ -1,0 +1,30 @@
+namespace Derp.Acl.Api.Model;
+
+/// <summary>
+/// What the acl service knows of a renter, kept from events (rentals, quota, account closure) so that admission and
+/// downloads are decided here without calling another service.
+/// </summary>
+public sealed class Renter
+{
+    public Guid UserId { get; set; }
+    public Guid? RentalId { get; set; }
+    public bool RentalActive { get; set; }
+    public DateTimeOffset? ExpiresAt { get; set; }
+    public bool OverQuota { get; set; }
+    public bool Deregistered { get; set; }
+    /// <summary>The distributor who brought this renter; set by the distribution service's attribution (not yet).</summary>
+    public Guid? DistributorId { get; set; }
+    public int CurrentVersion { get; set; }
+    public DateTimeOffset UpdatedAt { get; set; }
+
+    /// <summary>The renter may download the policy and use the relays: a paid rental that has not run out.</summary>
+    public bool IsEntitled(DateTimeOffset now) => RentalActive && !Deregistered && ExpiresAt > now;
+}
+
+/// <summary>A device a renter registered; only these node keys may use the renter's relays (seed 002 §7).</summary>
+public sealed class RenterDevice
+{
+    public required string NodeKey { get; set; }
+    public Guid DeviceId { get; set; }
+    public Guid UserId { get; set; }
+}
