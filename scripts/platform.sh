@@ -3,7 +3,7 @@
 #   scripts/platform.sh up     build, start every service and the gateway, wait until ready, print where things are
 #   scripts/platform.sh down   stop what `up` started (by pid file, nothing else)
 # Ports and the state directory can be overridden (the end-to-end test runs a second copy this way):
-#   DERP_STATE_DIR, DERP_GATEWAY_PORT (8080), DERP_USERS_PORT (5101), DERP_SERIALS_PORT (5102), DERP_DB_SUFFIX,
+#   DERP_STATE_DIR, DERP_GATEWAY_PORT (8080), DERP_USERS_PORT (5101), DERP_SERIALS_PORT (5102), DERP_ACL_PORT (5103), DERP_DB_SUFFIX,
 #   DERP_NO_BUILD=1, DERP_SERIALS_SETTINGS (extra KEY=VALUE pairs for serials, e.g. for the load script)
 set -euo pipefail
 
@@ -12,6 +12,7 @@ STATE_DIR="${DERP_STATE_DIR:-$ROOT/.state}"
 GATEWAY_PORT="${DERP_GATEWAY_PORT:-8080}"
 USERS_PORT="${DERP_USERS_PORT:-5101}"
 SERIALS_PORT="${DERP_SERIALS_PORT:-5102}"
+ACL_PORT="${DERP_ACL_PORT:-5103}"
 DB_SUFFIX="${DERP_DB_SUFFIX:-}"
 CONFIGURATION="${DERP_CONFIGURATION:-Release}"
 PID_DIR="$STATE_DIR/pids"
@@ -58,6 +59,7 @@ secrets() {
   add_secret DERP_JWT_SIGNING_KEY "$(head -c 48 /dev/urandom | base64 | tr -d '\n')"
   add_secret DERP_SERIALS_ENCRYPTION_KEY "$(head -c 32 /dev/urandom | base64 | tr -d '\n')"
   add_secret DERP_LICENCE_DATA_KEY "$(head -c 24 /dev/urandom | base64 | tr -d '\n')"
+  add_secret DERP_ADMISSION_SECRET "$(head -c 32 /dev/urandom | base64 | tr -d '\n')"
   [ -s "$STATE_DIR/validate-signing-key.pem" ] || \
     openssl ecparam -name prime256v1 -genkey -noout 2>/dev/null | openssl pkcs8 -topk8 -nocrypt -out "$STATE_DIR/validate-signing-key.pem"
   # shellcheck disable=SC1090
@@ -99,11 +101,19 @@ up() {
     "Serials__SigningKeyPem=$(cat "$STATE_DIR/validate-signing-key.pem")" ${DERP_SERIALS_SETTINGS:-}
   wait_ready serials "http://127.0.0.1:$SERIALS_PORT/health/ready" 120
 
+  start acl "$ROOT/services/acl/Derp.Acl.Api/bin/$CONFIGURATION/net10.0/Derp.Acl.Api.dll" "${common[@]}" \
+    "Urls=http://127.0.0.1:$ACL_PORT" \
+    "ConnectionStrings__Database=Host=127.0.0.1;Username=derp;Password=derp;Database=derp_acl$DB_SUFFIX" \
+    "Redis__KeyPrefix=derp$DB_SUFFIX:" "Messaging__EndpointPrefix=acl$DB_SUFFIX" \
+    "Admission__Secret=$DERP_ADMISSION_SECRET"
+  wait_ready acl "http://127.0.0.1:$ACL_PORT/health/ready" 120
+
   start gateway "$ROOT/gateway/Derp.Gateway/bin/$CONFIGURATION/net10.0/Derp.Gateway.dll" "${common[@]}" \
     "Urls=http://127.0.0.1:$GATEWAY_PORT" \
     "Gateway__WebRoot=$ROOT/web/dist" \
     "ReverseProxy__Clusters__users__Destinations__primary__Address=http://127.0.0.1:$USERS_PORT/" \
-    "ReverseProxy__Clusters__serials__Destinations__primary__Address=http://127.0.0.1:$SERIALS_PORT/" ${DERP_GATEWAY_SETTINGS:-}
+    "ReverseProxy__Clusters__serials__Destinations__primary__Address=http://127.0.0.1:$SERIALS_PORT/" \
+    "ReverseProxy__Clusters__acl__Destinations__primary__Address=http://127.0.0.1:$ACL_PORT/" ${DERP_GATEWAY_SETTINGS:-}
   wait_ready gateway "http://127.0.0.1:$GATEWAY_PORT/health/live" 60
 
   echo

@@ -49,7 +49,7 @@ step "docker-compose.yml and Dockerfiles"
 compose_env="$RESULTS/compose.env"
 sed -e 's/^DERP_JWT_SIGNING_KEY=$/DERP_JWT_SIGNING_KEY=test-key/' -e 's/^POSTGRES_PASSWORD=$/POSTGRES_PASSWORD=test/' \
     -e 's/^RABBITMQ_PASSWORD=$/RABBITMQ_PASSWORD=test/' -e 's/^SERIALS_ENCRYPTION_KEY=$/SERIALS_ENCRYPTION_KEY=test/' \
-    -e 's/^VALIDATE_SIGNING_KEY_PEM=$/VALIDATE_SIGNING_KEY_PEM=test/' .env.example >"$compose_env"
+    -e 's/^VALIDATE_SIGNING_KEY_PEM=$/VALIDATE_SIGNING_KEY_PEM=test/' -e 's/^ADMISSION_SECRET=$/ADMISSION_SECRET=test/' .env.example >"$compose_env"
 if docker-compose --env-file "$compose_env" -f docker-compose.yml config -q; then record "docker-compose config" 1 0; else record "docker-compose config" 0 1; fi
 # Without secrets it must refuse to start rather than run with defaults.
 if docker-compose --env-file /dev/null -f docker-compose.yml config -q 2>/dev/null; then record "docker-compose refuses missing secrets" 0 1; else record "docker-compose refuses missing secrets" 1 0; fi
@@ -57,8 +57,8 @@ for dockerfile in $(git ls-files '*Dockerfile'); do
   grep -q '^FROM ' "$dockerfile" && grep -q '^ENTRYPOINT' "$dockerfile" && record "$dockerfile" 1 0 || record "$dockerfile" 0 1
 done
 
-step "end to end: the platform on ports 18080/15101/15102, driven by Chromium"
-export DERP_STATE_DIR="$ROOT/.state/e2e" DERP_GATEWAY_PORT=18080 DERP_USERS_PORT=15101 DERP_SERIALS_PORT=15102 DERP_DB_SUFFIX=_e2e DERP_NO_BUILD=1
+step "end to end: the platform on ports 18080/15101-15103, driven by Chromium"
+export DERP_STATE_DIR="$ROOT/.state/e2e" DERP_GATEWAY_PORT=18080 DERP_USERS_PORT=15101 DERP_SERIALS_PORT=15102 DERP_ACL_PORT=15103 DERP_DB_SUFFIX=_e2e DERP_NO_BUILD=1
 export DERP_ADMIN_EMAIL=e2e-admin@derp.local DERP_ADMIN_PASSWORD=e2e-Admin-pass-1
 rm -rf "$DERP_STATE_DIR"
 for db in derp_users_e2e derp_serials_e2e; do

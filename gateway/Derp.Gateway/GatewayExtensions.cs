@@ -20,6 +20,7 @@ public static class GatewayExtensions
     public const string AuthenticatedPolicy = "authenticated";
     public const string PerIpRateLimit = "per-ip";
     public const string RateLimitedCode = "rate_limited";
+    private const string AdmissionPath = "/api/acl/derp/admit";
 
     public static WebApplicationBuilder AddGateway(this WebApplicationBuilder builder)
     {
@@ -35,12 +36,22 @@ public static class GatewayExtensions
         builder.Services.AddAuthorizationBuilder().AddPolicy(AuthenticatedPolicy, p => p.RequireAuthenticatedUser());
 
         var permitPerMinute = configuration.GetValue("Gateway:RateLimit:PermitPerMinute", 600);
+        // A relay host asks for every client connection of every renter on it: it gets a budget of its own.
+        var admissionPermitPerMinute = configuration.GetValue("Gateway:RateLimit:AdmissionPermitPerMinute", 12_000);
         builder.Services.AddRateLimiter(limiter =>
         {
             limiter.RejectionStatusCode = StatusCodes.Status429TooManyRequests;
-            limiter.AddPolicy(PerIpRateLimit, http => RateLimitPartition.GetFixedWindowLimiter(
-                http.Connection.RemoteIpAddress?.ToString() ?? "unknown",
-                _ => new FixedWindowRateLimiterOptions { PermitLimit = permitPerMinute, Window = TimeSpan.FromMinutes(1), QueueLimit = 0 }));
+            limiter.AddPolicy(PerIpRateLimit, http =>
+            {
+                var ip = http.Connection.RemoteIpAddress?.ToString() ?? "unknown";
+                var admission = http.Request.Path.Equals(AdmissionPath, StringComparison.OrdinalIgnoreCase);
+                return RateLimitPartition.GetFixedWindowLimiter(admission ? "admit:" + ip : ip, _ => new FixedWindowRateLimiterOptions
+                {
+                    PermitLimit = admission ? admissionPermitPerMinute : permitPerMinute,
+                    Window = TimeSpan.FromMinutes(1),
+                    QueueLimit = 0,
+                });
+            });
             limiter.OnRejected = async (context, cancellationToken) =>
             {
                 if (context.Lease.TryGetMetadata(MetadataName.RetryAfter, out var retryAfter))

@@ -67,6 +67,7 @@ public sealed class GatewayFactory : WebApplicationFactory<Program>, IAsyncLifet
         builder.UseSetting("Gateway:WebRoot", WebRoot);
         builder.UseSetting("Gateway:RateLimit:PermitPerMinute", "40");
         builder.UseSetting("ReverseProxy:Clusters:users:Destinations:primary:Address", Destination.Address);
+        builder.UseSetting("ReverseProxy:Clusters:acl:Destinations:primary:Address", Destination.Address);
         builder.UseSetting("Logging:LogLevel:Default", "Warning");
     }
 
@@ -170,6 +171,20 @@ public sealed class GatewayTests(GatewayFactory factory) : IClassFixture<Gateway
         response.Headers.GetValues("X-Request-Id").Single().Length.ShouldBe(32);
         response.Headers.GetValues("X-Frame-Options").Single().ShouldBe("DENY");
         response.Headers.GetValues("Content-Security-Policy").Single().ShouldContain("default-src 'self'");
+    }
+
+    [Fact]
+    public async Task Relay_admission_is_anonymous_and_has_its_own_budget_while_policies_need_a_token()
+    {
+        var client = factory.CreateClient();
+        // More than the per-address limit of 40: a relay host asks once per client connection.
+        for (var i = 0; i < 45; i++)
+        {
+            var admit = await client.PostAsync("/api/acl/derp/admit?token=t", new StringContent("{}", Encoding.UTF8, "application/json"));
+            admit.StatusCode.ShouldBe(HttpStatusCode.OK);
+        }
+        factory.Destination.Received.Count(r => r.Path == "/api/acl/derp/admit").ShouldBeGreaterThanOrEqualTo(45);
+        (await client.GetAsync("/api/acl/me")).StatusCode.ShouldBe(HttpStatusCode.Unauthorized);
     }
 
     [Fact]
