@@ -5,6 +5,7 @@ import { useI18n } from './lib/i18n';
 import { AdminUsersPage, AuditPage } from './pages/AdminPages';
 import { LoginPage, RegisterPage, VerifyPage } from './pages/AuthPages';
 import { DashboardPage } from './pages/DashboardPage';
+import { MyPolicyPage, PolicyLogsPage } from './pages/PolicyPages';
 import { AccountPage, AdminRentalsPage, AdminUserDetailPage, DevicesPage } from './pages/RentalPages';
 import { AdminSerialsPage, MismatchesPage, RedeemPage, SerialDetailPage } from './pages/SerialsPages';
 
@@ -27,11 +28,13 @@ function Header() {
       <nav>
         {user && <Link to="/">{t('dashboard')}</Link>}
         {user?.role === 'renter' && <Link to="/redeem">{t('redeem')}</Link>}
+        {user?.role === 'renter' && <Link to="/policy">{t('myPolicy')}</Link>}
         {user?.role === 'renter' && <Link to="/devices">{t('devices')}</Link>}
         {isAdmin(user) && <Link to="/admin/rentals">{t('rentals')}</Link>}
         {isAdmin(user) && <Link to="/admin/users">{t('users')}</Link>}
         {isAdmin(user) && <Link to="/admin/serials">{t('serials')}</Link>}
         {isAdmin(user) && <Link to="/admin/serials/mismatches">{t('mismatches')}</Link>}
+        {(isAdmin(user) || user?.role === 'distributor') && <Link to="/admin/policy-logs">{t('policyLogs')}</Link>}
         {isAdmin(user) && <Link to="/admin/audit">{t('audit')}</Link>}
       </nav>
       <div className="spacer" />
@@ -62,6 +65,8 @@ export function App() {
           <Route path="/admin/users" element={<RequireUser admin><AdminUsersPage /></RequireUser>} />
           <Route path="/admin/audit" element={<RequireUser admin><AuditPage /></RequireUser>} />
           <Route path="/redeem" element={<RequireUser><RedeemPage /></RequireUser>} />
+          <Route path="/policy" element={<RequireUser><MyPolicyPage /></RequireUser>} />
+          <Route path="/admin/policy-logs" element={<RequireUser><PolicyLogsPage /></RequireUser>} />
           <Route path="/devices" element={<RequireUser><DevicesPage /></RequireUser>} />
           <Route path="/account" element={<RequireUser><AccountPage /></RequireUser>} />
           <Route path="/admin/rentals" element={<RequireUser admin><AdminRentalsPage /></RequireUser>} />

@@ -69,3 +69,17 @@ export function Field(props: { label: string; name: string; type?: string; value
     </label>
   );
 }
+
+export function Pager({ page, pageSize, total, onPage }: { page: number; pageSize: number; total: number; onPage: (page: number) => void }) {
+  const { t } = useI18n();
+  const last = Math.max(1, Math.ceil(total / pageSize));
+  return (
+    <div className="pager">
+      <button disabled={page <= 1} onClick={() => onPage(page - 1)}>{t('previous')}</button>
+      <span>
+        {page} / {last} · {t('total', { n: total })}
+      </span>
+      <button disabled={page >= last} onClick={() => onPage(page + 1)}>{t('next')}</button>
+    </div>
+  );
+}

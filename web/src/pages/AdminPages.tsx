@@ -1,26 +1,12 @@
 import { useCallback, useEffect, useState } from 'react';
 import { Link } from 'react-router-dom';
-import { ProblemMessage } from '../components';
+import { Pager, ProblemMessage } from '../components';
 import { api, type AuditEntry, type Paged, type User } from '../lib/api';
 import { useAuth } from '../lib/auth';
 import { useI18n, type MessageKey } from '../lib/i18n';
 
 const roles = ['renter', 'distributor', 'admin', 'superadmin'] as const;
 const pageSize = 20;
-
-function Pager({ page, total, onPage }: { page: number; total: number; onPage: (page: number) => void }) {
-  const { t } = useI18n();
-  const last = Math.max(1, Math.ceil(total / pageSize));
-  return (
-    <div className="pager">
-      <button disabled={page <= 1} onClick={() => onPage(page - 1)}>{t('previous')}</button>
-      <span>
-        {page} / {last} · {t('total', { n: total })}
-      </span>
-      <button disabled={page >= last} onClick={() => onPage(page + 1)}>{t('next')}</button>
-    </div>
-  );
-}
 
 export function AdminUsersPage() {
   const { t, language } = useI18n();
@@ -92,7 +78,7 @@ export function AdminUsersPage() {
               ))}
             </tbody>
           </table>
-          <Pager page={page} total={data.total} onPage={setPage} />
+          <Pager page={page} pageSize={pageSize} total={data.total} onPage={setPage} />
         </>
       )}
     </section>
@@ -140,7 +126,7 @@ export function AuditPage() {
               ))}
             </tbody>
           </table>
-          <Pager page={page} total={data.total} onPage={setPage} />
+          <Pager page={page} pageSize={pageSize} total={data.total} onPage={setPage} />
         </>
       )}
     </section>
