@@ -1,3 +1,4 @@
+using Derp.ServiceDefaults.Security;
 using System.Text;
 using Derp.Serials.Api.Infrastructure;
 using Derp.Serials.Api.Model;

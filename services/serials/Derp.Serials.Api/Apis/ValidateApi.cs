@@ -1,3 +1,4 @@
+using Derp.ServiceDefaults.Security;
 using System.Text.Json;
 using System.Text.Json.Serialization;
 using Derp.Serials.Api.Infrastructure;

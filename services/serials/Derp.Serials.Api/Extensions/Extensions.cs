@@ -5,6 +5,8 @@ using Derp.ServiceDefaults.Jobs;
 using Derp.ServiceDefaults.Messaging;
 using Derp.ServiceDefaults.Persistence;
 using Derp.ServiceDefaults.Problems;
+using Derp.ServiceDefaults.Security;
+using Microsoft.Extensions.Options;
 using Quartz;
 
 namespace Derp.Serials.Api.Extensions;
@@ -20,7 +22,8 @@ public static class Extensions
             job => job.WithIdentity(SerialExpiryJob.Key)));
 
         builder.Services.AddOptions<SerialsOptions>().Bind(builder.Configuration.GetSection(SerialsOptions.Section));
-        builder.Services.AddSingleton<SecretProtector>();
+        builder.Services.AddSingleton(sp => new SecretProtector(sp.GetRequiredService<IOptions<SerialsOptions>>().Value.EncryptionKey,
+            "Serials:EncryptionKey", sp.GetRequiredService<ILogger<SecretProtector>>()));
         builder.Services.AddSingleton<ResponseSigner>();
         builder.Services.AddSingleton<DataKeyCache>();
         builder.Services.AddSingleton<ValidationRecorder>();

@@ -1,3 +1,4 @@
+using Derp.ServiceDefaults.Security;
 using System.Collections.Concurrent;
 using Derp.Serials.Api.Infrastructure;
 using Microsoft.EntityFrameworkCore;

@@ -1,29 +1,31 @@
 using System.Security.Cryptography;
 using System.Text;
-using Microsoft.Extensions.Options;
+using Microsoft.Extensions.Logging;
 
-namespace Derp.Serials.Api.Services;
+namespace Derp.ServiceDefaults.Security;
 
 /// <summary>
-/// AES-256-GCM for secrets stored in the database (per-batch data keys). The key comes from configuration, never
-/// from the database, so a database dump alone reveals no data key.
+/// AES-256-GCM for secrets stored in the database (serials' per-batch data keys, servers' SSH keys). The key comes
+/// from configuration, never from the database, so a database dump alone reveals no secret.
 /// </summary>
 public sealed class SecretProtector
 {
     private readonly byte[] _key;
 
-    public SecretProtector(IOptions<SerialsOptions> options, ILogger<SecretProtector> logger)
+    /// <param name="base64Key">32 bytes in base64; empty means a key for this process only (with a warning).</param>
+    /// <param name="setting">The configuration key it came from, for messages.</param>
+    public SecretProtector(string? base64Key, string setting, ILogger logger)
     {
-        if (options.Value.EncryptionKey is { Length: > 0 } configured)
+        if (base64Key is { Length: > 0 } configured)
         {
             _key = Convert.FromBase64String(configured);
             if (_key.Length != 32)
-                throw new InvalidOperationException("Serials:EncryptionKey must be base64 of 32 bytes.");
+                throw new InvalidOperationException($"{setting} must be base64 of 32 bytes.");
         }
         else
         {
             _key = RandomNumberGenerator.GetBytes(32);
-            logger.LogWarning("Serials:EncryptionKey is not configured; per-batch data keys will not survive a restart.");
+            logger.LogWarning("{Setting} is not configured; what is encrypted now will not decrypt after a restart.", setting);
         }
     }
 
