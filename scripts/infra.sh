@@ -1,6 +1,6 @@
 #!/usr/bin/env bash
-# Installs (apt) and starts, on loopback, the infrastructure Derp needs: PostgreSQL, RabbitMQ, Redis and
-# an SMTP sink. Idempotent: whatever already runs is left alone. No systemd on these machines.
+# Installs (apt) and starts, on loopback, the infrastructure Derp needs: PostgreSQL, RabbitMQ, Redis, an SMTP
+# sink, and this machine as DERP host stand-ins (sshd + podman's Docker API: scripts/relay-hosts.sh). Idempotent: whatever already runs is left alone. No systemd on these machines.
 #   scripts/infra.sh up      install what is missing and start what is stopped
 #   scripts/infra.sh down    stop what this script started (by pid file)
 set -euo pipefail
@@ -97,6 +97,7 @@ case "${1:-up}" in
     start_rabbitmq
     start_redis
     start_smtp
+    "$(dirname "$0")/relay-hosts.sh" up
     ;;
   down)
     # Only what `up` started; a PostgreSQL or Redis that was already running is left alone.
@@ -110,6 +111,7 @@ case "${1:-up}" in
       log "stopped $component"
     done < <(cat "$STARTED" 2>/dev/null)
     rm -f "$STARTED"
+    "$(dirname "$0")/relay-hosts.sh" down
     ;;
   *) echo "usage: $0 up|down" >&2; exit 2 ;;
 esac
