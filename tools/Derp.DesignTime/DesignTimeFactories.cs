@@ -1,5 +1,6 @@
 using Derp.Acl.Api.Infrastructure;
 using Derp.Serials.Api.Infrastructure;
+using Derp.Servers.Api.Infrastructure;
 using Derp.Users.Api.Infrastructure;
 using Microsoft.EntityFrameworkCore;
 using Microsoft.EntityFrameworkCore.Design;
@@ -31,4 +32,9 @@ public sealed class SerialsContextFactory : IDesignTimeDbContextFactory<SerialsC
 public sealed class AclContextFactory : IDesignTimeDbContextFactory<AclContext>
 {
     public AclContext CreateDbContext(string[] args) => new(DesignTime.Options<AclContext>());
+}
+
+public sealed class ServersContextFactory : IDesignTimeDbContextFactory<ServersContext>
+{
+    public ServersContext CreateDbContext(string[] args) => new(DesignTime.Options<ServersContext>());
 }

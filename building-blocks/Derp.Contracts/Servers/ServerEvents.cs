@@ -31,3 +31,6 @@ public sealed record RentalTrafficUpdated(Guid UserId, Guid RentalId, long UsedB
 
 /// <summary>A renter went over the plan's traffic quota: their relays were stopped.</summary>
 public sealed record TrafficQuotaExceeded(Guid UserId, Guid RentalId, long UsedBytes, long QuotaBytes, DateTimeOffset StoppedAt);
+
+/// <summary>A host turned unhealthy (several failed checks in a row) or healthy again (several good ones).</summary>
+public sealed record ServerHealthChanged(Guid ServerId, string Name, bool Healthy, string? Reason, DateTimeOffset ChangedAt);

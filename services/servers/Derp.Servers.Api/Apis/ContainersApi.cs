@@ -1,0 +1,118 @@
+using Derp.Contracts.Servers;
+using Derp.Servers.Api.Hosts;
+using Derp.Servers.Api.Model;
+using Derp.Servers.Api.Services;
+using Derp.ServiceDefaults.Auth;
+using Derp.ServiceDefaults.Http;
+using Derp.ServiceDefaults.Problems;
+using Microsoft.AspNetCore.Http.HttpResults;
+using Microsoft.AspNetCore.Mvc;
+using Microsoft.EntityFrameworkCore;
+
+namespace Derp.Servers.Api.Apis;
+
+public static class ContainersApi
+{
+    public static void MapContainersApi(this IEndpointRouteBuilder routes)
+    {
+        var containers = routes.MapGroup("api/servers/containers").WithTags("Containers (admin)").RequireAuthorization(Policies.Admin);
+        containers.MapGet("", ListContainers);
+        containers.MapPost("{id:guid}/start", (Guid id, Provisioner p, [AsParameters] ServersServices s, CancellationToken ct) =>
+            ChangeAsync(id, s, c => p.StartAsync(c, ct), ct));
+        containers.MapPost("{id:guid}/stop", (Guid id, Provisioner p, [AsParameters] ServersServices s, CancellationToken ct) =>
+            ChangeAsync(id, s, c => p.StopAsync(c, ct), ct));
+        containers.MapPost("{id:guid}/reprovision", Reprovision);
+
+        var alerts = routes.MapGroup("api/alerts").WithTags("Alerts (admin)").RequireAuthorization(Policies.Admin);
+        alerts.MapGet("", ListAlerts);
+        alerts.MapPost("{id:long}/resolve", ResolveAlert);
+    }
+
+    public static async Task<Results<Ok<PagedResponse<ContainerItem>>, ValidationProblem>> ListContainers([AsParameters] ServersServices services,
+        Guid? serverId = null, Guid? userId = null, string? state = null, int page = 1, int pageSize = 50, CancellationToken cancellationToken = default)
+    {
+        if (Paging.Check(page, pageSize) is { } invalid)
+            return invalid;
+        if (state is not null && !ContainerStates.All.Contains(state))
+            return ApiProblems.Validation("state", $"State must be one of {string.Join(", ", ContainerStates.All)}.");
+        var query = services.Db.Containers.AsNoTracking();
+        query = state is null ? query.Where(c => c.State != ContainerStates.Removed && c.State != ContainerStates.Failed) : query.Where(c => c.State == state);
+        if (serverId is not null)
+            query = query.Where(c => c.ServerId == serverId);
+        if (userId is not null)
+            query = query.Where(c => c.UserId == userId);
+        var total = await query.CountAsync(cancellationToken);
+        var items = await query.OrderByDescending(c => c.CreatedAt).Skip((page - 1) * pageSize).Take(pageSize)
+            .Select(c => new ContainerItem(c.Id, c.ServerId, c.Server!.Name, c.Server.RegionCode, c.UserId, c.RentalId, c.Name, c.State, c.DerpPort,
+                c.StunPort, c.RxBytes, c.TxBytes, c.RateBytesPerSecond, c.ProbeOk, c.LastError, c.CreatedAt))
+            .ToListAsync(cancellationToken);
+        return TypedResults.Ok(new PagedResponse<ContainerItem>(items, total, page, pageSize));
+    }
+
+    private static async Task<Results<NoContent, ProblemHttpResult>> ChangeAsync(Guid id, ServersServices services, Func<RelayContainer, Task> change,
+        CancellationToken cancellationToken)
+    {
+        var container = await services.Db.Containers.Include(c => c.Server).SingleOrDefaultAsync(c => c.Id == id, cancellationToken);
+        if (container is null)
+            return ApiProblems.NotFound(ServerProblemCodes.ContainerNotFound, "No such container.");
+        if (!ContainerStates.Live.Contains(container.State))
+            return ApiProblems.Conflict(ServerProblemCodes.ContainerRemoved, $"This container is {container.State}.");
+        try
+        {
+            await change(container);
+            return TypedResults.NoContent();
+        }
+        catch (HostException e)
+        {
+            return ApiProblems.Problem(StatusCodes.Status502BadGateway, ServerProblemCodes.HostUnreachable, "The host did not do it.", e.Message);
+        }
+    }
+
+    /// <summary>Rebuilds one relay: the old container is removed and the renter gets a new one (announced to acl).</summary>
+    public static async Task<Results<NoContent, ProblemHttpResult>> Reprovision(Guid id, Provisioner provisioner, [AsParameters] ServersServices services,
+        CancellationToken cancellationToken)
+    {
+        var result = await ChangeAsync(id, services, c => provisioner.RemoveAsync(c, cancellationToken), cancellationToken);
+        if (result.Result is not NoContent)
+            return result;
+        var userId = await services.Db.Containers.Where(c => c.Id == id).Select(c => c.UserId).SingleAsync(cancellationToken);
+        await provisioner.EnsureProvisionedAsync(userId, ProvisioningReasons.Reprovisioned, cancellationToken);
+        return result;
+    }
+
+    public static async Task<Results<Ok<PagedResponse<AlertItem>>, ValidationProblem>> ListAlerts([AsParameters] ServersServices services,
+        bool? resolved = null, string? severity = null, Guid? serverId = null, int page = 1, int pageSize = 50, CancellationToken cancellationToken = default)
+    {
+        if (Paging.Check(page, pageSize) is { } invalid)
+            return invalid;
+        if (severity is not null && !AlertSeverities.All.Contains(severity))
+            return ApiProblems.Validation("severity", "Severity must be info, warning or critical.");
+        var query = services.Db.Alerts.AsNoTracking();
+        if (resolved is not null)
+            query = resolved.Value ? query.Where(a => a.ResolvedAt != null) : query.Where(a => a.ResolvedAt == null);
+        if (severity is not null)
+            query = query.Where(a => a.Severity == severity);
+        if (serverId is not null)
+            query = query.Where(a => a.ServerId == serverId);
+        var total = await query.CountAsync(cancellationToken);
+        var items = await query.OrderByDescending(a => a.CreatedAt).ThenByDescending(a => a.Id).Skip((page - 1) * pageSize).Take(pageSize)
+            .Select(a => new AlertItem(a.Id, a.Type, a.Severity, a.Message, a.ServerId, a.UserId, a.CreatedAt, a.ResolvedAt))
+            .ToListAsync(cancellationToken);
+        return TypedResults.Ok(new PagedResponse<AlertItem>(items, total, page, pageSize));
+    }
+
+    public static async Task<Results<NoContent, ProblemHttpResult>> ResolveAlert(long id, HttpContext http, [AsParameters] ServersServices services,
+        CancellationToken cancellationToken)
+    {
+        var alert = await services.Db.Alerts.SingleOrDefaultAsync(a => a.Id == id, cancellationToken);
+        if (alert is null)
+            return ApiProblems.NotFound(ServerProblemCodes.AlertNotFound, "No such alert.");
+        if (alert.ResolvedAt is null)
+        {
+            alert.ResolvedAt = services.Clock.GetUtcNow();
+            alert.ResolvedBy = http.User.UserId();
+            await services.Db.SaveChangesAsync(cancellationToken);
+        }
+        return TypedResults.NoContent();
+    }
+}

@@ -1,0 +1,224 @@
+using Derp.Servers.Api.Hosts;
+using Derp.Servers.Api.Model;
+using Derp.Servers.Api.Services;
+using Derp.ServiceDefaults.Auth;
+using Derp.ServiceDefaults.Problems;
+using Microsoft.AspNetCore.Http.HttpResults;
+using Microsoft.AspNetCore.Mvc;
+using Microsoft.EntityFrameworkCore;
+
+namespace Derp.Servers.Api.Apis;
+
+public static class ServersApi
+{
+    public static void MapServersApi(this IEndpointRouteBuilder routes)
+    {
+        var servers = routes.MapGroup("api/servers").WithTags("Hosts (admin)").RequireAuthorization(Policies.Admin);
+        servers.MapGet("", ListServers);
+        servers.MapPost("", CreateServer).Validate<CreateServerRequest>();
+        servers.MapGet("regions", Regions);
+        servers.MapGet("{id:guid}", GetServer);
+        servers.MapPut("{id:guid}", UpdateServer).Validate<UpdateServerRequest>();
+        servers.MapDelete("{id:guid}", RemoveServer);
+        servers.MapGet("{id:guid}/metrics", Metrics);
+    }
+
+    public static async Task<Ok<List<ServerListItem>>> ListServers([AsParameters] ServersServices services, string? status = null,
+        string? regionCode = null, CancellationToken cancellationToken = default)
+    {
+        var query = services.Db.Servers.AsNoTracking();
+        query = status is null ? query.Where(s => s.Status != ServerStatuses.Removed) : query.Where(s => s.Status == status);
+        if (regionCode is not null)
+            query = query.Where(s => s.RegionCode == regionCode);
+        var month = services.Clock.GetUtcNow().UtcDateTime.ToString("yyyy-MM", System.Globalization.CultureInfo.InvariantCulture);
+        var rows = await query.OrderBy(s => s.RegionCode).ThenBy(s => s.Name)
+            .Select(s => new
+            {
+                Server = s,
+                Containers = services.Db.Containers.Count(c => c.ServerId == s.Id && ContainerStates.Live.Contains(c.State)),
+                Renters = services.Db.Containers.Where(c => c.ServerId == s.Id && ContainerStates.Live.Contains(c.State)).Select(c => c.UserId).Distinct().Count(),
+                Traffic = services.Db.HostTrafficMonths.Where(t => t.ServerId == s.Id && t.Month == month).Select(t => t.Bytes).FirstOrDefault(),
+            }).ToListAsync(cancellationToken);
+        return TypedResults.Ok(rows.Select(r => new ServerListItem(r.Server.Id, r.Server.Name, r.Server.PublicIp, r.Server.RegionCode, r.Server.RegionName,
+            r.Server.Location, r.Server.Status, r.Containers, r.Renters, r.Server.Capacity, r.Traffic,
+            r.Server.MonthlyTrafficGb is { } gb ? Math.Max(0, gb * 1024L * 1024L * 1024L - r.Traffic) : null,
+            r.Server.RateBytesPerSecond, r.Server.LatencyMs, r.Server.LastCheckedAt, r.Server.LastError)).ToList());
+    }
+
+    /// <summary>Registers a host after checking it: the pinned host key, then its Docker engine through the SSH tunnel.</summary>
+    public static async Task<Results<Created<ServerDetail>, ProblemHttpResult>> CreateServer(CreateServerRequest request, HostRegistration registration,
+        [AsParameters] ServersServices services, CancellationToken cancellationToken)
+    {
+        if (await services.Db.Servers.AnyAsync(s => s.Name == request.Name && s.Status != ServerStatuses.Removed, cancellationToken))
+            return ApiProblems.Conflict(ServerProblemCodes.ServerNameTaken, "Another host has this name.");
+        var server = new Server
+        {
+            Id = Guid.CreateVersion7(),
+            Name = request.Name,
+            PublicIp = request.PublicIp,
+            HostName = request.HostName ?? request.PublicIp,
+            RegionCode = request.RegionCode,
+            RegionName = request.RegionName.Trim(),
+            Location = request.Location?.Trim(),
+            CloudAccount = request.CloudAccount?.Trim(),
+            SshHost = request.SshHost,
+            SshPort = request.SshPort,
+            SshUser = request.SshUser,
+            SshPrivateKeyProtected = registration.Protect(request.SshPrivateKey),
+            HostKeyFingerprint = request.HostKeyFingerprint,
+            HostKey = "",
+            DockerSocket = request.DockerSocket ?? "/var/run/docker.sock",
+            Capacity = request.Capacity,
+            PortRangeStart = request.PortRangeStart,
+            PortRangeEnd = request.PortRangeEnd,
+            MonthlyTrafficGb = request.MonthlyTrafficGb,
+            Status = ServerStatuses.Active,
+            CreatedAt = services.Clock.GetUtcNow(),
+        };
+        if (await VerifyAsync(server, request.SshPrivateKey, registration, cancellationToken) is { } problem)
+            return problem;
+        services.Db.Servers.Add(server);
+        await services.Db.SaveChangesAsync(cancellationToken);
+        services.Logger.LogInformation("Registered host {Server} ({Region}) at {SshHost}:{SshPort}", server.Name, server.RegionCode, server.SshHost, server.SshPort);
+        return TypedResults.Created($"/api/servers/{server.Id}", ServerDetail.From(server, 0));
+    }
+
+    private static async Task<ProblemHttpResult?> VerifyAsync(Server server, string privateKey, HostRegistration registration, CancellationToken cancellationToken)
+    {
+        try
+        {
+            (server.HostKey, _) = await registration.VerifyAsync(server, privateKey, cancellationToken);
+            return null;
+        }
+        catch (HostException e) when (e.HostKeyRejected)
+        {
+            return ApiProblems.Problem(StatusCodes.Status422UnprocessableEntity, ServerProblemCodes.HostKeyMismatch,
+                "The host's SSH key does not match the pinned fingerprint.", e.Message);
+        }
+        catch (HostException e)
+        {
+            return ApiProblems.Problem(StatusCodes.Status422UnprocessableEntity, ServerProblemCodes.HostUnreachable,
+                "The host could not be reached over SSH or its Docker engine did not answer.", e.Message);
+        }
+    }
+
+    public static async Task<Results<Ok<ServerDetail>, ProblemHttpResult>> GetServer(Guid id, [AsParameters] ServersServices services,
+        CancellationToken cancellationToken)
+    {
+        var server = await services.Db.Servers.AsNoTracking().SingleOrDefaultAsync(s => s.Id == id, cancellationToken);
+        if (server is null)
+            return ApiProblems.NotFound(ServerProblemCodes.ServerNotFound, "No such host.");
+        var live = await services.Db.Containers.CountAsync(c => c.ServerId == id && ContainerStates.Live.Contains(c.State), cancellationToken);
+        return TypedResults.Ok(ServerDetail.From(server, live));
+    }
+
+    public static async Task<Results<Ok<ServerDetail>, ProblemHttpResult>> UpdateServer(Guid id, UpdateServerRequest request, HostRegistration registration,
+        [AsParameters] ServersServices services, CancellationToken cancellationToken)
+    {
+        var server = await services.Db.Servers.SingleOrDefaultAsync(s => s.Id == id, cancellationToken);
+        if (server is null)
+            return ApiProblems.NotFound(ServerProblemCodes.ServerNotFound, "No such host.");
+        if (server.Status == ServerStatuses.Removed)
+            return ApiProblems.Conflict(ServerProblemCodes.ServerRemoved, "This host has been removed.");
+        if (await services.Db.Servers.AnyAsync(s => s.Id != id && s.Name == request.Name && s.Status != ServerStatuses.Removed, cancellationToken))
+            return ApiProblems.Conflict(ServerProblemCodes.ServerNameTaken, "Another host has this name.");
+        var live = await services.Db.Containers.CountAsync(c => c.ServerId == id && ContainerStates.Live.Contains(c.State), cancellationToken);
+        if (request.Capacity < live)
+            return ApiProblems.Problem(StatusCodes.Status422UnprocessableEntity, ProblemCodes.ValidationFailed,
+                $"Capacity cannot go below the {live} containers on this host.");
+
+        if (request.SshPrivateKey is not null || request.HostKeyFingerprint is not null)
+        {
+            server.HostKeyFingerprint = request.HostKeyFingerprint ?? server.HostKeyFingerprint;
+            var privateKey = request.SshPrivateKey ?? registration.Unprotect(server.SshPrivateKeyProtected);
+            if (await VerifyAsync(server, privateKey, registration, cancellationToken) is { } problem)
+                return problem;
+            server.SshPrivateKeyProtected = registration.Protect(privateKey);
+        }
+        server.Name = request.Name;
+        server.HostName = request.HostName ?? server.PublicIp;
+        server.RegionCode = request.RegionCode;
+        server.RegionName = request.RegionName.Trim();
+        server.Location = request.Location?.Trim();
+        server.CloudAccount = request.CloudAccount?.Trim();
+        server.Capacity = request.Capacity;
+        server.MonthlyTrafficGb = request.MonthlyTrafficGb;
+        await services.Db.SaveChangesAsync(cancellationToken);
+        return TypedResults.Ok(ServerDetail.From(server, live));
+    }
+
+    /// <summary>
+    /// Seed 002 §3: removes a host by draining it. Answers at once (202) with the host in <c>draining</c>; the move
+    /// runs in the background and the reconcile job finishes it after any interruption.
+    /// </summary>
+    public static async Task<Results<Accepted<ServerDetail>, ProblemHttpResult>> RemoveServer(Guid id, [AsParameters] ServersServices services,
+        CancellationToken cancellationToken)
+    {
+        var server = await services.Db.Servers.SingleOrDefaultAsync(s => s.Id == id, cancellationToken);
+        if (server is null)
+            return ApiProblems.NotFound(ServerProblemCodes.ServerNotFound, "No such host.");
+        if (server.Status == ServerStatuses.Removed)
+            return ApiProblems.Conflict(ServerProblemCodes.ServerRemoved, "This host has already been removed.");
+        server.Status = ServerStatuses.Draining;
+        await services.Db.SaveChangesAsync(cancellationToken);
+        var live = await services.Db.Containers.CountAsync(c => c.ServerId == id && ContainerStates.Live.Contains(c.State), cancellationToken);
+        _ = Task.Run(async () =>
+        {
+            try
+            {
+                await using var scope = services.Scopes.CreateAsyncScope();
+                await scope.ServiceProvider.GetRequiredService<Drainer>().DrainAsync(id, CancellationToken.None);
+            }
+            catch (Exception e)
+            {
+                services.Logger.LogError(e, "Draining {Server} stopped; the reconcile job will continue it", server.Name);
+            }
+        }, CancellationToken.None);
+        return TypedResults.Accepted($"/api/servers/{id}", ServerDetail.From(server, live));
+    }
+
+    /// <summary>Seed 002 §3: renters, containers, load and health per region.</summary>
+    public static async Task<Ok<List<RegionStats>>> Regions([AsParameters] ServersServices services, CancellationToken cancellationToken)
+    {
+        var servers = await services.Db.Servers.AsNoTracking().Where(s => s.Status != ServerStatuses.Removed).ToListAsync(cancellationToken);
+        var containers = await services.Db.Containers.AsNoTracking().Where(c => ContainerStates.Live.Contains(c.State))
+            .Select(c => new { c.ServerId, c.UserId }).ToListAsync(cancellationToken);
+        var stats = servers.GroupBy(s => s.RegionCode).Select(region =>
+        {
+            var ids = region.Select(s => s.Id).ToHashSet();
+            var inRegion = containers.Where(c => ids.Contains(c.ServerId)).ToList();
+            var capacity = region.Sum(s => s.Capacity);
+            return new RegionStats(region.Key, region.First().RegionName, region.Count(), region.Count(s => s.Status == ServerStatuses.Active),
+                inRegion.Count, inRegion.Select(c => c.UserId).Distinct().Count(), capacity,
+                capacity == 0 ? 0 : Math.Round((double)inRegion.Count / capacity, 3), region.Sum(s => s.RateBytesPerSecond));
+        }).OrderBy(r => r.RegionCode, StringComparer.Ordinal).ToList();
+        return TypedResults.Ok(stats);
+    }
+
+    /// <summary>Health and latency trend of a host: samples averaged per <paramref name="step"/> between from and to (at most 31 days).</summary>
+    public static async Task<Results<Ok<List<MetricPoint>>, ProblemHttpResult, ValidationProblem>> Metrics(Guid id, [AsParameters] ServersServices services,
+        DateTimeOffset? from = null, DateTimeOffset? to = null, string? step = null, CancellationToken cancellationToken = default)
+    {
+        var end = to ?? services.Clock.GetUtcNow();
+        var start = from ?? end.AddHours(-24);
+        if (start >= end || end - start > TimeSpan.FromDays(31))
+            return ApiProblems.Validation("from", "The range must be positive and at most 31 days.");
+        var bucket = TimeSpan.FromMinutes(5);
+        if (step is not null && (!TimeSpan.TryParse(step, System.Globalization.CultureInfo.InvariantCulture, out bucket) || bucket < TimeSpan.FromMinutes(1) || bucket > TimeSpan.FromDays(1)))
+            return ApiProblems.Validation("step", "Step is a time span between 00:01:00 and 1.00:00:00.");
+        if ((end - start) / bucket > 2000)
+            return ApiProblems.Validation("step", "At most 2000 points: choose a larger step.");
+        if (!await services.Db.Servers.AnyAsync(s => s.Id == id, cancellationToken))
+            return ApiProblems.NotFound(ServerProblemCodes.ServerNotFound, "No such host.");
+
+        var samples = await services.Db.HostSamples.AsNoTracking()
+            .Where(s => s.ServerId == id && s.At >= start && s.At < end).OrderBy(s => s.At).ToListAsync(cancellationToken);
+        var points = samples.GroupBy(s => start + bucket * Math.Floor((s.At - start) / bucket)).Select(g =>
+        {
+            var latencies = g.Where(s => s.LatencyMs is not null).Select(s => s.LatencyMs!.Value).ToList();
+            return new MetricPoint(g.Key, latencies.Count == 0 ? null : Math.Round(latencies.Average(), 2),
+                Math.Round((double)g.Count(s => s.Reachable) / g.Count(), 3), (long)g.Average(s => s.RateBytesPerSecond), g.Max(s => s.Containers));
+        }).ToList();
+        return TypedResults.Ok(points);
+    }
+}

@@ -1,0 +1,11 @@
+namespace Derp.Servers.Api.Hosts;
+
+/// <summary>A host could not do what was asked; names the host and the operation so an operator can act on it.</summary>
+public sealed class HostException(string host, string operation, string message, bool hostKeyRejected = false, Exception? inner = null)
+    : Exception($"{host}: {operation} failed: {message}", inner)
+{
+    public string Host { get; } = host;
+    public string Operation { get; } = operation;
+    /// <summary>The host presented a key other than the pinned one: never retried, never accepted.</summary>
+    public bool HostKeyRejected { get; } = hostKeyRejected;
+}

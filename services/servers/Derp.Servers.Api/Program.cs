@@ -1,0 +1,18 @@
+using Derp.Servers.Api.Apis;
+using Derp.Servers.Api.Extensions;
+using Derp.Servers.Api.Infrastructure;
+using Derp.ServiceDefaults;
+using Derp.ServiceDefaults.Persistence;
+
+var builder = WebApplication.CreateBuilder(args);
+builder.AddServiceDefaults();
+builder.AddApplicationServices();
+
+var app = builder.Build();
+app.UseServiceDefaults();
+app.MapServersApi();
+app.MapContainersApi();
+
+await app.RunWithMigrationsAsync<ServersContext>(args);
+
+public partial class Program;

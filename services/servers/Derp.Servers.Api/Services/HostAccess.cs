@@ -1,0 +1,47 @@
+using Derp.Servers.Api.Hosts;
+using Derp.Servers.Api.Model;
+using Derp.ServiceDefaults.Security;
+
+namespace Derp.Servers.Api.Services;
+
+/// <summary>Opens a host's Docker engine: decrypts its SSH key (in memory only) and reuses the host's tunnel.</summary>
+public sealed class HostAccess(HostConnections connections, SshClient ssh, SecretProtector secrets)
+{
+    public SshTarget Target(Server server) =>
+        new(server.Id, server.Name, server.SshHost, server.SshPort, server.SshUser, secrets.Unprotect(server.SshPrivateKeyProtected), server.HostKey);
+
+    public async Task<DockerEngineClient> DockerAsync(Server server, CancellationToken cancellationToken)
+    {
+        try
+        {
+            return await connections.DockerAsync(Target(server), server.DockerSocket, cancellationToken);
+        }
+        catch (HostException)
+        {
+            connections.Forget(server.Id);
+            throw;
+        }
+    }
+
+    /// <summary>Runs an engine call; on a host error the tunnel is dropped so the next call starts afresh.</summary>
+    public async Task<T> WithDockerAsync<T>(Server server, Func<DockerEngineClient, Task<T>> call, CancellationToken cancellationToken)
+    {
+        var docker = await DockerAsync(server, cancellationToken);
+        try
+        {
+            return await call(docker);
+        }
+        catch (HostException)
+        {
+            connections.Forget(server.Id);
+            throw;
+        }
+    }
+
+    public Task WithDockerAsync(Server server, Func<DockerEngineClient, Task> call, CancellationToken cancellationToken) =>
+        WithDockerAsync(server, async docker => { await call(docker); return true; }, cancellationToken);
+
+    public Task<TimeSpan> PingAsync(Server server, CancellationToken cancellationToken) => ssh.PingAsync(Target(server), cancellationToken);
+
+    public void Forget(Guid serverId) => connections.Forget(serverId);
+}
