@@ -16,6 +16,12 @@ public static class TestInfrastructure
     /// <summary>The maildir the SMTP sink writes to (one file per mail under new/); machine-wide, like its port.</summary>
     public static string MailDirectory => Env("DERP_MAIL_DIR", "/var/tmp/derp/mail");
 
+    /// <summary>SSH material scripts/relay-hosts.sh prepares: host key, the platform's key pair, authorized_keys.</summary>
+    public static string SshDirectory => Env("DERP_SSH_DIR", "/var/tmp/derp/ssh");
+
+    /// <summary>This machine's Docker-compatible engine (podman), which the loopback sshd instances front.</summary>
+    public static string DockerSocket => Env("DERP_TEST_DOCKER_SOCKET", "/run/podman/podman.sock");
+
     /// <summary>A 32+ byte key used only by tests.</summary>
     public const string JwtSigningKey = "test-signing-key-that-is-long-enough-0123456789";
 
