@@ -3,7 +3,8 @@
 #   scripts/platform.sh up     build, start every service and the gateway, wait until ready, print where things are
 #   scripts/platform.sh down   stop what `up` started (by pid file, nothing else)
 # Ports and the state directory can be overridden (the end-to-end test runs a second copy this way):
-#   DERP_STATE_DIR, DERP_GATEWAY_PORT (8080), DERP_USERS_PORT (5101), DERP_SERIALS_PORT (5102), DERP_ACL_PORT (5103), DERP_DB_SUFFIX,
+#   DERP_STATE_DIR, DERP_GATEWAY_PORT (8080), DERP_USERS_PORT (5101), DERP_SERIALS_PORT (5102), DERP_ACL_PORT (5103),
+#   DERP_SERVERS_PORT (5104), DERP_RELAY_FIRST_PORT (30000: the demo hosts' relay ports), DERP_DB_SUFFIX,
 #   DERP_NO_BUILD=1, DERP_SERIALS_SETTINGS (extra KEY=VALUE pairs for serials, e.g. for the load script)
 set -euo pipefail
 
@@ -13,6 +14,8 @@ GATEWAY_PORT="${DERP_GATEWAY_PORT:-8080}"
 USERS_PORT="${DERP_USERS_PORT:-5101}"
 SERIALS_PORT="${DERP_SERIALS_PORT:-5102}"
 ACL_PORT="${DERP_ACL_PORT:-5103}"
+SERVERS_PORT="${DERP_SERVERS_PORT:-5104}"
+RELAY_FIRST_PORT="${DERP_RELAY_FIRST_PORT:-30000}"
 DB_SUFFIX="${DERP_DB_SUFFIX:-}"
 CONFIGURATION="${DERP_CONFIGURATION:-Release}"
 PID_DIR="$STATE_DIR/pids"
@@ -60,6 +63,7 @@ secrets() {
   add_secret DERP_SERIALS_ENCRYPTION_KEY "$(head -c 32 /dev/urandom | base64 | tr -d '\n')"
   add_secret DERP_LICENCE_DATA_KEY "$(head -c 24 /dev/urandom | base64 | tr -d '\n')"
   add_secret DERP_ADMISSION_SECRET "$(head -c 32 /dev/urandom | base64 | tr -d '\n')"
+  add_secret DERP_SERVERS_ENCRYPTION_KEY "$(head -c 32 /dev/urandom | base64 | tr -d '\n')"
   [ -s "$STATE_DIR/validate-signing-key.pem" ] || \
     openssl ecparam -name prime256v1 -genkey -noout 2>/dev/null | openssl pkcs8 -topk8 -nocrypt -out "$STATE_DIR/validate-signing-key.pem"
   # shellcheck disable=SC1090
@@ -108,12 +112,25 @@ up() {
     "Admission__Secret=$DERP_ADMISSION_SECRET"
   wait_ready acl "http://127.0.0.1:$ACL_PORT/health/ready" 120
 
+  # This machine as three demo hosts (scripts/relay-hosts.sh): relays run the stand-in image, probed over HTTP.
+  start servers "$ROOT/services/servers/Derp.Servers.Api/bin/$CONFIGURATION/net10.0/Derp.Servers.Api.dll" "${common[@]}" \
+    "Urls=http://127.0.0.1:$SERVERS_PORT" \
+    "ConnectionStrings__Database=Host=127.0.0.1;Username=derp;Password=derp;Database=derp_servers$DB_SUFFIX" \
+    "Redis__KeyPrefix=derp$DB_SUFFIX:" "Messaging__EndpointPrefix=servers$DB_SUFFIX" \
+    "Admission__Secret=$DERP_ADMISSION_SECRET" "Servers__EncryptionKey=$DERP_SERVERS_ENCRYPTION_KEY" \
+    "Servers__InstanceLabel=derp$DB_SUFFIX" "Servers__RuntimeDirectory=/tmp/derp-servers$DB_SUFFIX" \
+    "Servers__DemoHosts__Enabled=true" "Servers__DemoHosts__FirstPort=$RELAY_FIRST_PORT" \
+    "Servers__Relay__ProbeScheme=http" "Servers__Relay__BindAddress=127.0.0.1" \
+    "Servers__Relay__AdmissionUrl=http://127.0.0.1:$GATEWAY_PORT/api/acl/derp/admit"
+  wait_ready servers "http://127.0.0.1:$SERVERS_PORT/health/ready" 120
+
   start gateway "$ROOT/gateway/Derp.Gateway/bin/$CONFIGURATION/net10.0/Derp.Gateway.dll" "${common[@]}" \
     "Urls=http://127.0.0.1:$GATEWAY_PORT" \
     "Gateway__WebRoot=$ROOT/web/dist" \
     "ReverseProxy__Clusters__users__Destinations__primary__Address=http://127.0.0.1:$USERS_PORT/" \
     "ReverseProxy__Clusters__serials__Destinations__primary__Address=http://127.0.0.1:$SERIALS_PORT/" \
-    "ReverseProxy__Clusters__acl__Destinations__primary__Address=http://127.0.0.1:$ACL_PORT/" ${DERP_GATEWAY_SETTINGS:-}
+    "ReverseProxy__Clusters__acl__Destinations__primary__Address=http://127.0.0.1:$ACL_PORT/" \
+    "ReverseProxy__Clusters__servers__Destinations__primary__Address=http://127.0.0.1:$SERVERS_PORT/" ${DERP_GATEWAY_SETTINGS:-}
   wait_ready gateway "http://127.0.0.1:$GATEWAY_PORT/health/live" 60
 
   echo

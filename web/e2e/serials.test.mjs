@@ -54,7 +54,8 @@ test('an admin generates serials in the portal, a renter redeems one and the ren
     if (Date.now() > deadline) throw new Error('the rental never appeared on the dashboard');
     await new Promise((resolve) => setTimeout(resolve, 500));
   }
-  assert.equal(await page.getByTestId('rental').getAttribute('data-state'), 'provisioning');
+  // The servers service may already have started the relays by now.
+  assert.match(await page.getByTestId('rental').getAttribute('data-state'), /^(provisioning|ready)$/);
   await page.screenshot({ path: join(screenshots, 'e2e-renter-rental.png'), fullPage: true });
   await page.close();
 });

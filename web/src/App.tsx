@@ -6,6 +6,7 @@ import { AdminUsersPage, AuditPage } from './pages/AdminPages';
 import { LoginPage, RegisterPage, VerifyPage } from './pages/AuthPages';
 import { DashboardPage } from './pages/DashboardPage';
 import { MyPolicyPage, PolicyLogsPage } from './pages/PolicyPages';
+import { AdminContainersPage, AdminServersPage, AlertsPage, ServerDetailPage } from './pages/ServersPages';
 import { AccountPage, AdminRentalsPage, AdminUserDetailPage, DevicesPage } from './pages/RentalPages';
 import { AdminSerialsPage, MismatchesPage, RedeemPage, SerialDetailPage } from './pages/SerialsPages';
 
@@ -32,6 +33,9 @@ function Header() {
         {user?.role === 'renter' && <Link to="/devices">{t('devices')}</Link>}
         {isAdmin(user) && <Link to="/admin/rentals">{t('rentals')}</Link>}
         {isAdmin(user) && <Link to="/admin/users">{t('users')}</Link>}
+        {isAdmin(user) && <Link to="/admin/servers">{t('servers')}</Link>}
+        {isAdmin(user) && <Link to="/admin/containers">{t('containers')}</Link>}
+        {isAdmin(user) && <Link to="/admin/alerts">{t('alerts')}</Link>}
         {isAdmin(user) && <Link to="/admin/serials">{t('serials')}</Link>}
         {isAdmin(user) && <Link to="/admin/serials/mismatches">{t('mismatches')}</Link>}
         {(isAdmin(user) || user?.role === 'distributor') && <Link to="/admin/policy-logs">{t('policyLogs')}</Link>}
@@ -69,6 +73,10 @@ export function App() {
           <Route path="/admin/policy-logs" element={<RequireUser><PolicyLogsPage /></RequireUser>} />
           <Route path="/devices" element={<RequireUser><DevicesPage /></RequireUser>} />
           <Route path="/account" element={<RequireUser><AccountPage /></RequireUser>} />
+          <Route path="/admin/servers" element={<RequireUser admin><AdminServersPage /></RequireUser>} />
+          <Route path="/admin/servers/:id" element={<RequireUser admin><ServerDetailPage /></RequireUser>} />
+          <Route path="/admin/containers" element={<RequireUser admin><AdminContainersPage /></RequireUser>} />
+          <Route path="/admin/alerts" element={<RequireUser admin><AlertsPage /></RequireUser>} />
           <Route path="/admin/rentals" element={<RequireUser admin><AdminRentalsPage /></RequireUser>} />
           <Route path="/admin/users/:id" element={<RequireUser admin><AdminUserDetailPage /></RequireUser>} />
           <Route path="/admin/serials" element={<RequireUser admin><AdminSerialsPage /></RequireUser>} />
