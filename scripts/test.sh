@@ -49,7 +49,9 @@ step "docker-compose.yml and Dockerfiles"
 compose_env="$RESULTS/compose.env"
 sed -e 's/^DERP_JWT_SIGNING_KEY=$/DERP_JWT_SIGNING_KEY=test-key/' -e 's/^POSTGRES_PASSWORD=$/POSTGRES_PASSWORD=test/' \
     -e 's/^RABBITMQ_PASSWORD=$/RABBITMQ_PASSWORD=test/' -e 's/^SERIALS_ENCRYPTION_KEY=$/SERIALS_ENCRYPTION_KEY=test/' \
-    -e 's/^VALIDATE_SIGNING_KEY_PEM=$/VALIDATE_SIGNING_KEY_PEM=test/' -e 's/^ADMISSION_SECRET=$/ADMISSION_SECRET=test/' .env.example >"$compose_env"
+    -e 's/^VALIDATE_SIGNING_KEY_PEM=$/VALIDATE_SIGNING_KEY_PEM=test/' -e 's/^ADMISSION_SECRET=$/ADMISSION_SECRET=test/' \
+    -e 's/^SERVERS_ENCRYPTION_KEY=$/SERVERS_ENCRYPTION_KEY=test/' -e 's/^DERPER_IMAGE=$/DERPER_IMAGE=test/' \
+    -e 's#^DERP_ADMISSION_URL=$#DERP_ADMISSION_URL=https://derp.example.com/api/acl/derp/admit#' .env.example >"$compose_env"
 if docker-compose --env-file "$compose_env" -f docker-compose.yml config -q; then record "docker-compose config" 1 0; else record "docker-compose config" 0 1; fi
 # Without secrets it must refuse to start rather than run with defaults.
 if docker-compose --env-file /dev/null -f docker-compose.yml config -q 2>/dev/null; then record "docker-compose refuses missing secrets" 0 1; else record "docker-compose refuses missing secrets" 1 0; fi
