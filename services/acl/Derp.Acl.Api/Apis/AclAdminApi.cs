@@ -80,11 +80,8 @@ public static class AclAdminApi
             return ApiProblems.Validation("trigger", $"Trigger must be one of {string.Join(", ", GenerationTriggers.All)}.");
 
         var query = services.Db.GenerationLog.AsNoTracking();
-        if (!http.User.IsAdmin())
-        {
-            var distributorId = http.User.UserId();
-            query = query.Where(e => services.Db.Renters.Any(r => r.UserId == e.UserId && r.DistributorId == distributorId));
-        }
+        if (VisibleRenters(http, services) is { } visible)
+            query = query.Where(e => visible.Contains(e.UserId));
         if (userId is not null)
             query = query.Where(e => e.UserId == userId);
         if (trigger is not null)
@@ -110,11 +107,8 @@ public static class AclAdminApi
             return invalid;
 
         var query = services.Db.DownloadLog.AsNoTracking();
-        if (!http.User.IsAdmin())
-        {
-            var distributorId = http.User.UserId();
-            query = query.Where(e => services.Db.Renters.Any(r => r.UserId == e.UserId && r.DistributorId == distributorId));
-        }
+        if (VisibleRenters(http, services) is { } visible)
+            query = query.Where(e => visible.Contains(e.UserId));
         if (userId is not null)
             query = query.Where(e => e.UserId == userId);
         if (!string.IsNullOrWhiteSpace(machineCode))
@@ -130,6 +124,15 @@ public static class AclAdminApi
             .Select(e => new DownloadLogItem(e.Id, e.UserId, e.Version, e.Format, e.Ip, e.Location, e.MachineCode, e.UserAgent, e.DownloadedAt))
             .ToListAsync(cancellationToken);
         return TypedResults.Ok(new PagedResponse<DownloadLogItem>(items, total, page, pageSize));
+    }
+
+    /// <summary>Null for admins (everyone); for a distributor, the renters attributed to them.</summary>
+    private static IQueryable<Guid>? VisibleRenters(HttpContext http, AclServices services)
+    {
+        if (http.User.IsAdmin())
+            return null;
+        var distributorId = http.User.UserId();
+        return services.Db.Renters.Where(r => r.DistributorId == distributorId).Select(r => r.UserId);
     }
 
     private static ValidationProblem? CheckFilters(int page, int pageSize, DateTimeOffset? from, DateTimeOffset? to) =>

@@ -80,17 +80,3 @@ public class AclApiFactory : ServiceFactory<Program>
         return last;
     }
 }
-
-public static class Until
-{
-    public static async Task TrueAsync(Func<Task<bool>> condition, string what, TimeSpan? timeout = null)
-    {
-        var deadline = DateTime.UtcNow + (timeout ?? TimeSpan.FromSeconds(30));
-        while (!await condition())
-        {
-            if (DateTime.UtcNow > deadline)
-                throw new TimeoutException($"Timed out waiting for {what}.");
-            await Task.Delay(100);
-        }
-    }
-}

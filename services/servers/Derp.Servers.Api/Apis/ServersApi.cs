@@ -30,7 +30,7 @@ public static class ServersApi
         query = status is null ? query.Where(s => s.Status != ServerStatuses.Removed) : query.Where(s => s.Status == status);
         if (regionCode is not null)
             query = query.Where(s => s.RegionCode == regionCode);
-        var month = services.Clock.GetUtcNow().UtcDateTime.ToString("yyyy-MM", System.Globalization.CultureInfo.InvariantCulture);
+        var month = HostTrafficMonth.Of(services.Clock.GetUtcNow());
         var rows = await query.OrderBy(s => s.RegionCode).ThenBy(s => s.Name)
             .Select(s => new
             {
@@ -41,7 +41,7 @@ public static class ServersApi
             }).ToListAsync(cancellationToken);
         return TypedResults.Ok(rows.Select(r => new ServerListItem(r.Server.Id, r.Server.Name, r.Server.PublicIp, r.Server.RegionCode, r.Server.RegionName,
             r.Server.Location, r.Server.Status, r.Containers, r.Renters, r.Server.Capacity, r.Traffic,
-            r.Server.MonthlyTrafficGb is { } gb ? Math.Max(0, gb * 1024L * 1024L * 1024L - r.Traffic) : null,
+            r.Server.MonthlyTrafficGb is { } gb ? Math.Max(0, gb * Server.BytesPerGb - r.Traffic) : null,
             r.Server.RateBytesPerSecond, r.Server.LatencyMs, r.Server.LastCheckedAt, r.Server.LastError)).ToList());
     }
 

@@ -36,7 +36,7 @@ public sealed class RentalActivatedConsumer(ServersContext db, Provisioner provi
         await provisioner.EnsureProvisionedAsync(activated.UserId, ProvisioningReasons.Rental, context.CancellationToken);
     }
 
-    internal static long? QuotaBytes(int? gigabytes) => gigabytes is { } gb ? gb * 1024L * 1024L * 1024L : null;
+    internal static long? QuotaBytes(int? gigabytes) => gigabytes is { } gb ? gb * Server.BytesPerGb : null;
 }
 
 public sealed class RentalExtendedConsumer(ServersContext db, Provisioner provisioner, TimeProvider clock) : IConsumer<RentalExtended>

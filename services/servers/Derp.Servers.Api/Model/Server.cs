@@ -51,6 +51,9 @@ public sealed class Server
     public bool AcceptsRelays => Status == ServerStatuses.Active;
 
     public int Slots => Math.Min(Capacity, (PortRangeEnd - PortRangeStart + 1) / 2);
+
+    /// <summary>Traffic plans and allowances are in GB of 2^30 bytes, as the engines count bytes.</summary>
+    public const long BytesPerGb = 1024L * 1024L * 1024L;
 }
 
 /// <summary>One health check of a host, kept for the trend charts (retention in <c>Servers:SampleRetention</c>).</summary>
@@ -68,6 +71,9 @@ public sealed class HostSample
 /// <summary>Bytes relayed by a host in a calendar month (UTC), against its monthly allowance.</summary>
 public sealed class HostTrafficMonth
 {
+    /// <summary>The month key (UTC, "yyyy-MM") an instant falls in.</summary>
+    public static string Of(DateTimeOffset at) => at.UtcDateTime.ToString("yyyy-MM", System.Globalization.CultureInfo.InvariantCulture);
+
     public Guid ServerId { get; set; }
     public required string Month { get; set; }
     public long Bytes { get; set; }

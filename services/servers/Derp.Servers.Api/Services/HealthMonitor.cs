@@ -23,8 +23,10 @@ public sealed class HealthMonitor(ServersContext db, HostAccess hosts, Alerts al
         var servers = await db.Servers.Where(s => s.Status != ServerStatuses.Removed).ToListAsync(cancellationToken);
         // Hosts are checked in parallel (each is mostly waiting on the network); the database work stays sequential.
         var checks = await Task.WhenAll(servers.Select(async server => (Server: server, Result: await PingAsync(server, cancellationToken))));
+        var live = await db.Containers.Where(c => ContainerStates.Live.Contains(c.State)).GroupBy(c => c.ServerId)
+            .Select(g => new { ServerId = g.Key, Count = g.Count() }).ToDictionaryAsync(g => g.ServerId, g => g.Count, cancellationToken);
         foreach (var (server, (latency, error)) in checks)
-            await RecordAsync(server, latency, error, cancellationToken);
+            await RecordAsync(server, latency, error, live.GetValueOrDefault(server.Id), cancellationToken);
         await ProbeRelaysAsync(servers.Where(s => s.LastError is null).Select(s => s.Id).ToList(), cancellationToken);
         await db.HostSamples.Where(s => s.At < clock.GetUtcNow() - _options.SampleRetention).ExecuteDeleteAsync(cancellationToken);
         await ServersMetrics.RefreshFleetAsync(db, cancellationToken);
@@ -42,7 +44,7 @@ public sealed class HealthMonitor(ServersContext db, HostAccess hosts, Alerts al
         }
     }
 
-    private async Task RecordAsync(Server server, TimeSpan? latency, string? error, CancellationToken cancellationToken)
+    private async Task RecordAsync(Server server, TimeSpan? latency, string? error, int liveContainers, CancellationToken cancellationToken)
     {
         var now = clock.GetUtcNow();
         var reachable = latency is not null;
@@ -51,7 +53,6 @@ public sealed class HealthMonitor(ServersContext db, HostAccess hosts, Alerts al
         server.LastError = error is null ? null : Provisioner.Truncate(error);
         server.ConsecutiveFailures = reachable ? 0 : server.ConsecutiveFailures + 1;
         server.ConsecutiveSuccesses = reachable ? server.ConsecutiveSuccesses + 1 : 0;
-        var live = await db.Containers.CountAsync(c => c.ServerId == server.Id && ContainerStates.Live.Contains(c.State), cancellationToken);
         db.HostSamples.Add(new HostSample
         {
             ServerId = server.Id,
@@ -59,7 +60,7 @@ public sealed class HealthMonitor(ServersContext db, HostAccess hosts, Alerts al
             Reachable = reachable,
             LatencyMs = server.LatencyMs,
             RateBytesPerSecond = server.RateBytesPerSecond,
-            Containers = live,
+            Containers = liveContainers,
         });
 
         bool? turnedHealthy = null;

@@ -10,23 +10,10 @@ public sealed class HostAccess(HostConnections connections, SshClient ssh, Secre
     public SshTarget Target(Server server) =>
         new(server.Id, server.Name, server.SshHost, server.SshPort, server.SshUser, secrets.Unprotect(server.SshPrivateKeyProtected), server.HostKey);
 
-    public async Task<DockerEngineClient> DockerAsync(Server server, CancellationToken cancellationToken)
-    {
-        try
-        {
-            return await connections.DockerAsync(Target(server), server.DockerSocket, cancellationToken);
-        }
-        catch (HostException)
-        {
-            connections.Forget(server.Id);
-            throw;
-        }
-    }
-
     /// <summary>Runs an engine call; on a host error the tunnel is dropped so the next call starts afresh.</summary>
     public async Task<T> WithDockerAsync<T>(Server server, Func<DockerEngineClient, Task<T>> call, CancellationToken cancellationToken)
     {
-        var docker = await DockerAsync(server, cancellationToken);
+        var docker = await connections.DockerAsync(Target(server), server.DockerSocket, cancellationToken);
         try
         {
             return await call(docker);

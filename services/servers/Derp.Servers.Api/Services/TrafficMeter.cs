@@ -1,4 +1,3 @@
-using System.Globalization;
 using Derp.Contracts.Servers;
 using Derp.Servers.Api.Hosts;
 using Derp.Servers.Api.Infrastructure;
@@ -76,7 +75,7 @@ public sealed class TrafficMeter(ServersContext db, HostAccess hosts, Provisione
         }
         server.RateBytesPerSecond = hostRate;
 
-        var month = now.UtcDateTime.ToString("yyyy-MM", CultureInfo.InvariantCulture);
+        var month = HostTrafficMonth.Of(now);
         await db.Database.ExecuteSqlInterpolatedAsync($"""
             INSERT INTO host_traffic_months (server_id, month, bytes) VALUES ({server.Id}, {month}, {hostDelta})
             ON CONFLICT (server_id, month) DO UPDATE SET bytes = host_traffic_months.bytes + excluded.bytes
@@ -94,7 +93,7 @@ public sealed class TrafficMeter(ServersContext db, HostAccess hosts, Provisione
         ServersMetrics.BytesRelayed.Add(hostDelta, new KeyValuePair<string, object?>("server", server.Name));
 
         var used = await db.HostTrafficMonths.Where(t => t.ServerId == server.Id && t.Month == month).Select(t => t.Bytes).SingleAsync(cancellationToken);
-        if (server.MonthlyTrafficGb is { } allowance && used > allowance * 1024L * 1024L * 1024L)
+        if (server.MonthlyTrafficGb is { } allowance && used > allowance * Server.BytesPerGb)
             await alerts.RaiseAsync("host_allowance", AlertSeverities.Warning, $"host_allowance:{server.Id}:{month}",
                 $"{server.Name} relayed {used / 1024 / 1024 / 1024} GiB this month, over its {allowance} GiB allowance.", server.Id, null, cancellationToken);
     }

@@ -139,20 +139,3 @@ public class ServersApiFactory : ServiceFactory<Program>
         GC.SuppressFinalize(this);
     }
 }
-
-public static class Until
-{
-    public static async Task<T> ValueAsync<T>(Func<Task<T>> read, Func<T, bool> until, string what, TimeSpan? timeout = null)
-    {
-        var deadline = DateTime.UtcNow + (timeout ?? TimeSpan.FromSeconds(60));
-        while (true)
-        {
-            var value = await read();
-            if (until(value))
-                return value;
-            if (DateTime.UtcNow > deadline)
-                throw new TimeoutException($"Timed out waiting for {what}.");
-            await Task.Delay(200);
-        }
-    }
-}
