@@ -26,3 +26,25 @@ public sealed record UserDeregistered(Guid UserId, string Reason, DateTimeOffset
 public sealed record DeviceRegistered(Guid DeviceId, Guid UserId, string NodeKey, string Name, string MachineCode, DateTimeOffset RegisteredAt);
 
 public sealed record DeviceRemoved(Guid DeviceId, Guid UserId, string NodeKey, DateTimeOffset RemovedAt);
+
+/// <summary>
+/// Access tokens issued before this moment stop working at every service: those of the whole account when
+/// <see cref="SessionId"/> is null (tokens whose session version is below <see cref="MinimumSessionVersion"/>:
+/// closure, role change, password change), else only those of that session (logout, a reused refresh token).
+/// Reason: <c>logout</c>, <c>password_changed</c>, <c>role_changed</c>, <c>deregistered</c>, <c>refresh_token_reused</c>.
+/// </summary>
+public sealed record UserSessionsRevoked(Guid UserId, int MinimumSessionVersion, Guid? SessionId, string Reason, DateTimeOffset RevokedAt);
+
+/// <summary>A service instance starting up asks users for the revocations still relevant (access tokens live minutes).</summary>
+public sealed record RecentSessionRevocationsRequested(DateTimeOffset Since);
+
+public sealed record RecentSessionRevocations(IReadOnlyList<UserSessionsRevoked> Revocations);
+
+public static class SessionRevocationReasons
+{
+    public const string Logout = "logout";
+    public const string PasswordChanged = "password_changed";
+    public const string RoleChanged = "role_changed";
+    public const string Deregistered = "deregistered";
+    public const string RefreshTokenReused = "refresh_token_reused";
+}

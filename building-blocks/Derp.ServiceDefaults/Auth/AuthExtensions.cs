@@ -1,9 +1,11 @@
 using System.Security.Claims;
 using System.Text;
+using MassTransit;
 using Microsoft.AspNetCore.Authentication.JwtBearer;
 using Microsoft.AspNetCore.Builder;
 using Microsoft.Extensions.Configuration;
 using Microsoft.Extensions.DependencyInjection;
+using Microsoft.Extensions.DependencyInjection.Extensions;
 using Microsoft.IdentityModel.Tokens;
 
 namespace Derp.ServiceDefaults.Auth;
@@ -25,7 +27,12 @@ public static class AuthExtensions
             {
                 options.MapInboundClaims = false;
                 options.TokenValidationParameters = TokenValidation(jwt);
+                // A token whose session was ended (closure, role or password change, logout) fails here (ADR-006).
+                options.AddSessionCheck();
             });
+        builder.Services.AddSingleton<SessionRevocationCache>();
+        builder.Services.AddBusObserver<SessionRevocationsBusObserver>();
+        builder.Services.TryAddSingleton<ISessionRevocationSnapshot, SessionRevocationSnapshotFromUsers>();
 
         builder.Services.AddAuthorizationBuilder()
             .AddPolicy(Policies.Renter, p => p.RequireClaim(RoleClaim, Roles.Renter))

@@ -209,10 +209,11 @@ public static class AuthApi
             .ExecuteUpdateAsync(s => s.SetProperty(t => t.UsedAt, now)) == 1;
         if (!claimed)
         {
-            await db.RefreshTokens.Where(t => t.FamilyId == token.FamilyId && t.RevokedAt == null)
-                .ExecuteUpdateAsync(s => s.SetProperty(t => t.RevokedAt, now));
+            await using var transaction = await db.Database.BeginTransactionAsync();
+            await db.EndSessionAsync(token.UserId, token.FamilyId, SessionRevocationReasons.RefreshTokenReused, services.Clock);
             db.Audit(http, services.Clock, AuditActions.RefreshTokenReused, token.UserId, detail: $"family {token.FamilyId}");
             await db.SaveChangesAsync();
+            await transaction.CommitAsync();
             services.Logger.LogWarning("Refresh token reuse for user {UserId}; family {FamilyId} revoked", token.UserId, token.FamilyId);
             return ApiProblems.Problem(401, UserProblemCodes.RefreshTokenReused, "This refresh token was already used; every session it started has been signed out.");
         }
@@ -229,17 +230,16 @@ public static class AuthApi
     public static async Task<NoContent> Logout(LogoutRequest request, HttpContext http, [AsParameters] UsersServices services)
     {
         var userId = http.User.UserId();
-        var now = services.Clock.GetUtcNow();
         var hash = TokenService.Hash(request.RefreshToken);
+        // The session of the refresh token, else the one of the access token that asks: its access tokens end too.
         var familyId = await services.Db.RefreshTokens.Where(t => t.TokenHash == hash && t.UserId == userId)
-            .Select(t => (Guid?)t.FamilyId).SingleOrDefaultAsync();
-        if (familyId is not null)
-        {
-            await services.Db.RefreshTokens.Where(t => t.FamilyId == familyId && t.RevokedAt == null)
-                .ExecuteUpdateAsync(s => s.SetProperty(t => t.RevokedAt, now));
-        }
+            .Select(t => (Guid?)t.FamilyId).SingleOrDefaultAsync() ?? SessionClaims.SessionIdOf(http.User);
+        await using var transaction = await services.Db.Database.BeginTransactionAsync();
+        if (familyId is { } family)
+            await services.Db.EndSessionAsync(userId, family, SessionRevocationReasons.Logout, services.Clock);
         services.Db.Audit(http, services.Clock, AuditActions.Logout, userId);
         await services.Db.SaveChangesAsync();
+        await transaction.CommitAsync();
         return TypedResults.NoContent();
     }
 
@@ -265,7 +265,7 @@ public static class AuthApi
             ExpiresAt = now + services.Tokens.RefreshTokenLifetime,
             CreatedByIp = http.ClientIp(),
         });
-        return new IssuedTokens(services.Tokens.CreateAccessToken(user), refreshToken, services.Tokens.AccessTokenSeconds);
+        return new IssuedTokens(services.Tokens.CreateAccessToken(user, familyId), refreshToken, services.Tokens.AccessTokenSeconds);
     }
 
     private static async Task<string> AddVerificationCodeAsync(UsersServices services, Guid userId)

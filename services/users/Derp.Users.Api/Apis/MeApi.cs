@@ -1,3 +1,4 @@
+using Derp.Contracts.Users;
 using Derp.ServiceDefaults.Auth;
 using Derp.ServiceDefaults.Problems;
 using Derp.Users.Api.Model;
@@ -36,13 +37,13 @@ public static class MeApi
         if (AuthApi.VerifyPassword(user, request.CurrentPassword) == PasswordVerificationResult.Failed)
             return ApiProblems.Problem(400, UserProblemCodes.InvalidCurrentPassword, "The current password is wrong.");
 
-        var now = services.Clock.GetUtcNow();
         user.PasswordHash = AuthApi.HashPassword(user, request.NewPassword);
-        // Every other session ends with the old password.
-        await db.RefreshTokens.Where(t => t.UserId == user.Id && t.RevokedAt == null)
-            .ExecuteUpdateAsync(s => s.SetProperty(t => t.RevokedAt, now));
+        // Every session ends with the old password, this one included: whoever knew the old one is signed out.
+        await using var transaction = await db.Database.BeginTransactionAsync();
+        await db.EndAllSessionsAsync(user, SessionRevocationReasons.PasswordChanged, services.Clock);
         db.Audit(http, services.Clock, AuditActions.PasswordChanged, user.Id);
         await db.SaveChangesAsync();
+        await transaction.CommitAsync();
         return TypedResults.NoContent();
     }
 }

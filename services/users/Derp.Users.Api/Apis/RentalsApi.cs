@@ -68,7 +68,7 @@ public static class RentalsApi
         if (Paging.Check(page, pageSize) is { } invalid)
             return invalid;
         if (status is not null && !RentalStatuses.All.Contains(status))
-            return ApiProblems.Validation("status", "Status must be active or expired.");
+            return ApiProblems.Validation("status", "Status must be active, expired or closed.");
         if (expiringWithinDays is < 0 or > 3650)
             return ApiProblems.Validation("expiringWithinDays", "Give a number of days between 0 and 3650.");
 

@@ -76,11 +76,13 @@ public static class UsersAdminApi
         var now = services.Clock.GetUtcNow();
         var previous = user.Role;
         user.Role = request.Role;
-        // Sessions carry the role in their tokens: end them so the new role applies at the next login.
-        await db.RefreshTokens.Where(t => t.UserId == id && t.RevokedAt == null).ExecuteUpdateAsync(s => s.SetProperty(t => t.RevokedAt, now));
+        // Tokens carry the role: every session ends, so the old role stops working everywhere within seconds.
+        await using var transaction = await db.Database.BeginTransactionAsync();
+        await db.EndAllSessionsAsync(user, SessionRevocationReasons.RoleChanged, services.Clock);
         db.Audit(http, services.Clock, AuditActions.RoleChanged, id, actorId, $"{previous} -> {request.Role}");
         db.AddIntegrationEvent(new UserRoleChanged(id, previous, request.Role, actorId, now), services.Clock);
         await db.SaveChangesAsync();
+        await transaction.CommitAsync();
         return TypedResults.Ok(UserResponse.From(user));
     }
 

@@ -23,6 +23,7 @@ public static class Extensions
             bus.AddConsumer<ServerRemovedConsumer>();
             bus.AddConsumer<RentalTrafficUpdatedConsumer>();
             bus.AddConsumer<TrafficQuotaExceededConsumer>();
+            bus.AddConsumer<RecentSessionRevocationsRequestedConsumer>();
         });
         builder.AddDerpJobs(quartz =>
         {
@@ -39,6 +40,7 @@ public static class Extensions
         builder.Services.AddOptions<UsersOptions>().Bind(builder.Configuration.GetSection(UsersOptions.Section));
         builder.Services.AddOptions<AdminSeedOptions>().Bind(builder.Configuration.GetSection(AdminSeedOptions.Section));
         builder.Services.AddSingleton<TokenService>();
+        builder.Services.AddSingleton<Derp.ServiceDefaults.Auth.ISessionRevocationSnapshot, SessionRevocationSnapshotFromDatabase>();
         builder.Services.AddScoped<RentalLifecycle>();
         builder.Services.AddSingleton<IAccountSettlement, EveryoneSettled>();
         builder.Services.AddSingleton<EmailDispatcher>();

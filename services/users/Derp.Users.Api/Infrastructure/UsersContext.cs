@@ -16,6 +16,7 @@ public sealed class UsersContext(DbContextOptions<UsersContext> options) : DbCon
     public DbSet<RentalReminder> RentalReminders => Set<RentalReminder>();
     public DbSet<Device> Devices => Set<Device>();
     public DbSet<OutgoingEmail> OutgoingEmails => Set<OutgoingEmail>();
+    public DbSet<SessionRevocation> SessionRevocations => Set<SessionRevocation>();
 
     protected override void OnModelCreating(ModelBuilder modelBuilder)
     {

@@ -1,6 +1,7 @@
 using Derp.Contracts.Acl;
 using Derp.Contracts.Serials;
 using Derp.Contracts.Servers;
+using Derp.Contracts.Users;
 using Derp.ServiceDefaults.Messaging;
 using Derp.Users.Api.Infrastructure;
 using Derp.Users.Api.Model;
@@ -38,11 +39,15 @@ public sealed class SerialRedeemedConsumer(UsersContext db, RentalLifecycle rent
     }
 }
 
+/// <summary>A newer relay set replaces the known one; an older one delivered late changes nothing.</summary>
 public sealed class ContainersProvisionedConsumer(UsersContext db) : IConsumer<ContainersProvisioned>
 {
-    public Task Consume(ConsumeContext<ContainersProvisioned> context) =>
-        db.Rentals.Where(r => r.UserId == context.Message.UserId)
-            .ExecuteUpdateAsync(s => s.SetProperty(r => r.ContainersReady, true), context.CancellationToken);
+    public Task Consume(ConsumeContext<ContainersProvisioned> context)
+    {
+        var provisioned = context.Message;
+        return db.Rentals.Where(r => r.UserId == provisioned.UserId && (r.RelaysProvisionedAt == null || r.RelaysProvisionedAt < provisioned.ProvisionedAt))
+            .ExecuteUpdateAsync(s => s.SetProperty(r => r.RelaysProvisionedAt, provisioned.ProvisionedAt), context.CancellationToken);
+    }
 }
 
 public sealed class AclGeneratedConsumer(UsersContext db, TimeProvider clock) : IConsumer<AclGenerated>
@@ -55,8 +60,11 @@ public sealed class AclGeneratedConsumer(UsersContext db, TimeProvider clock) : 
             var user = await db.Users.SingleOrDefaultAsync(u => u.Id == generated.UserId, cancellationToken);
             if (rental is null || user is null || user.Status != UserStatuses.Active)
                 return;
-            rental.PolicyReady = true;
-            rental.PolicyVersion = Math.Max(rental.PolicyVersion ?? 0, generated.Version);
+            if (generated.Version >= (rental.PolicyVersion ?? 0))
+            {
+                rental.PolicyVersion = generated.Version;
+                rental.PolicyGeneratedAt = generated.GeneratedAt;
+            }
             db.QueueEmail(user, RentalEmails.PolicyReady, clock, new Dictionary<string, string>
             {
                 ["Version"] = generated.Version.ToString(System.Globalization.CultureInfo.InvariantCulture),
@@ -100,4 +108,14 @@ public sealed class TrafficQuotaExceededConsumer(UsersContext db, TimeProvider c
                 ["Quota"] = Notifications.Bytes(exceeded.QuotaBytes),
             });
         });
+}
+
+/// <summary>A starting service instance (any service) asks for the revocations its access-token check must know (ADR-006).</summary>
+public sealed class RecentSessionRevocationsRequestedConsumer(UsersContext db) : IConsumer<RecentSessionRevocationsRequested>
+{
+    public async Task Consume(ConsumeContext<RecentSessionRevocationsRequested> context)
+    {
+        var revocations = await db.RecentRevocationsAsync(context.Message.Since, context.CancellationToken);
+        await context.RespondAsync(new RecentSessionRevocations(revocations));
+    }
 }

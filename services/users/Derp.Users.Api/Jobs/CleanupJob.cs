@@ -5,7 +5,7 @@ using Quartz;
 
 namespace Derp.Users.Api.Jobs;
 
-/// <summary>Daily: drops refresh tokens and verification codes long past use, and outbox/inbox rows past their purpose.</summary>
+/// <summary>Daily: drops refresh tokens, verification codes and session revocations long past use, and outbox/inbox rows past their purpose.</summary>
 [DisallowConcurrentExecution]
 public sealed class CleanupJob(UsersContext db, TimeProvider clock, ILogger<CleanupJob> logger) : IJob
 {
@@ -18,7 +18,9 @@ public sealed class CleanupJob(UsersContext db, TimeProvider clock, ILogger<Clea
         var codes = await db.EmailVerifications.Where(v => v.ExpiresAt < now.AddDays(-7)).ExecuteDeleteAsync(cancellationToken);
         var sent = await db.Set<OutboxMessage>().Where(m => m.SentAt < now.AddDays(-7)).ExecuteDeleteAsync(cancellationToken);
         var inbox = await db.Set<InboxMessage>().Where(m => m.ProcessedAt < now.AddDays(-30)).ExecuteDeleteAsync(cancellationToken);
-        logger.LogInformation("Cleanup removed {Tokens} refresh tokens, {Codes} codes, {Sent} sent outbox rows, {Inbox} inbox rows",
-            tokens, codes, sent, inbox);
+        // A revocation matters for an access token's lifetime; a week keeps the history for whoever investigates.
+        var revocations = await db.SessionRevocations.Where(r => r.RevokedAt < TimeProvider.System.GetUtcNow().AddDays(-7)).ExecuteDeleteAsync(cancellationToken);
+        logger.LogInformation("Cleanup removed {Tokens} refresh tokens, {Codes} codes, {Sent} sent outbox rows, {Inbox} inbox rows, {Revocations} session revocations",
+            tokens, codes, sent, inbox, revocations);
     }
 }

@@ -5,7 +5,10 @@ public static class RentalStatuses
     public const string Active = "active";
     public const string Expired = "expired";
 
-    public static readonly IReadOnlyList<string> All = [Active, Expired];
+    /// <summary>The account was closed: the relays and policy are gone for good.</summary>
+    public const string Closed = "closed";
+
+    public static readonly IReadOnlyList<string> All = [Active, Expired, Closed];
 }
 
 /// <summary>What the renter sees of their relays.</summary>
@@ -28,13 +31,22 @@ public sealed class Rental
     public DateTimeOffset StartedAt { get; set; }
     public DateTimeOffset ExpiresAt { get; set; }
     public DateTimeOffset? ExpiredAt { get; set; }
-    public bool ContainersReady { get; set; }
-    public bool PolicyReady { get; set; }
     public bool OverQuota { get; set; }
+
+    /// <summary>When the renter's current set of relays was provisioned (the latest <c>ContainersProvisioned</c>).</summary>
+    public DateTimeOffset? RelaysProvisionedAt { get; set; }
+
+    /// <summary>The newest policy version and when acl generated it (the latest <c>AclGenerated</c>).</summary>
     public int? PolicyVersion { get; set; }
 
-    public string ServiceState => Status == RentalStatuses.Expired || OverQuota ? ServiceStates.Stopped
-        : ContainersReady && PolicyReady ? ServiceStates.Ready
+    public DateTimeOffset? PolicyGeneratedAt { get; set; }
+
+    /// <summary>
+    /// Derived from facts, never latched (ADR-007): ready only while the rental runs and the newest policy was made
+    /// after the current relay set (acl makes it from that set), so moved relays read provisioning until their policy exists.
+    /// </summary>
+    public string ServiceState => Status != RentalStatuses.Active || OverQuota ? ServiceStates.Stopped
+        : RelaysProvisionedAt is { } relays && PolicyGeneratedAt >= relays ? ServiceStates.Ready
         : ServiceStates.Provisioning;
 
     /// <summary>

@@ -24,6 +24,12 @@ public sealed class User
     public string Status { get; set; } = UserStatuses.Active;
 
     public DateTimeOffset? DeregisteredAt { get; set; }
+
+    /// <summary>
+    /// Carried by every access token (claim <c>sv</c>); raised when all sessions end (closure, role or password change),
+    /// which makes every service refuse the older tokens (ADR-006).
+    /// </summary>
+    public int SessionVersion { get; set; }
     public string? DeregistrationReason { get; set; }
 
     public static string Normalize(string value) => value.Trim().ToLowerInvariant();
@@ -61,6 +67,20 @@ public sealed class RefreshToken
     public DateTimeOffset? UsedAt { get; set; }
     public DateTimeOffset? RevokedAt { get; set; }
     public string? CreatedByIp { get; set; }
+}
+
+/// <summary>
+/// A revocation announced as <see cref="Derp.Contracts.Users.UserSessionsRevoked"/>; kept so that a starting service
+/// instance can learn the recent ones (only those younger than an access token's lifetime matter).
+/// </summary>
+public sealed class SessionRevocation
+{
+    public long Id { get; set; }
+    public Guid UserId { get; set; }
+    public int MinimumSessionVersion { get; set; }
+    public Guid? SessionId { get; set; }
+    public required string Reason { get; set; }
+    public DateTimeOffset RevokedAt { get; set; }
 }
 
 /// <summary>The operation log (seed 002 §7): who did what, from where.</summary>

@@ -152,8 +152,10 @@ public sealed class RentalLifecycle(UsersContext db, TimeProvider clock)
         user.Status = UserStatuses.Deregistered;
         user.DeregisteredAt = now;
         user.DeregistrationReason = reason;
-        await db.RefreshTokens.Where(t => t.UserId == user.Id && t.RevokedAt == null)
-            .ExecuteUpdateAsync(s => s.SetProperty(t => t.RevokedAt, now), cancellationToken);
+        await db.EndAllSessionsAsync(user, SessionRevocationReasons.Deregistered, clock, cancellationToken);
+        // The rental ends with the account: it no longer reads active nor counts among the active rentals.
+        await db.Rentals.Where(r => r.UserId == user.Id && r.Status != RentalStatuses.Closed)
+            .ExecuteUpdateAsync(s => s.SetProperty(r => r.Status, RentalStatuses.Closed), cancellationToken);
         await db.Devices.Where(d => d.UserId == user.Id).ExecuteDeleteAsync(cancellationToken);
         db.AddIntegrationEvent(new UserDeregistered(user.Id, reason, now), clock);
         db.Audit(http, clock, AuditActions.Deregistered, user.Id, actorId, reason);

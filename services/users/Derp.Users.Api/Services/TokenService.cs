@@ -17,7 +17,8 @@ public sealed class TokenService(IOptions<JwtOptions> options)
 {
     private readonly JsonWebTokenHandler _handler = new();
 
-    public string CreateAccessToken(User user)
+    /// <summary>An access token of the session <paramref name="sessionId"/> (its refresh-token family), at the account's session version.</summary>
+    public string CreateAccessToken(User user, Guid sessionId)
     {
         var jwt = options.Value;
         var now = TimeProvider.System.GetUtcNow();
@@ -36,6 +37,8 @@ public sealed class TokenService(IOptions<JwtOptions> options)
                 ["email"] = user.Email,
                 ["name"] = user.Username,
                 ["jti"] = Guid.NewGuid().ToString("N"),
+                [SessionClaims.SessionVersion] = user.SessionVersion,
+                [SessionClaims.SessionId] = sessionId.ToString(),
             },
         });
     }

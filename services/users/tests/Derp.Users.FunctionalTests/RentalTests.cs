@@ -214,6 +214,57 @@ public sealed class RentalTests(UsersApiFactory factory) : IClassFixture<UsersAp
     }
 
     [Fact]
+    public async Task Relays_being_moved_read_provisioning_until_their_policy_exists()
+    {
+        var renter = await NewRenterAsync();
+        await SendAsync(Redemption(renter.Id));
+        var rentalId = (await WaitForRentalAsync(renter, _ => true)).GetProperty("id").GetGuid();
+        var start = DateTimeOffset.UtcNow;
+        await SendAsync(new ContainersProvisioned(renter.Id, rentalId, [new RelayNode("sh", "Shanghai", "relay-1", "203.0.113.1", 8443, 3478)], start));
+        await SendAsync(new AclGenerated(renter.Id, 1, "provisioned", start.AddSeconds(1), start.AddDays(32)));
+        await WaitForRentalAsync(renter, r => r.GetProperty("serviceState").GetString() == "ready");
+
+        await SendAsync(new ContainersProvisioned(renter.Id, rentalId, [new RelayNode("hk", "Hong Kong", "relay-2", "203.0.113.2", 8443, 3478)],
+            start.AddMinutes(5), ProvisioningReasons.HostRemoved));
+        var moving = await WaitForRentalAsync(renter, r => r.GetProperty("serviceState").GetString() != "ready");
+        moving.GetProperty("serviceState").GetString().ShouldBe("provisioning");
+
+        // A late copy of the old relay set changes nothing; the policy made from the new set makes it ready again.
+        await SendAsync(new ContainersProvisioned(renter.Id, rentalId, [new RelayNode("sh", "Shanghai", "relay-1", "203.0.113.1", 8443, 3478)], start));
+        await SendAsync(new AclGenerated(renter.Id, 2, "host_removed", start.AddMinutes(5).AddSeconds(1), start.AddDays(32)));
+        var ready = await WaitForRentalAsync(renter, r => r.GetProperty("serviceState").GetString() == "ready");
+        ready.GetProperty("policyVersion").GetInt32().ShouldBe(2);
+    }
+
+    [Fact]
+    public async Task A_closed_accounts_rental_is_closed_stopped_and_not_counted_as_active()
+    {
+        var renter = await NewRenterAsync();
+        await SendAsync(Redemption(renter.Id));
+        var rentalId = (await WaitForRentalAsync(renter, _ => true)).GetProperty("id").GetGuid();
+        var now = DateTimeOffset.UtcNow;
+        await SendAsync(new ContainersProvisioned(renter.Id, rentalId, [new RelayNode("sh", "Shanghai", "relay-1", "203.0.113.1", 8443, 3478)], now));
+        await SendAsync(new AclGenerated(renter.Id, 1, "provisioned", now.AddSeconds(1), now.AddDays(32)));
+        await WaitForRentalAsync(renter, r => r.GetProperty("serviceState").GetString() == "ready");
+
+        using var close = new HttpRequestMessage(HttpMethod.Delete, "/api/users/me") { Content = JsonContent.Create(new { password = UsersApiClient.Password }) };
+        (await renter.Client.SendAsync(close)).StatusCode.ShouldBe(HttpStatusCode.NoContent);
+
+        var admin = factory.ClientWithToken((await factory.CreateClient().LoginTokensAsync(factory.AdminEmail, UsersApiFactory.AdminPassword)).AccessToken);
+        var rental = await admin.GetFromJsonAsync<JsonElement>($"/api/users/{renter.Id}/rental");
+        rental.GetProperty("status").GetString().ShouldBe("closed");
+        rental.GetProperty("serviceState").GetString().ShouldBe("stopped");
+        var active = await admin.GetFromJsonAsync<JsonElement>("/api/users/rentals?status=active&pageSize=200");
+        active.GetProperty("items").EnumerateArray().ShouldNotContain(r => r.GetProperty("userId").GetGuid() == renter.Id);
+        var expiring = await admin.GetFromJsonAsync<JsonElement>("/api/users/rentals?expiringWithinDays=60&pageSize=200");
+        expiring.GetProperty("items").EnumerateArray().ShouldNotContain(r => r.GetProperty("userId").GetGuid() == renter.Id);
+
+        // A policy arriving after closure does not make it ready again.
+        await SendAsync(new AclGenerated(renter.Id, 2, "rotation", now.AddMinutes(1), now.AddDays(32)));
+        (await admin.GetFromJsonAsync<JsonElement>($"/api/users/{renter.Id}/rental")).GetProperty("serviceState").GetString().ShouldBe("stopped");
+    }
+
+    [Fact]
     public async Task An_admin_extends_a_rental_to_a_date_and_it_is_audited()
     {
         var renter = await NewRenterAsync();

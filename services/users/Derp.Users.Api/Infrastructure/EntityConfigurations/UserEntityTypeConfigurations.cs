@@ -129,3 +129,14 @@ public sealed class EmailMessageEntityTypeConfiguration : IEntityTypeConfigurati
         builder.HasIndex(m => new { m.UserId, m.CreatedAt });
     }
 }
+
+public sealed class SessionRevocationEntityTypeConfiguration : IEntityTypeConfiguration<SessionRevocation>
+{
+    public void Configure(EntityTypeBuilder<SessionRevocation> builder)
+    {
+        builder.ToTable("SessionRevocations");
+        builder.Property(r => r.Reason).HasMaxLength(40);
+        builder.HasIndex(r => r.RevokedAt);
+        builder.HasIndex(r => r.UserId);
+    }
+}

@@ -388,10 +388,6 @@ namespace Derp.Users.Api.Infrastructure.Migrations
                         .HasColumnType("uuid")
                         .HasColumnName("id");
 
-                    b.Property<bool>("ContainersReady")
-                        .HasColumnType("boolean")
-                        .HasColumnName("containers_ready");
-
                     b.Property<DateTimeOffset?>("ExpiredAt")
                         .HasColumnType("timestamp with time zone")
                         .HasColumnName("expired_at");
@@ -408,13 +404,17 @@ namespace Derp.Users.Api.Infrastructure.Migrations
                         .HasColumnType("uuid")
                         .HasColumnName("plan_id");
 
-                    b.Property<bool>("PolicyReady")
-                        .HasColumnType("boolean")
-                        .HasColumnName("policy_ready");
+                    b.Property<DateTimeOffset?>("PolicyGeneratedAt")
+                        .HasColumnType("timestamp with time zone")
+                        .HasColumnName("policy_generated_at");
 
                     b.Property<int?>("PolicyVersion")
                         .HasColumnType("integer")
                         .HasColumnName("policy_version");
+
+                    b.Property<DateTimeOffset?>("RelaysProvisionedAt")
+                        .HasColumnType("timestamp with time zone")
+                        .HasColumnName("relays_provisioned_at");
 
                     b.Property<DateTimeOffset>("StartedAt")
                         .HasColumnType("timestamp with time zone")
@@ -537,6 +537,49 @@ namespace Derp.Users.Api.Infrastructure.Migrations
                     b.ToTable("rental_reminders", (string)null);
                 });
 
+            modelBuilder.Entity("Derp.Users.Api.Model.SessionRevocation", b =>
+                {
+                    b.Property<long>("Id")
+                        .ValueGeneratedOnAdd()
+                        .HasColumnType("bigint")
+                        .HasColumnName("id");
+
+                    NpgsqlPropertyBuilderExtensions.UseIdentityByDefaultColumn(b.Property<long>("Id"));
+
+                    b.Property<int>("MinimumSessionVersion")
+                        .HasColumnType("integer")
+                        .HasColumnName("minimum_session_version");
+
+                    b.Property<string>("Reason")
+                        .IsRequired()
+                        .HasMaxLength(40)
+                        .HasColumnType("character varying(40)")
+                        .HasColumnName("reason");
+
+                    b.Property<DateTimeOffset>("RevokedAt")
+                        .HasColumnType("timestamp with time zone")
+                        .HasColumnName("revoked_at");
+
+                    b.Property<Guid?>("SessionId")
+                        .HasColumnType("uuid")
+                        .HasColumnName("session_id");
+
+                    b.Property<Guid>("UserId")
+                        .HasColumnType("uuid")
+                        .HasColumnName("user_id");
+
+                    b.HasKey("Id")
+                        .HasName("pk_session_revocations");
+
+                    b.HasIndex("RevokedAt")
+                        .HasDatabaseName("ix_session_revocations_revoked_at");
+
+                    b.HasIndex("UserId")
+                        .HasDatabaseName("ix_session_revocations_user_id");
+
+                    b.ToTable("session_revocations", (string)null);
+                });
+
             modelBuilder.Entity("Derp.Users.Api.Model.User", b =>
                 {
                     b.Property<Guid>("Id")
@@ -612,6 +655,10 @@ namespace Derp.Users.Api.Infrastructure.Migrations
                         .HasMaxLength(20)
                         .HasColumnType("character varying(20)")
                         .HasColumnName("role");
+
+                    b.Property<int>("SessionVersion")
+                        .HasColumnType("integer")
+                        .HasColumnName("session_version");
 
                     b.Property<string>("Status")
                         .IsRequired()
