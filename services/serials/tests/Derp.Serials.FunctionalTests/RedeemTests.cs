@@ -2,6 +2,7 @@ using System.Net;
 using System.Net.Http.Json;
 using System.Text.Json;
 using Derp.Contracts.Serials;
+using Derp.Contracts.Users;
 using Derp.TestSupport;
 
 namespace Derp.Serials.FunctionalTests;
@@ -37,6 +38,28 @@ public sealed class RedeemTests(SerialsApiFactory factory) : IClassFixture<Seria
         message.GetProperty("planId").GetGuid().ShouldBe(planId);
         message.GetProperty("durationDays").GetInt32().ShouldBe(30);
         message.GetProperty("trafficQuotaGb").GetInt32().ShouldBe(200);
+    }
+
+    [Fact]
+    public async Task A_closed_account_is_refused_before_the_serial_is_touched()
+    {
+        var admin = factory.Admin();
+        var (id, code) = (await admin.NewSerialsAsync("rental")).Single();
+        var userId = Guid.NewGuid();
+        var renter = factory.Renter(userId);
+
+        // The account is closed: users announces it, and the event reaches this instance's own queue.
+        await RabbitMqProbe.SendToConsumerAsync(factory.EndpointPrefix,
+            new UserSessionsRevoked(userId, 1, null, SessionRevocationReasons.Deregistered, DateTimeOffset.UtcNow));
+        // An empty code touches nothing: it is refused by validation while the token is accepted.
+        await Until.TrueAsync(async () => (await RedeemAsync(renter, "")).StatusCode == HttpStatusCode.Unauthorized,
+            "the closed account to be refused", TimeSpan.FromSeconds(20));
+
+        var response = await RedeemAsync(renter, code);
+        response.StatusCode.ShouldBe(HttpStatusCode.Unauthorized);
+        (await response.ProblemCodeAsync()).ShouldBe("session_ended");
+        (await admin.GetFromJsonAsync<JsonElement>($"/api/serials/{id}")).GetProperty("serial").GetProperty("status").GetString().ShouldBe("unused");
+        (await RedeemAsync(factory.Renter(), code)).StatusCode.ShouldBe(HttpStatusCode.OK);
     }
 
     [Fact]
