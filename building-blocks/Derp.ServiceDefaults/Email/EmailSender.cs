@@ -27,11 +27,11 @@ public interface IEmailSender
 }
 
 /// <summary>System.Net.Mail over SMTP (STARTTLS and auth when configured); MailKit does not restore here.</summary>
-public sealed class SmtpEmailSender(IOptions<SmtpOptions> options, ILogger<SmtpEmailSender> logger) : IEmailSender
+public sealed class SmtpEmailSender(IOptionsMonitor<SmtpOptions> options, ILogger<SmtpEmailSender> logger) : IEmailSender
 {
     public async Task SendAsync(EmailMessage message, CancellationToken cancellationToken = default)
     {
-        var smtp = options.Value;
+        var smtp = options.CurrentValue; // a changed SMTP setting applies to the next mail, without a restart
         using var client = new SmtpClient(smtp.Host, smtp.Port)
         {
             EnableSsl = smtp.EnableSsl,
@@ -53,8 +53,8 @@ public sealed class SmtpEmailSender(IOptions<SmtpOptions> options, ILogger<SmtpE
         mail.AlternateViews.Add(AlternateView.CreateAlternateViewFromString(message.HtmlBody, Encoding.UTF8, "text/html"));
 
         await client.SendMailAsync(mail, cancellationToken);
-        // The recipient is logged; the body (codes, links) never is.
-        logger.LogInformation("Sent email {Subject} to {Recipient}", message.Subject, message.To);
+        // The recipient is logged; the subject and body never are: they can carry codes and links.
+        logger.LogInformation("Sent email to {Recipient}", message.To);
     }
 }
 

@@ -33,6 +33,10 @@ public static class AuthApi
         return api;
     }
 
+    /// <remarks>
+    /// The answer never says whether the email already has an account: an address in use gets the same 201 and the
+    /// same body shape, and its owner is mailed instead (a new code if it was never verified), within the mail limit.
+    /// </remarks>
     public static async Task<Results<Created<UserResponse>, ProblemHttpResult>> Register(
         RegisterRequest request, HttpContext http, [AsParameters] UsersServices services)
     {
@@ -40,11 +44,6 @@ public static class AuthApi
         var now = services.Clock.GetUtcNow();
         var email = User.Normalize(request.Email);
         var username = User.Normalize(request.Username);
-        if (await db.Users.AnyAsync(u => u.NormalizedEmail == email))
-            return ApiProblems.Conflict(UserProblemCodes.EmailTaken, "This email is already registered.");
-        if (await db.Users.AnyAsync(u => u.NormalizedUsername == username))
-            return ApiProblems.Conflict(UserProblemCodes.UsernameTaken, "This username is taken.");
-
         var user = new User
         {
             Id = Guid.CreateVersion7(),
@@ -57,9 +56,19 @@ public static class AuthApi
             Language = request.Language ?? "zh-CN",
             CreatedAt = now,
         };
+        // Hashed whatever happens next, so an address in use costs the same time as a new one.
         user.PasswordHash = Hasher.HashPassword(user, request.Password);
+        if (await db.Users.AnyAsync(u => u.NormalizedUsername == username))
+            return ApiProblems.Conflict(UserProblemCodes.UsernameTaken, "This username is taken.");
+        var owner = await db.Users.SingleOrDefaultAsync(u => u.NormalizedEmail == email);
+        if (owner is not null)
+        {
+            await TellOwnerAsync(services, owner);
+            return Registered(user);
+        }
+
         db.Users.Add(user);
-        var code = await AddVerificationCodeAsync(services, user.Id);
+        await AddVerificationMailAsync(services, user);
         db.Audit(http, services.Clock, AuditActions.Registered, user.Id);
         db.AddIntegrationEvent(new UserRegistered(user.Id, user.Email, user.Username, user.Role, now), services.Clock);
         try
@@ -68,15 +77,30 @@ public static class AuthApi
         }
         catch (DbUpdateException e) when (e.InnerException is PostgresException { SqlState: PostgresErrorCodes.UniqueViolation } unique)
         {
-            // Lost a race with a concurrent registration of the same email or username.
+            // Lost a race with a concurrent registration of the same email (whose owner gets that one's code) or username.
             return unique.ConstraintName?.Contains("email", StringComparison.Ordinal) == true
-                ? ApiProblems.Conflict(UserProblemCodes.EmailTaken, "This email is already registered.")
+                ? Registered(user)
                 : ApiProblems.Conflict(UserProblemCodes.UsernameTaken, "This username is taken.");
         }
 
         await services.RateLimiter.HitAsync(MailLimitKey(email), services.Options.Value.VerificationMailsPerWindow, services.Options.Value.VerificationMailWindow);
-        await SendVerificationMailAsync(services, user, code);
-        return TypedResults.Created("/api/users/me", UserResponse.From(user));
+        return Registered(user);
+    }
+
+    private static Created<UserResponse> Registered(User user) => TypedResults.Created("/api/users/me", UserResponse.From(user));
+
+    /// <summary>Someone registered with the owner's address: a new code if it was never verified, else a notice; both count towards the mail limit.</summary>
+    private static async Task TellOwnerAsync(UsersServices services, User owner)
+    {
+        var options = services.Options.Value;
+        var limit = await services.RateLimiter.HitAsync(MailLimitKey(owner.NormalizedEmail), options.VerificationMailsPerWindow, options.VerificationMailWindow);
+        if (!limit.Allowed)
+            return;
+        if (!owner.EmailVerified && owner.Status == UserStatuses.Active)
+            await AddVerificationMailAsync(services, owner);
+        else
+            services.Db.QueueEmail(owner, UserEmails.RegistrationAttempt, services.Clock);
+        await services.Db.SaveChangesAsync();
     }
 
     public static async Task<Results<Ok<UserResponse>, ProblemHttpResult>> VerifyEmail(
@@ -131,9 +155,8 @@ public static class AuthApi
         if (user is null || user.EmailVerified)
             return TypedResults.Accepted((string?)null);
 
-        var code = await AddVerificationCodeAsync(services, user.Id);
+        await AddVerificationMailAsync(services, user);
         await services.Db.SaveChangesAsync();
-        await SendVerificationMailAsync(services, user, code);
         return TypedResults.Accepted((string?)null);
     }
 
@@ -268,39 +291,28 @@ public static class AuthApi
         return new IssuedTokens(services.Tokens.CreateAccessToken(user, familyId), refreshToken, services.Tokens.AccessTokenSeconds);
     }
 
-    private static async Task<string> AddVerificationCodeAsync(UsersServices services, Guid userId)
+    /// <summary>
+    /// A new code (replacing any earlier one) and its mail, queued in the same unit of work: the mail leaves through the
+    /// dispatcher with retries, so an SMTP outage delays it instead of losing it.
+    /// </summary>
+    private static async Task AddVerificationMailAsync(UsersServices services, User user)
     {
         var now = services.Clock.GetUtcNow();
-        // A new code replaces any earlier one.
-        await services.Db.EmailVerifications.Where(v => v.UserId == userId && v.ConsumedAt == null)
+        await services.Db.EmailVerifications.Where(v => v.UserId == user.Id && v.ConsumedAt == null)
             .ExecuteUpdateAsync(s => s.SetProperty(v => v.ConsumedAt, now));
 
         var code = RandomNumberGenerator.GetInt32(0, 1_000_000).ToString("D6", CultureInfo.InvariantCulture);
         services.Db.EmailVerifications.Add(new EmailVerification
         {
             Id = Guid.CreateVersion7(),
-            UserId = userId,
-            CodeHash = HashCode(userId, code),
+            UserId = user.Id,
+            CodeHash = HashCode(user.Id, code),
             CreatedAt = now,
             ExpiresAt = now + services.Options.Value.VerificationCodeLifetime,
         });
-        return code;
-    }
-
-    private static async Task SendVerificationMailAsync(UsersServices services, User user, string code)
-    {
         var minutes = ((int)services.Options.Value.VerificationCodeLifetime.TotalMinutes).ToString(CultureInfo.InvariantCulture);
-        var message = UserEmails.VerificationCode.Render(user.Email, user.Language,
-            new Dictionary<string, string> { ["Code"] = code, ["Username"] = user.Username, ["Minutes"] = minutes });
-        try
-        {
-            await services.Email.SendAsync(message);
-        }
-        catch (Exception e) when (e is System.Net.Mail.SmtpException or InvalidOperationException or IOException or System.Net.Sockets.SocketException)
-        {
-            // The account exists either way; the user can ask for the mail again.
-            services.Logger.LogError(e, "Could not send the verification mail to {Recipient}", user.Email);
-        }
+        services.Db.QueueEmail(user, UserEmails.VerificationCode, services.Clock,
+            new Dictionary<string, string> { ["Code"] = code, ["Minutes"] = minutes });
     }
 
     private static string HashCode(Guid userId, string code) => TokenService.Hash($"{userId:N}:{code}");

@@ -18,7 +18,6 @@ public sealed record UsersServices(
 
 public static class UserProblemCodes
 {
-    public const string EmailTaken = "email_taken";
     public const string UsernameTaken = "username_taken";
     public const string InvalidVerificationCode = "invalid_verification_code";
     public const string VerificationCodeExpired = "verification_code_expired";

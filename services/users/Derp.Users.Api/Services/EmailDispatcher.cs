@@ -13,7 +13,14 @@ namespace Derp.Users.Api.Services;
 public sealed class EmailDispatcher(IServiceScopeFactory scopes, Derp.ServiceDefaults.Email.IEmailSender sender, TimeProvider clock, ILogger<EmailDispatcher> logger)
     : BackgroundService
 {
-    public const int MaxAttempts = 8;
+    /// <summary>With delays of 5 s doubling up to 5 minutes, about an hour of tries before a mail is marked failed.</summary>
+    public const int MaxAttempts = 20;
+
+    public static readonly TimeSpan MaxRetryDelay = TimeSpan.FromMinutes(5);
+
+    /// <summary>Short outages are the common case: the first tries come seconds apart, and no wait exceeds a few minutes.</summary>
+    public static TimeSpan RetryDelay(int attempts) =>
+        TimeSpan.FromSeconds(Math.Min(MaxRetryDelay.TotalSeconds, 5 * Math.Pow(2, Math.Min(attempts - 1, 16))));
 
     protected override async Task ExecuteAsync(CancellationToken stoppingToken)
     {
@@ -60,7 +67,7 @@ public sealed class EmailDispatcher(IServiceScopeFactory scopes, Derp.ServiceDef
             {
                 mail.LastError = e.Message.Length > 1000 ? e.Message[..1000] : e.Message;
                 mail.Status = mail.Attempts >= MaxAttempts ? EmailStatuses.Failed : EmailStatuses.Pending;
-                mail.NextAttemptAt = clock.GetUtcNow() + TimeSpan.FromSeconds(Math.Min(3600, 5 * Math.Pow(3, mail.Attempts - 1)));
+                mail.NextAttemptAt = clock.GetUtcNow() + RetryDelay(mail.Attempts);
                 logger.LogWarning("Mail {MailId} ({Template}) to {Recipient} failed, attempt {Attempt}: {Error}",
                     mail.Id, mail.Template, mail.Recipient, mail.Attempts, e.Message);
             }

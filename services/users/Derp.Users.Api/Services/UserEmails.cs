@@ -6,10 +6,19 @@ public static class UserEmails
 {
     public static readonly EmailTemplate VerificationCode = new(
         "verification-code",
-        SubjectZh: "Derp 邮箱验证码：{Code}",
+        // The subject carries no code: subjects are shown in the mail log and in notification previews.
+        SubjectZh: "Derp 邮箱验证码",
         BodyZh: "{Username}，您好：\n\n您的 Derp 邮箱验证码是 {Code}，{Minutes} 分钟内有效。\n如果这不是您本人的操作，请忽略本邮件。",
-        SubjectEn: "Your Derp verification code: {Code}",
+        SubjectEn: "Your Derp verification code",
         BodyEn: "Hello {Username},\n\nYour Derp verification code is {Code}. It is valid for {Minutes} minutes.\nIf you did not ask for it, ignore this mail.");
+
+    /// <summary>Registration with an address that already has an account: its owner is told, the registrant learns nothing.</summary>
+    public static readonly EmailTemplate RegistrationAttempt = new(
+        "registration-attempt",
+        SubjectZh: "有人尝试用您的邮箱注册 Derp",
+        BodyZh: "{Username}，您好：\n\n刚才有人尝试用本邮箱地址注册 Derp 账号。您已经有一个账号，无需再次注册；如果忘记了密码，请在登录页找回。\n如果这不是您本人的操作，请忽略本邮件，您的账号没有任何变化。",
+        SubjectEn: "Someone tried to register at Derp with your address",
+        BodyEn: "Hello {Username},\n\nSomeone just tried to register a Derp account with this address. You already have an account, so there is nothing to do; if you forgot your password, reset it from the sign-in page.\nIf it was not you, ignore this mail: nothing changed on your account.");
 }
 
 public static class RentalEmails

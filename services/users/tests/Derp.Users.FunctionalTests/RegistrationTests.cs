@@ -18,7 +18,7 @@ public sealed class RegistrationTests(UsersApiFactory factory) : IClassFixture<U
         register.StatusCode.ShouldBe(HttpStatusCode.Created);
 
         var mail = await MailSink.WaitForMailAsync(email);
-        mail.Subject.ShouldContain(mail.VerificationCode());
+        mail.Subject.ShouldNotContain(mail.VerificationCode()); // subjects are shown in the mail log
         mail.VerificationCode().Length.ShouldBe(6);
 
         var verify = await _client.PostAsJsonAsync("/api/users/verify-email", new { email = email.ToUpperInvariant(), code = mail.VerificationCode() });
@@ -54,15 +54,30 @@ public sealed class RegistrationTests(UsersApiFactory factory) : IClassFixture<U
     }
 
     [Fact]
-    public async Task Email_is_unique_regardless_of_case_and_so_is_the_username()
+    public async Task An_address_in_use_gets_the_same_answer_and_its_owner_is_mailed_instead()
     {
         var email = UsersApiClient.NewEmail();
         var username = UsersApiClient.NewUsername();
-        (await _client.RegisterAsync(email, username)).StatusCode.ShouldBe(HttpStatusCode.Created);
+        var first = await _client.RegisterAsync(email, username);
+        first.StatusCode.ShouldBe(HttpStatusCode.Created);
+        await MailSink.WaitForMailAsync(email);
 
-        var sameEmail = await _client.RegisterAsync(email.ToUpperInvariant());
-        sameEmail.StatusCode.ShouldBe(HttpStatusCode.Conflict);
-        (await sameEmail.ProblemCodeAsync()).ShouldBe("email_taken");
+        // Unverified owner: the same 201 with the same body shape, and the owner gets a new code that works.
+        var again = await _client.RegisterAsync(email.ToUpperInvariant());
+        again.StatusCode.ShouldBe(HttpStatusCode.Created);
+        again.Headers.Location.ShouldBe(first.Headers.Location);
+        var firstBody = await first.Content.ReadFromJsonAsync<JsonElement>();
+        var againBody = await again.Content.ReadFromJsonAsync<JsonElement>();
+        againBody.EnumerateObject().Select(p => (p.Name, p.Value.ValueKind)).ShouldBe(firstBody.EnumerateObject().Select(p => (p.Name, p.Value.ValueKind)));
+        againBody.GetProperty("id").GetGuid().ShouldNotBe(firstBody.GetProperty("id").GetGuid());
+        var code = (await MailSink.WaitForMailAsync(email, skip: 1)).VerificationCode();
+        (await _client.PostAsJsonAsync("/api/users/verify-email", new { email, code })).StatusCode.ShouldBe(HttpStatusCode.OK);
+
+        // Verified owner: told that someone tried; the password of the account is untouched.
+        (await _client.RegisterAsync(email, password: "someone-elses-pw-1")).StatusCode.ShouldBe(HttpStatusCode.Created);
+        var notice = await MailSink.WaitForMailAsync(email, m => m.Subject.Contains("尝试", StringComparison.Ordinal));
+        notice.VerificationCode().ShouldBeEmpty();
+        await _client.LoginTokensAsync(email);
 
         var sameName = await _client.RegisterAsync(UsersApiClient.NewEmail(), username.ToUpperInvariant());
         sameName.StatusCode.ShouldBe(HttpStatusCode.Conflict);
