@@ -133,11 +133,12 @@ public interface ISessionRevocationSnapshot
 }
 
 /// <summary>Asks the users service over the bus (any replica answers from the one users database).</summary>
-public sealed class SessionRevocationSnapshotFromUsers(IBus bus) : ISessionRevocationSnapshot
+/// <remarks>The bus is resolved when asked: a host without messaging (the gateway) registers this but never asks.</remarks>
+public sealed class SessionRevocationSnapshotFromUsers(IServiceProvider services) : ISessionRevocationSnapshot
 {
     public async Task<IReadOnlyList<UserSessionsRevoked>> SinceAsync(DateTimeOffset since, CancellationToken cancellationToken)
     {
-        var client = bus.CreateRequestClient<RecentSessionRevocationsRequested>(RequestTimeout.After(s: 10));
+        var client = services.GetRequiredService<IBus>().CreateRequestClient<RecentSessionRevocationsRequested>(RequestTimeout.After(s: 10));
         var response = await client.GetResponse<RecentSessionRevocations>(new RecentSessionRevocationsRequested(since), cancellationToken);
         return response.Message.Revocations;
     }

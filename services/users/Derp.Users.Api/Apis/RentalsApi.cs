@@ -122,7 +122,10 @@ public static class RentalsApi
         var limit = services.Options.Value.MaxDevicesPerRenter;
         await using var transaction = await db.Database.BeginTransactionAsync();
         // Lock the renter so two registrations at once cannot both pass the limit.
-        await db.Users.FromSqlInterpolated($"SELECT * FROM users WHERE id = {userId} FOR UPDATE").SingleAsync();
+        var user = await db.Users.FromSqlInterpolated($"SELECT * FROM users WHERE id = {userId} FOR UPDATE").SingleAsync();
+        // The token check refuses a closed account within seconds of closure; this covers those seconds.
+        if (user.Status != UserStatuses.Active)
+            return ApiProblems.Problem(403, UserProblemCodes.AccountDeregistered, "This account has been closed.");
         if (await db.Devices.CountAsync(d => d.UserId == userId) >= limit)
             return ApiProblems.Conflict(UserProblemCodes.DeviceLimitReached, $"A rental allows at most {limit} devices. Remove one first.");
         if (await db.Devices.AnyAsync(d => d.NodeKey == nodeKey))
