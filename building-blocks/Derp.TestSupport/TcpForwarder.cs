@@ -17,6 +17,7 @@ public sealed class TcpForwarder : IAsyncDisposable
     private readonly Lock _gate = new();
     private readonly List<TcpClient> _open = [];
     private volatile bool _cut;
+    private volatile TaskCompletionSource _flowing = Flowing();
 
     public TcpForwarder(string targetHost, int targetPort)
     {
@@ -48,6 +49,33 @@ public sealed class TcpForwarder : IAsyncDisposable
 
     public void Restore() => _cut = false;
 
+    /// <summary>Keeps every connection open but stops passing bytes: the server as seen when it hangs.</summary>
+    public void Pause()
+    {
+        if (_flowing.Task.IsCompleted)
+            _flowing = new TaskCompletionSource(TaskCreationOptions.RunContinuationsAsynchronously);
+    }
+
+    public void Resume() => _flowing.TrySetResult();
+
+    private static TaskCompletionSource Flowing()
+    {
+        var flowing = new TaskCompletionSource(TaskCreationOptions.RunContinuationsAsynchronously);
+        flowing.SetResult();
+        return flowing;
+    }
+
+    private async Task PumpAsync(Stream from, Stream to, CancellationToken cancellationToken)
+    {
+        var buffer = new byte[16 * 1024];
+        int read;
+        while ((read = await from.ReadAsync(buffer, cancellationToken)) > 0)
+        {
+            await _flowing.Task.WaitAsync(cancellationToken);
+            await to.WriteAsync(buffer.AsMemory(0, read), cancellationToken);
+        }
+    }
+
     private async Task AcceptLoopAsync()
     {
         while (!_stopping.IsCancellationRequested)
@@ -76,8 +104,8 @@ public sealed class TcpForwarder : IAsyncDisposable
                 _open.Add(outbound);
             }
             using var pumping = CancellationTokenSource.CreateLinkedTokenSource(_stopping.Token);
-            var up = inbound.GetStream().CopyToAsync(outbound.GetStream(), pumping.Token);
-            var down = outbound.GetStream().CopyToAsync(inbound.GetStream(), pumping.Token);
+            var up = PumpAsync(inbound.GetStream(), outbound.GetStream(), pumping.Token);
+            var down = PumpAsync(outbound.GetStream(), inbound.GetStream(), pumping.Token);
             await Task.WhenAny(up, down);
             await pumping.CancelAsync();
         }
@@ -99,6 +127,7 @@ public sealed class TcpForwarder : IAsyncDisposable
 
     public async ValueTask DisposeAsync()
     {
+        Resume();
         await _stopping.CancelAsync();
         _listener.Stop();
         Cut();
