@@ -242,7 +242,7 @@ public static class AuthApi
         }
 
         var user = await db.Users.SingleAsync(u => u.Id == token.UserId);
-        if (user.LockedUntil > now || !user.EmailVerified || user.Status != UserStatuses.Active)
+        if (user.LockedUntil > now || !user.EmailVerified || user.Status != UserStatuses.Active || token.SessionVersion < user.SessionVersion)
             return ApiProblems.Problem(401, UserProblemCodes.InvalidRefreshToken, "The refresh token is not valid.");
 
         var tokens = IssueTokens(services, http, user, token.FamilyId);
@@ -287,6 +287,7 @@ public static class AuthApi
             CreatedAt = now,
             ExpiresAt = now + services.Tokens.RefreshTokenLifetime,
             CreatedByIp = http.ClientIp(),
+            SessionVersion = user.SessionVersion,
         });
         return new IssuedTokens(services.Tokens.CreateAccessToken(user, familyId), refreshToken, services.Tokens.AccessTokenSeconds);
     }

@@ -67,6 +67,12 @@ public sealed class RefreshToken
     public DateTimeOffset? UsedAt { get; set; }
     public DateTimeOffset? RevokedAt { get; set; }
     public string? CreatedByIp { get; set; }
+
+    /// <summary>
+    /// The account's session version when the token was issued: a token issued by a refresh that raced an
+    /// end-of-sessions change (and so escaped its revocation) is refused at its next use (ADR-006).
+    /// </summary>
+    public int SessionVersion { get; set; }
 }
 
 /// <summary>

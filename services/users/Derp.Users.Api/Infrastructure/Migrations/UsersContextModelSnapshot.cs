@@ -351,6 +351,10 @@ namespace Derp.Users.Api.Infrastructure.Migrations
                         .HasColumnType("timestamp with time zone")
                         .HasColumnName("revoked_at");
 
+                    b.Property<int>("SessionVersion")
+                        .HasColumnType("integer")
+                        .HasColumnName("session_version");
+
                     b.Property<string>("TokenHash")
                         .IsRequired()
                         .HasMaxLength(100)

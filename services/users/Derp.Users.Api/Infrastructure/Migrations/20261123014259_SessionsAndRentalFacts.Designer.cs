@@ -12,7 +12,7 @@ using Npgsql.EntityFrameworkCore.PostgreSQL.Metadata;
 namespace Derp.Users.Api.Infrastructure.Migrations
 {
     [DbContext(typeof(UsersContext))]
-    [Migration("20261123010353_SessionsAndRentalFacts")]
+    [Migration("20261123014259_SessionsAndRentalFacts")]
     partial class SessionsAndRentalFacts
     {
         /// <inheritdoc />
@@ -353,6 +353,10 @@ namespace Derp.Users.Api.Infrastructure.Migrations
                     b.Property<DateTimeOffset?>("RevokedAt")
                         .HasColumnType("timestamp with time zone")
                         .HasColumnName("revoked_at");
+
+                    b.Property<int>("SessionVersion")
+                        .HasColumnType("integer")
+                        .HasColumnName("session_version");
 
                     b.Property<string>("TokenHash")
                         .IsRequired()

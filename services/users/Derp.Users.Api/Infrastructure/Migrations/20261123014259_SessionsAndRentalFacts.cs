@@ -31,6 +31,13 @@ namespace Derp.Users.Api.Infrastructure.Migrations
                 type: "timestamp with time zone",
                 nullable: true);
 
+            migrationBuilder.AddColumn<int>(
+                name: "session_version",
+                table: "refresh_tokens",
+                type: "integer",
+                nullable: false,
+                defaultValue: 0);
+
             // The latches become facts: what was ready keeps reading ready (its policy counts as made after its relays);
             // the rentals of accounts already closed are closed.
             migrationBuilder.Sql("""
@@ -92,6 +99,10 @@ namespace Derp.Users.Api.Infrastructure.Migrations
             migrationBuilder.DropColumn(
                 name: "relays_provisioned_at",
                 table: "rentals");
+
+            migrationBuilder.DropColumn(
+                name: "session_version",
+                table: "refresh_tokens");
 
             migrationBuilder.AddColumn<bool>(
                 name: "containers_ready",
