@@ -1,4 +1,5 @@
 using Derp.Serials.Api.Infrastructure;
+using Derp.Serials.Api.IntegrationEvents;
 using Derp.Serials.Api.Jobs;
 using Derp.Serials.Api.Services;
 using Derp.ServiceDefaults.Jobs;
@@ -16,7 +17,11 @@ public static class Extensions
     public static WebApplicationBuilder AddApplicationServices(this WebApplicationBuilder builder)
     {
         builder.AddDerpDatabase<SerialsContext>();
-        builder.AddDerpMessaging<SerialsContext>();
+        builder.AddDerpMessaging<SerialsContext>(bus =>
+        {
+            bus.AddConsumer<UserRegisteredConsumer>();
+            bus.AddConsumer<UserRoleChangedConsumer>();
+        });
         builder.AddDerpJobs(quartz => quartz.ScheduleJob<SerialExpiryJob>(
             trigger => trigger.WithIdentity("serials-expiry-every-5-minutes").WithCronSchedule("0 0/5 * * * ?"),
             job => job.WithIdentity(SerialExpiryJob.Key)));
