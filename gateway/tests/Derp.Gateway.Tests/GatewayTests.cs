@@ -329,3 +329,46 @@ public sealed class UnreachableServiceTests(UnreachableServiceFactory factory) :
         (await ready.Content.ReadAsStringAsync()).ShouldContain("\"users\":\"down\"");
     }
 }
+
+/// <summary>The gateway on a real Kestrel port: only Kestrel enforces the limit on bodies sent without a length.</summary>
+public sealed class KestrelGatewayFactory : WebApplicationFactory<Program>, IAsyncLifetime
+{
+    public Destination Destination { get; } = new();
+
+    public async ValueTask InitializeAsync()
+    {
+        await Destination.InitializeAsync();
+        UseKestrel(kestrel => kestrel.Listen(IPAddress.Loopback, 0));
+        StartServer();
+    }
+
+    protected override void ConfigureWebHost(IWebHostBuilder builder)
+    {
+        builder.UseSetting("Jwt:SigningKey", TestInfrastructure.JwtSigningKey);
+        builder.UseSetting("ReverseProxy:Clusters:users:Destinations:primary:Address", Destination.Address);
+        builder.UseSetting("Logging:LogLevel:Default", "Critical");
+    }
+
+    public override async ValueTask DisposeAsync()
+    {
+        await base.DisposeAsync();
+        await Destination.DisposeAsync();
+    }
+}
+
+public sealed class KestrelGatewayTests(KestrelGatewayFactory factory) : IClassFixture<KestrelGatewayFactory>
+{
+    [Fact]
+    public async Task A_body_without_a_length_over_the_limit_is_a_413_problem()
+    {
+        var content = new StreamContent(new MemoryStream(new byte[1024 * 1024 + 4096]));
+        content.Headers.ContentType = new("application/json");
+        using var request = new HttpRequestMessage(HttpMethod.Post, "/api/users/register") { Content = content };
+        request.Headers.TransferEncodingChunked = true;
+
+        var response = await factory.CreateClient().SendAsync(request);
+
+        response.StatusCode.ShouldBe(HttpStatusCode.RequestEntityTooLarge);
+        (await response.ProblemCodeAsync()).ShouldBe("payload_too_large");
+    }
+}
