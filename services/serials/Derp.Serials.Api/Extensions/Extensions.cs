@@ -1,3 +1,4 @@
+using Derp.ServiceDefaults.Redis;
 using Derp.Serials.Api.Infrastructure;
 using Derp.Serials.Api.IntegrationEvents;
 using Derp.Serials.Api.Jobs;
@@ -17,6 +18,7 @@ public static class Extensions
     public static WebApplicationBuilder AddApplicationServices(this WebApplicationBuilder builder)
     {
         builder.AddDerpDatabase<SerialsContext>();
+        builder.AddDerpRedis();
         builder.AddDerpMessaging<SerialsContext>(bus =>
         {
             bus.AddConsumer<UserRegisteredConsumer>();
