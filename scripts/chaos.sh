@@ -16,7 +16,9 @@ export CHAOS_VHOST=derp_chaos DERP_RABBITMQ_VHOST=derp_chaos
 REDIS_FORWARD_PORT=27379 SMTP_FORWARD_PORT=27525
 export DERP_REDIS="127.0.0.1:$REDIS_FORWARD_PORT" DERP_SMTP_PORT=$SMTP_FORWARD_PORT
 export DERP_GATEWAY_SETTINGS="Gateway__RateLimit__PermitPerMinute=1000000000"
+# Every scripted client comes from 127.0.0.1: lift the per-address limits (the cases are about faults, not guessing).
 export DERP_SERIALS_SETTINGS="Serials__ValidatePerIp=1000000000 Serials__ValidatePerCode=1000000000"
+export DERP_USERS_SETTINGS="Users__LoginAttemptsPerIpPerWindow=1000000"
 
 command -v socat >/dev/null || { apt-get update -qq && DEBIAN_FRONTEND=noninteractive apt-get install -y -qq socat >/dev/null; }
 scripts/infra.sh up >/dev/null
