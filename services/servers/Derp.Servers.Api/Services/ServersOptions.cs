@@ -15,6 +15,16 @@ public sealed class ServersOptions
     /// <summary>Tries on one host before its relay goes to another host.</summary>
     public int ProvisionAttempts { get; set; } = 3;
     public TimeSpan ProvisionRetryDelay { get; set; } = TimeSpan.FromSeconds(1);
+    /// <summary>How often the reconcile loop looks for requests of other replicas and due retries (it is also woken at once).</summary>
+    public TimeSpan ReconcilePollInterval { get; set; } = TimeSpan.FromSeconds(5);
+    /// <summary>A renter whose host work failed is reconciled again after this pause.</summary>
+    public TimeSpan ReconcileRetryDelay { get; set; } = TimeSpan.FromSeconds(15);
+    /// <summary>How long one reconciler owns a renter; a crashed replica's claim runs out after it.</summary>
+    public TimeSpan ReconcileLease { get; set; } = TimeSpan.FromMinutes(5);
+    /// <summary>A relay that died is started again this many times on its host, then replaced on another host.</summary>
+    public int MaxRestarts { get; set; } = 3;
+    /// <summary>A renter's relay that failed on a host is not placed on that host again for this long.</summary>
+    public TimeSpan AvoidFailedHostFor { get; set; } = TimeSpan.FromHours(24);
     /// <summary>Consecutive failed checks before a host is unhealthy, and good ones before it is active again (no flapping).</summary>
     public int UnhealthyAfter { get; set; } = 3;
     public int HealthyAfter { get; set; } = 2;
