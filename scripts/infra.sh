@@ -27,7 +27,8 @@ need_packages() {
   command -v wrk >/dev/null || missing+=(wrk)
   command -v nc >/dev/null || missing+=(netcat-openbsd)
   command -v openssl >/dev/null || missing+=(openssl)
-  fc-list 2>/dev/null | grep -qi 'wqy\|noto.*cjk' || missing+=(fonts-wqy-zenhei) # readable Chinese in screenshots
+  # `grep -q` would stop reading early and, under pipefail, turn the writer's SIGPIPE into a false "missing".
+  fc-list 2>/dev/null | grep -i 'wqy\|noto.*cjk' >/dev/null || missing+=(fonts-wqy-zenhei) # readable Chinese in screenshots
   if [ ${#missing[@]} -gt 0 ]; then
     log "installing: ${missing[*]}"
     export DEBIAN_FRONTEND=noninteractive
@@ -40,7 +41,7 @@ port_open() { nc -z 127.0.0.1 "$1" 2>/dev/null; }
 
 start_postgres() {
   if pg_isready -h 127.0.0.1 -q 2>/dev/null; then log "postgresql already running"; return; fi
-  pg_lsclusters -h | grep -q '^15 *main' || pg_createcluster 15 main >/dev/null
+  pg_lsclusters -h | grep '^15 *main' >/dev/null || pg_createcluster 15 main >/dev/null
   local conf=/etc/postgresql/15/main
   # Listen on loopback only; local password auth for the platform's own role.
   sed -i "s/^#\?listen_addresses.*/listen_addresses = '127.0.0.1'/" "$conf/postgresql.conf"

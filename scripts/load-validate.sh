@@ -19,7 +19,7 @@ export DERP_SERIALS_SETTINGS="Serials__BenchmarkBaseline=true Serials__ValidateP
 export DERP_GATEWAY_SETTINGS="Gateway__RateLimit__PermitPerMinute=1000000000 Gateway__RateLimit__AdmissionPermitPerMinute=1000000000 Logging__LogLevel__Default=Warning"
 command -v wrk >/dev/null || { apt-get update -qq && apt-get install -y -qq wrk >/dev/null; }
 
-trap 'scripts/platform.sh down >/dev/null 2>&1 || true' EXIT
+trap 'scripts/platform.sh destroy >/dev/null 2>&1 || true' EXIT
 scripts/platform.sh up >/dev/null
 BASE="http://127.0.0.1:$DERP_GATEWAY_PORT"
 

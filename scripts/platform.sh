@@ -6,6 +6,9 @@
 #   DERP_STATE_DIR, DERP_GATEWAY_PORT (8080), DERP_USERS_PORT (5101), DERP_SERIALS_PORT (5102), DERP_ACL_PORT (5103),
 #   DERP_SERVERS_PORT (5104), DERP_RELAY_FIRST_PORT (30000: the demo hosts' relay ports), DERP_DB_SUFFIX,
 #   DERP_NO_BUILD=1, DERP_SERIALS_SETTINGS (extra KEY=VALUE pairs for serials, e.g. for the load script)
+#   scripts/platform.sh destroy  `down`, then delete the copy's RabbitMQ virtual host (copies made for a test or a load run)
+# Every copy has a RabbitMQ virtual host of its own (DERP_RABBITMQ_VHOST, default derp$DERP_DB_SUFFIX): MassTransit
+# declares one exchange per message type, so copies sharing a virtual host would receive each other's events.
 set -euo pipefail
 
 ROOT="$(cd "$(dirname "$0")/.." && pwd)"
@@ -17,6 +20,7 @@ ACL_PORT="${DERP_ACL_PORT:-5103}"
 SERVERS_PORT="${DERP_SERVERS_PORT:-5104}"
 RELAY_FIRST_PORT="${DERP_RELAY_FIRST_PORT:-30000}"
 DB_SUFFIX="${DERP_DB_SUFFIX:-}"
+VHOST="${DERP_RABBITMQ_VHOST:-derp$DB_SUFFIX}"
 CONFIGURATION="${DERP_CONFIGURATION:-Release}"
 PID_DIR="$STATE_DIR/pids"
 LOG_DIR="$STATE_DIR/logs"
@@ -47,6 +51,11 @@ start() { # name dll [env...]
   echo $! >"$PID_DIR/$name.pid"
 }
 
+ensure_vhost() {
+  rabbitmqctl -q list_vhosts name | grep -x "$VHOST" >/dev/null || rabbitmqctl -q add_vhost "$VHOST"
+  rabbitmqctl -q set_permissions -p "$VHOST" guest '.*' '.*' '.*'
+}
+
 secrets() {
   # Generated once and kept (mode 600) so restarts keep sessions and signatures valid and the operator can look the
   # password up. Keys added by later versions are appended to an existing file.
@@ -75,6 +84,7 @@ up() {
   "$ROOT/scripts/infra.sh" up
   FIRST_PASSWORD=""
   secrets
+  ensure_vhost
 
   if [ "${DERP_NO_BUILD:-}" != "1" ]; then
     log "building the web portal"
@@ -86,7 +96,7 @@ up() {
   local common=(
     "ASPNETCORE_ENVIRONMENT=Production"
     "Jwt__SigningKey=$DERP_JWT_SIGNING_KEY"
-    "ConnectionStrings__RabbitMq=amqp://guest:guest@127.0.0.1:5672/"
+    "ConnectionStrings__RabbitMq=amqp://guest:guest@127.0.0.1:5672/$VHOST"
     "ConnectionStrings__Redis=127.0.0.1:6379"
   )
   start users "$ROOT/services/users/Derp.Users.Api/bin/$CONFIGURATION/net10.0/Derp.Users.Api.dll" "${common[@]}" \
@@ -161,8 +171,16 @@ down() {
   done
 }
 
+destroy() {
+  down
+  if rabbitmqctl -q list_vhosts name 2>/dev/null | grep -x "$VHOST" >/dev/null; then
+    rabbitmqctl -q delete_vhost "$VHOST" && log "deleted RabbitMQ virtual host $VHOST"
+  fi
+}
+
 case "${1:-up}" in
   up) up ;;
   down) down ;;
-  *) echo "usage: $0 up|down" >&2; exit 2 ;;
+  destroy) destroy ;;
+  *) echo "usage: $0 up|down|destroy" >&2; exit 2 ;;
 esac

@@ -18,6 +18,11 @@ record() { # name passed failed
 
 step "infrastructure"
 scripts/infra.sh up || { echo "infrastructure did not start"; exit 1; }
+# Once installed, starting again must not need the package mirrors: an apt-get that always fails proves it.
+offline_bin=$(mktemp -d); printf '#!/bin/sh\necho "apt-get called: $*" >&2\nexit 100\n' >"$offline_bin/apt-get"; chmod +x "$offline_bin/apt-get"
+if PATH="$offline_bin:$PATH" scripts/infra.sh up >"$RESULTS/infra-offline.log" 2>&1; then record "infra restarts without package mirrors" 1 0
+else tail -5 "$RESULTS/infra-offline.log"; record "infra restarts without package mirrors" 0 1; fi
+rm -rf "$offline_bin"
 
 step "build (warnings are errors)"
 if ! dotnet build Derp.sln -c Release -nologo -v quiet -clp:ErrorsOnly; then
@@ -80,7 +85,7 @@ if scripts/platform.sh up >"$RESULTS/e2e-platform.log" 2>&1; then
 else
   tail -30 "$RESULTS/e2e-platform.log"; record "browser end-to-end (platform start)" 0 1
 fi
-scripts/platform.sh down >/dev/null 2>&1 || true
+scripts/platform.sh destroy >/dev/null 2>&1 || true
 remove_e2e_relays
 
 echo

@@ -2,12 +2,10 @@ using System.Net;
 using System.Text.Json;
 using System.Text.Json.Serialization;
 using Derp.ServiceDefaults.Auth;
-using Derp.ServiceDefaults.Email;
 using Derp.ServiceDefaults.Health;
 using Derp.ServiceDefaults.Http;
 using Derp.ServiceDefaults.Metrics;
 using Derp.ServiceDefaults.Problems;
-using Derp.ServiceDefaults.Redis;
 using Microsoft.AspNetCore.Builder;
 using Microsoft.AspNetCore.Diagnostics.HealthChecks;
 using Microsoft.AspNetCore.Hosting;
@@ -28,7 +26,8 @@ public static class ServiceDefaultsExtensions
 
     /// <summary>
     /// What every Derp service gets: structured logs, request ids, RFC 7807 problems with stable codes, JWT auth and
-    /// role policies, health checks, Prometheus metrics, OpenAPI, Redis rate limits and SMTP email.
+    /// role policies, health checks, Prometheus metrics, OpenAPI. Infrastructure is opt-in per service:
+    /// AddDerpDatabase, AddDerpMessaging, AddDerpJobs, AddDerpRedis, AddDerpEmail.
     /// </summary>
     public static WebApplicationBuilder AddServiceDefaults(this WebApplicationBuilder builder)
     {
@@ -69,16 +68,8 @@ public static class ServiceDefaultsExtensions
         builder.AddDerpAuthentication();
         builder.Services.AddOpenApi();
 
-        var redisConfiguration = builder.Configuration.GetConnectionString("Redis") ?? "127.0.0.1:6379";
-        builder.Services.AddSingleton(new RedisConnection(redisConfiguration, builder.Configuration["Redis:KeyPrefix"] ?? "derp:"));
-        builder.Services.AddSingleton<IRateLimiter, RedisRateLimiter>();
-
-        builder.Services.AddOptions<SmtpOptions>().Bind(builder.Configuration.GetSection(SmtpOptions.Section));
-        builder.Services.AddSingleton<IEmailSender, SmtpEmailSender>();
-
         builder.Services.AddSingleton<PrometheusMetrics>();
-        var health = builder.Services.AddHealthChecks()
-            .AddCheck<RedisHealthCheck>("redis", tags: [ReadyTag]);
+        var health = builder.Services.AddHealthChecks();
         if (builder.Configuration.GetConnectionString(Persistence.DatabaseExtensions.ConnectionStringName) is { } database)
             health.AddCheck("postgresql", new PostgresHealthCheck(database), tags: [ReadyTag]);
         return builder;

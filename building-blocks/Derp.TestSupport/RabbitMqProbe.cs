@@ -7,7 +7,7 @@ namespace Derp.TestSupport;
 
 /// <summary>
 /// Watches what reaches RabbitMQ, independently of MassTransit: a durable queue of its own bound to an event's
-/// exchange, read through the management API. Also stops and starts the broker for outage tests.
+/// exchange, read through the management API.
 /// </summary>
 public sealed class RabbitMqProbe : IAsyncDisposable
 {
@@ -27,9 +27,9 @@ public sealed class RabbitMqProbe : IAsyncDisposable
         var exchange = $"{typeof(TEvent).Namespace}:{typeof(TEvent).Name}";
         var queue = $"test-probe-{typeof(TEvent).Name}-{Guid.NewGuid():N}";
         // Same properties MassTransit declares (durable fanout), so whichever comes first, both agree.
-        (await http.PutAsJsonAsync($"/api/exchanges/%2f/{Uri.EscapeDataString(exchange)}", new { type = "fanout", durable = true, auto_delete = false })).EnsureSuccessStatusCode();
-        (await http.PutAsJsonAsync($"/api/queues/%2f/{queue}", new { durable = true, auto_delete = false })).EnsureSuccessStatusCode();
-        (await http.PostAsJsonAsync($"/api/bindings/%2f/e/{Uri.EscapeDataString(exchange)}/q/{queue}", new { routing_key = "" })).EnsureSuccessStatusCode();
+        (await http.PutAsJsonAsync($"/api/exchanges/{TestVirtualHost.Escaped}/{Uri.EscapeDataString(exchange)}", new { type = "fanout", durable = true, auto_delete = false })).EnsureSuccessStatusCode();
+        (await http.PutAsJsonAsync($"/api/queues/{TestVirtualHost.Escaped}/{queue}", new { durable = true, auto_delete = false })).EnsureSuccessStatusCode();
+        (await http.PostAsJsonAsync($"/api/bindings/{TestVirtualHost.Escaped}/e/{Uri.EscapeDataString(exchange)}/q/{queue}", new { routing_key = "" })).EnsureSuccessStatusCode();
         return new RabbitMqProbe(http, queue);
     }
 
@@ -55,7 +55,7 @@ public sealed class RabbitMqProbe : IAsyncDisposable
         HttpResponseMessage response;
         try
         {
-            response = await _http.PostAsJsonAsync($"/api/queues/%2f/{_queue}/get", new { count = 1000, ackmode = "ack_requeue_false", encoding = "auto" });
+            response = await _http.PostAsJsonAsync($"/api/queues/{TestVirtualHost.Escaped}/{_queue}/get", new { count = 1000, ackmode = "ack_requeue_false", encoding = "auto" });
         }
         catch (HttpRequestException)
         {
@@ -85,7 +85,7 @@ public sealed class RabbitMqProbe : IAsyncDisposable
         string? queue = null;
         for (var attempt = 0; attempt < 100 && queue is null; attempt++)
         {
-            var queues = await http.GetFromJsonAsync<JsonElement>("/api/queues/%2f?columns=name");
+            var queues = await http.GetFromJsonAsync<JsonElement>($"/api/queues/{TestVirtualHost.Escaped}?columns=name");
             queue = queues.EnumerateArray().Select(q => q.GetProperty("name").GetString()!)
                 .FirstOrDefault(n => n.StartsWith(queuePrefix, StringComparison.Ordinal) && n.Contains(queuePart, StringComparison.Ordinal) && !n.EndsWith("_error", StringComparison.Ordinal));
             if (queue is null)
@@ -101,7 +101,7 @@ public sealed class RabbitMqProbe : IAsyncDisposable
             message,
             sentTime = DateTimeOffset.UtcNow,
         }, JsonSerializerOptions.Web);
-        var response = await http.PostAsJsonAsync("/api/exchanges/%2f/amq.default/publish", new
+        var response = await http.PostAsJsonAsync($"/api/exchanges/{TestVirtualHost.Escaped}/amq.default/publish", new
         {
             properties = new { content_type = "application/vnd.masstransit+json", message_id = messageId.ToString(), delivery_mode = 2 },
             routing_key = queue,
@@ -113,38 +113,11 @@ public sealed class RabbitMqProbe : IAsyncDisposable
             throw new InvalidOperationException($"The message was not routed to {queue}.");
     }
 
-    private static HttpClient ManagementClient()
-    {
-        var management = new Uri(TestInfrastructure.RabbitMqManagement);
-        var http = new HttpClient { BaseAddress = new Uri(management.GetLeftPart(UriPartial.Authority)) };
-        http.DefaultRequestHeaders.Authorization = new AuthenticationHeaderValue("Basic",
-            Convert.ToBase64String(Encoding.UTF8.GetBytes(Uri.UnescapeDataString(management.UserInfo))));
-        return http;
-    }
-
-    public static Task StopBrokerAsync() => RunAsync("rabbitmqctl", "-q stop_app");
-
-    public static async Task StartBrokerAsync()
-    {
-        await RunAsync("rabbitmqctl", "-q start_app");
-        await RunAsync("rabbitmqctl", "-q await_startup --timeout 60");
-    }
-
-    private static async Task RunAsync(string file, string arguments)
-    {
-        using var process = System.Diagnostics.Process.Start(new System.Diagnostics.ProcessStartInfo(file, arguments)
-        {
-            RedirectStandardOutput = true,
-            RedirectStandardError = true,
-        })!;
-        await process.WaitForExitAsync();
-        if (process.ExitCode != 0)
-            throw new InvalidOperationException($"{file} {arguments} failed: {await process.StandardError.ReadToEndAsync()}");
-    }
+    private static HttpClient ManagementClient() => TestVirtualHost.ManagementClient();
 
     public async ValueTask DisposeAsync()
     {
-        try { await _http.DeleteAsync($"/api/queues/%2f/{_queue}"); }
+        try { await _http.DeleteAsync($"/api/queues/{TestVirtualHost.Escaped}/{_queue}"); }
         catch (HttpRequestException) { /* broker gone; the queue goes with the test node */ }
         _http.Dispose();
     }

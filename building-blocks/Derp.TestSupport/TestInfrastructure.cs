@@ -7,7 +7,10 @@ namespace Derp.TestSupport;
 public static class TestInfrastructure
 {
     public static string PostgresServer => Env("DERP_TEST_POSTGRES", "Host=127.0.0.1;Port=5432;Username=derp;Password=derp");
-    public static string RabbitMq => Env("DERP_TEST_RABBITMQ", "amqp://guest:guest@127.0.0.1:5672/");
+    /// <summary>The broker, on this test process's own virtual host (<see cref="TestVirtualHost"/>).</summary>
+    public static string RabbitMq => TestVirtualHost.ConnectionString(RabbitMqServer);
+
+    public static string RabbitMqServer => Env("DERP_TEST_RABBITMQ", "amqp://guest:guest@127.0.0.1:5672/");
     public static string RabbitMqManagement => Env("DERP_TEST_RABBITMQ_MANAGEMENT", "http://guest:guest@127.0.0.1:15672/");
     public static string Redis => Env("DERP_TEST_REDIS", "127.0.0.1:6379");
     public static string SmtpHost => Env("DERP_TEST_SMTP_HOST", "127.0.0.1");

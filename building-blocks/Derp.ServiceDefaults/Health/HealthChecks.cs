@@ -29,12 +29,13 @@ public sealed class RedisHealthCheck(RedisConnection redis) : IHealthCheck
     {
         try
         {
-            await redis.Database.PingAsync();
+            await redis.PingAsync(cancellationToken);
             return HealthCheckResult.Healthy();
         }
         catch (Exception e)
         {
-            return HealthCheckResult.Unhealthy("Redis is unreachable.", e);
+            // The registration decides how much this matters (AddDerpRedis: degraded, every use has a fallback).
+            return new HealthCheckResult(context.Registration.FailureStatus, "Redis is unreachable or slow; local fallbacks are in use.", e);
         }
     }
 }

@@ -1,5 +1,4 @@
-using Microsoft.Extensions.Logging;
-using StackExchange.Redis;
+using System.Collections.Concurrent;
 
 namespace Derp.ServiceDefaults.Redis;
 
@@ -17,7 +16,12 @@ public interface IRateLimiter
     Task ResetAsync(string key);
 }
 
-public sealed class RedisRateLimiter(RedisConnection redis, ILogger<RedisRateLimiter> logger) : IRateLimiter
+/// <summary>
+/// Counters in Redis, shared by every replica. While Redis is unreachable each replica counts in its own memory with the
+/// same limits (ADR-012): a limit still holds per replica, so an outage multiplies it by the replica count at most
+/// instead of switching it off.
+/// </summary>
+public sealed class RedisRateLimiter(RedisConnection redis, TimeProvider clock) : IRateLimiter
 {
     // INCR and set the expiry on the first hit atomically; return the count and the time left in the window.
     private const string HitScript = """
@@ -28,70 +32,75 @@ public sealed class RedisRateLimiter(RedisConnection redis, ILogger<RedisRateLim
         return { count, ttl }
         """;
 
+    private readonly LocalWindows _local = new(clock);
+
+    public RedisRateLimiter(RedisConnection redis) : this(redis, TimeProvider.System) { }
 
     public async Task<RateLimitDecision> HitAsync(string key, int limit, TimeSpan window)
     {
-        try
-        {
-            var result = (RedisResult[])(await redis.Database.ScriptEvaluateAsync(HitScript,
-                [(RedisKey)(redis.KeyPrefix + "rl:" + key)], [(long)window.TotalMilliseconds]))!;
-            var count = (int)result[0];
-            var ttl = TimeSpan.FromMilliseconds((long)result[1]);
-            return new RateLimitDecision(count <= limit, count, count <= limit ? TimeSpan.Zero : ttl);
-        }
-        catch (RedisException e)
-        {
-            // Fail open: an unreachable Redis must not lock every user out. Readiness reports it, and the
-            // account lockout kept in PostgreSQL still protects passwords.
-            logger.LogError(e, "Rate limiter unavailable; allowing {Key}", key);
-            return new RateLimitDecision(true, 0, TimeSpan.Zero);
-        }
+        var (done, result) = await redis.TryAsync("rate_limit", db => db.ScriptEvaluateAsync(HitScript,
+            [(StackExchange.Redis.RedisKey)(redis.KeyPrefix + "rl:" + key)], [(long)window.TotalMilliseconds]));
+        if (!done)
+            return _local.Hit(key, limit, window);
+        var values = (StackExchange.Redis.RedisResult[])result!;
+        var count = (int)values[0];
+        var ttl = TimeSpan.FromMilliseconds((long)values[1]);
+        return new RateLimitDecision(count <= limit, count, count <= limit ? TimeSpan.Zero : ttl);
     }
 
     public async Task<RateLimitDecision> PeekAsync(string key, int limit)
     {
-        try
+        var (done, state) = await redis.TryAsync("rate_limit", async db =>
         {
-            var db = redis.Database;
             var value = await db.StringGetAsync(redis.KeyPrefix + "rl:" + key);
-            var count = value.IsNull ? 0 : (int)value;
             var ttl = await db.KeyTimeToLiveAsync(redis.KeyPrefix + "rl:" + key) ?? TimeSpan.Zero;
-            return new RateLimitDecision(count < limit, count, count < limit ? TimeSpan.Zero : ttl);
-        }
-        catch (RedisException e)
-        {
-            logger.LogError(e, "Rate limiter unavailable; allowing {Key}", key);
-            return new RateLimitDecision(true, 0, TimeSpan.Zero);
-        }
+            return (Count: value.IsNull ? 0 : (int)value, Ttl: ttl);
+        });
+        if (!done)
+            return _local.Peek(key, limit);
+        return new RateLimitDecision(state.Count < limit, state.Count, state.Count < limit ? TimeSpan.Zero : state.Ttl);
     }
 
     public async Task ResetAsync(string key)
     {
-        try { await redis.Database.KeyDeleteAsync(redis.KeyPrefix + "rl:" + key); }
-        catch (RedisException e) { logger.LogError(e, "Rate limiter unavailable; could not reset {Key}", key); }
+        _local.Reset(key);
+        await redis.TryAsync("rate_limit", db => db.KeyDeleteAsync(redis.KeyPrefix + "rl:" + key));
     }
-}
 
-/// <summary>One multiplexer per process, connected lazily and reconnecting by itself.</summary>
-public sealed class RedisConnection(string configuration, string keyPrefix = "derp:") : IDisposable
-{
-    /// <summary>Prefixes every key, so environments (and test runs) sharing one Redis never see each other's counters.</summary>
-    public string KeyPrefix { get; } = keyPrefix;
-
-    private readonly Lazy<ConnectionMultiplexer> _multiplexer = new(() =>
+    /// <summary>In-process fixed windows: the fallback while Redis is away.</summary>
+    private sealed class LocalWindows(TimeProvider clock)
     {
-        var options = ConfigurationOptions.Parse(configuration);
-        options.AbortOnConnectFail = false;
-        options.ConnectTimeout = 2000;
-        options.SyncTimeout = 2000;
-        return ConnectionMultiplexer.Connect(options);
-    });
+        private const int SweepEvery = 1024;
+        private readonly ConcurrentDictionary<string, Window> _windows = new();
+        private int _hits;
 
-    public IDatabase Database => _multiplexer.Value.GetDatabase();
+        public RateLimitDecision Hit(string key, int limit, TimeSpan window)
+        {
+            var now = clock.GetUtcNow();
+            if (Interlocked.Increment(ref _hits) % SweepEvery == 0)
+                Sweep(now);
+            var current = _windows.AddOrUpdate(key,
+                _ => new Window(1, now + window),
+                (_, w) => w.EndsAt <= now ? new Window(1, now + window) : w with { Count = w.Count + 1 });
+            return new RateLimitDecision(current.Count <= limit, current.Count, current.Count <= limit ? TimeSpan.Zero : current.EndsAt - now);
+        }
 
-    public void Dispose()
-    {
-        if (_multiplexer.IsValueCreated)
-            _multiplexer.Value.Dispose();
+        public RateLimitDecision Peek(string key, int limit)
+        {
+            var now = clock.GetUtcNow();
+            var count = _windows.TryGetValue(key, out var w) && w.EndsAt > now ? w.Count : 0;
+            return new RateLimitDecision(count < limit, count, count < limit ? TimeSpan.Zero : w!.EndsAt - now);
+        }
+
+        public void Reset(string key) => _windows.TryRemove(key, out _);
+
+        private void Sweep(DateTimeOffset now)
+        {
+            foreach (var (key, window) in _windows)
+                if (window.EndsAt <= now)
+                    _windows.TryRemove(key, out _);
+        }
+
+        private readonly record struct Window(int Count, DateTimeOffset EndsAt);
     }
 }

@@ -8,7 +8,6 @@ using Derp.ServiceDefaults.Http;
 using Derp.ServiceDefaults.Redis;
 using Microsoft.EntityFrameworkCore;
 using Microsoft.Extensions.Options;
-using StackExchange.Redis;
 
 namespace Derp.Serials.Api.Apis;
 
@@ -31,7 +30,7 @@ public sealed record ValidateResponse(
 public sealed record ValidateServices(
     SerialsContext Db,
     IRateLimiter RateLimiter,
-    RedisConnection Redis,
+    ReplayGuard Nonces,
     ResponseSigner Signer,
     SecretProtector Secrets,
     ValidationRecorder Recorder,
@@ -43,6 +42,9 @@ public static class ValidateApi
 {
     /// <summary>The function that opens the client program: only it receives the data key (seed 001).</summary>
     public const string OpenFunction = "open";
+
+    /// <summary>How long a used nonce is remembered (a signed answer's timestamp is checked by clients against it).</summary>
+    private static readonly TimeSpan NonceMemory = TimeSpan.FromMinutes(10);
 
     public static RouteGroupBuilder MapValidateApi(this IEndpointRouteBuilder routes)
     {
@@ -90,7 +92,7 @@ public static class ValidateApi
         if (serial.Kind != SerialKinds.Licence)
             return Reply(services, nonce, 422, Error("serial_wrong_kind", "该卡密不能用于授权 / not a licence serial"));
 
-        if (request.Nonce is { Length: > 0 } && !await FirstUseOfNonceAsync(services.Redis, serial.Id, request.Nonce))
+        if (request.Nonce is { Length: > 0 } && !await services.Nonces.FirstUseAsync($"{serial.Id:N}:{request.Nonce}", NonceMemory))
             return Reply(services, nonce, 409, Error("nonce_reused", "请求重复 / nonce already used"));
 
         var hardware = request.Hardware ?? request.MachineCode!;
@@ -193,18 +195,6 @@ public static class ValidateApi
             CreatedAt = now,
         });
         await db.SaveChangesAsync();
-    }
-
-    private static async Task<bool> FirstUseOfNonceAsync(RedisConnection redis, Guid serialId, string nonce)
-    {
-        try
-        {
-            return await redis.Database.StringSetAsync($"{redis.KeyPrefix}nonce:{serialId:N}:{nonce}", "1", TimeSpan.FromMinutes(10), When.NotExists);
-        }
-        catch (RedisException)
-        {
-            return true; // the signature still binds the answer to this nonce; only the server-side replay check is lost
-        }
     }
 
     private static string? Invalid(ValidateRequest r) =>

@@ -1,3 +1,4 @@
+using Derp.ServiceDefaults.Redis;
 using Derp.Serials.Api.Infrastructure;
 using Derp.Serials.Api.Jobs;
 using Derp.Serials.Api.Services;
@@ -16,6 +17,7 @@ public static class Extensions
     public static WebApplicationBuilder AddApplicationServices(this WebApplicationBuilder builder)
     {
         builder.AddDerpDatabase<SerialsContext>();
+        builder.AddDerpRedis();
         builder.AddDerpMessaging<SerialsContext>();
         builder.AddDerpJobs(quartz => quartz.ScheduleJob<SerialExpiryJob>(
             trigger => trigger.WithIdentity("serials-expiry-every-5-minutes").WithCronSchedule("0 0/5 * * * ?"),

@@ -1,3 +1,5 @@
+using Derp.ServiceDefaults.Redis;
+using Derp.ServiceDefaults.Email;
 using Derp.ServiceDefaults.Jobs;
 using Derp.ServiceDefaults.Messaging;
 using Derp.ServiceDefaults.Persistence;
@@ -15,6 +17,8 @@ public static class Extensions
     public static WebApplicationBuilder AddApplicationServices(this WebApplicationBuilder builder)
     {
         builder.AddDerpDatabase<UsersContext>();
+        builder.AddDerpRedis();
+        builder.AddDerpEmail();
         builder.AddDerpMessaging<UsersContext>(bus =>
         {
             bus.AddConsumer<SerialRedeemedConsumer>();
