@@ -46,6 +46,9 @@ public class ServersApiFactory : ServiceFactory<Program>
         new("Servers:Jobs:Health", "0 0 0 1 1 ? 2099"),
         new("Servers:Jobs:Traffic", "0 0 0 1 1 ? 2099"),
         new("Servers:Jobs:Reconcile", "0 0 0 1 1 ? 2099"),
+        // The reconcile loop runs when a delivery or an endpoint wakes it, not on its own timer: what a test observes
+        // between two steps stays put until the test runs the next one.
+        new("Servers:ReconcilePollInterval", "01:00:00"),
     ];
 
     public override async ValueTask InitializeAsync()
