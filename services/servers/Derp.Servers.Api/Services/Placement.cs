@@ -140,7 +140,8 @@ public sealed class Placement(ServersContext db, Alerts alerts, AdmissionSecret 
             ["derp.renter"] = container.UserId.ToString(),
             ["derp.rental"] = container.RentalId.ToString(),
             ["derp.container"] = container.Id.ToString(),
-        }, container.DerpPort, container.StunPort, relay.BindAddress, relay.MemoryMb * 1024L * 1024L, (long)(relay.Cpus * 1_000_000_000), relay.RestartPolicy);
+        }, container.DerpPort, container.StunPort, relay.BindAddress, relay.MemoryMb * 1024L * 1024L, (long)(relay.Cpus * 1_000_000_000), relay.RestartPolicy,
+            string.IsNullOrEmpty(relay.NetworkMode) ? null : relay.NetworkMode);
     }
 
     public static string Truncate(string message) => message.Length > 1000 ? message[..1000] : message;

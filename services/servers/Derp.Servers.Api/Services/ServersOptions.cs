@@ -46,6 +46,12 @@ public sealed class RelayOptions
     public int MemoryMb { get; set; } = 256;
     public double Cpus { get; set; } = 1.0;
     public string RestartPolicy { get; set; } = "unless-stopped";
+    /// <summary>
+    /// The engine's network for relays; empty is its default bridge. The demo hosts and tests use
+    /// "slirp4netns:allow_host_loopback=true" so that a stand-in relay reaches admission on this machine's loopback
+    /// (as 10.0.2.2), as a real relay reaches the gateway.
+    /// </summary>
+    public string NetworkMode { get; set; } = "";
     /// <summary>derper's -certmode: "manual" serves a certificate from -certdir (derper makes one for an IP host name), "letsencrypt" for DNS names.</summary>
     public string CertMode { get; set; } = "manual";
     public string CertDir { get; set; } = "/var/lib/derper/certs";
