@@ -132,7 +132,7 @@ up() {
     "Servers__InstanceLabel=derp$DB_SUFFIX" "Servers__RuntimeDirectory=/tmp/derp-servers$DB_SUFFIX" \
     "Servers__DemoHosts__Enabled=true" "Servers__DemoHosts__FirstPort=$RELAY_FIRST_PORT" \
     "Servers__Relay__ProbeScheme=http" "Servers__Relay__BindAddress=127.0.0.1" \
-    "Servers__Relay__NetworkMode=slirp4netns:allow_host_loopback=true" \
+    "Servers__Relay__NetworkMode=slirp4netns:allow_host_loopback=true,port_handler=slirp4netns" \
     "Servers__Relay__AdmissionUrl=http://10.0.2.2:$GATEWAY_PORT/api/acl/derp/admit"
   wait_ready servers "http://127.0.0.1:$SERVERS_PORT/health/ready" 120
 

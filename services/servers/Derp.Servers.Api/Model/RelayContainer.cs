@@ -51,6 +51,8 @@ public sealed class RelayContainer
     public DateTimeOffset? ObservedAt { get; set; }
     /// <summary>Times the reconciler started it again after it died; past the limit it is replaced on another host.</summary>
     public int Restarts { get; set; }
+    /// <summary><c>sha256-raw:…</c> of the certificate the relay serves for an IP host name (derper's IP-certificate mode).</summary>
+    public string? CertName { get; set; }
     public int Attempts { get; set; }
     public string? LastError { get; set; }
     public bool? ProbeOk { get; set; }

@@ -171,6 +171,7 @@ public sealed class Reconciler(
                 break;
             }
         }
+        retry |= !await PinCertificatesAsync(userId, cancellationToken);
         await AnnounceAsync(userId, cancellationToken);
         return retry;
     }
@@ -334,6 +335,39 @@ public sealed class Reconciler(
         await WithRetriesAsync(server, async docker => { await call(docker); return true; }, cancellationToken);
 
     /// <summary>
+    /// Reads the certificate pin of running relays whose host name is an IP address (derper's IP-certificate mode):
+    /// clients reach such a relay only with its <c>CertName</c> in the DERP map. False while one is still missing
+    /// (a relay just started may not listen yet): the renter is tried again and not announced without it.
+    /// </summary>
+    private async Task<bool> PinCertificatesAsync(Guid userId, CancellationToken cancellationToken)
+    {
+        if (!_options.Relay.ServesTls)
+            return true;
+        db.ChangeTracker.Clear();
+        var unpinned = (await db.Containers.Include(c => c.Server)
+            .Where(c => c.UserId == userId && c.State == ContainerStates.Running && c.CertName == null).ToListAsync(cancellationToken))
+            .Where(c => System.Net.IPAddress.TryParse(c.Server!.HostName, out _)).ToList();
+        if (unpinned.Count == 0)
+            return true;
+        var pins = await Task.WhenAll(unpinned.Select(async c =>
+        {
+            try
+            {
+                return await RelayCertificates.ReadCertNameAsync(c.Server!.PublicIp, c.DerpPort, c.Server.HostName, _options.Relay.ProbeTimeout, cancellationToken);
+            }
+            catch (HostException e)
+            {
+                logger.LogInformation("No certificate read from relay {Container} yet: {Error}", c.Name, e.Message);
+                return null;
+            }
+        }));
+        for (var i = 0; i < unpinned.Count; i++)
+            unpinned[i].CertName = pins[i];
+        await db.SaveChangesAsync(cancellationToken);
+        return pins.All(p => p is not null);
+    }
+
+    /// <summary>
     /// Announces the renter's relays once every one runs: <c>ContainersProvisioned</c> through the outbox, with the
     /// reason of the request that led here; the same set is never announced twice.
     /// </summary>
@@ -353,8 +387,8 @@ public sealed class Reconciler(
         var signature = string.Join(";", live.Select(c => $"{c.Id:N}"));
         if (renter.AnnouncedRelays == signature)
             return;
-        var nodes = live.Select(c => new RelayNode(c.Server!.RegionCode, c.Server.RegionName, c.Server.HostName, c.Server.PublicIp, c.DerpPort, c.StunPort))
-            .ToList();
+        var nodes = live.Select(c => new RelayNode(c.Server!.RegionCode, c.Server.RegionName, c.Server.HostName, c.Server.PublicIp, c.DerpPort, c.StunPort,
+            c.CertName)).ToList();
         renter.AnnouncedRelays = signature;
         db.AddIntegrationEvent(new ContainersProvisioned(userId, renter.RentalId ?? Guid.Empty, nodes, clock.GetUtcNow(),
             renter.ReconcileReason ?? ProvisioningReasons.Reprovisioned), clock);

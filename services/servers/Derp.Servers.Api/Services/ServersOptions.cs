@@ -48,8 +48,9 @@ public sealed class RelayOptions
     public string RestartPolicy { get; set; } = "unless-stopped";
     /// <summary>
     /// The engine's network for relays; empty is its default bridge. The demo hosts and tests use
-    /// "slirp4netns:allow_host_loopback=true" so that a stand-in relay reaches admission on this machine's loopback
-    /// (as 10.0.2.2), as a real relay reaches the gateway.
+    /// "slirp4netns:allow_host_loopback=true,port_handler=slirp4netns": a stand-in relay then reaches admission on this
+    /// machine's loopback (as 10.0.2.2), as a real relay reaches the gateway, and its traffic still passes its own
+    /// interface (the engine's stats count it).
     /// </summary>
     public string NetworkMode { get; set; } = "";
     /// <summary>derper's -certmode: "manual" serves a certificate from -certdir (derper makes one for an IP host name), "letsencrypt" for DNS names.</summary>
@@ -62,6 +63,8 @@ public sealed class RelayOptions
     public string ProbeScheme { get; set; } = "https";
     public string ProbePath { get; set; } = "/derp/probe";
     public TimeSpan ProbeTimeout { get; set; } = TimeSpan.FromSeconds(3);
+    /// <summary>Relays speak TLS (derper); the stand-in speaks plain HTTP and has no certificate to pin.</summary>
+    public bool ServesTls => ProbeScheme == "https";
 }
 
 /// <summary>`make up` registers this machine as demo hosts (loopback sshd instances in front of podman).</summary>

@@ -10,8 +10,8 @@ using Derp.TestSupport;
 namespace Derp.Servers.FunctionalTests;
 
 /// <summary>
-/// The servers service with relays that reach this machine's loopback (slirp4netns, as the demo hosts run them) and an
-/// admission endpoint of the test's own on loopback, standing in for acl behind the gateway.
+/// The servers service whose relays (on slirp4netns, reaching this machine's loopback as 10.0.2.2) ask an admission
+/// endpoint of the test's own on loopback, standing in for acl behind the gateway.
 /// </summary>
 public sealed class RelayAdmissionFactory : ServersApiFactory
 {
@@ -79,7 +79,6 @@ public sealed class RelayAdmissionFactory : ServersApiFactory
     protected override IEnumerable<KeyValuePair<string, string?>> Settings() =>
     [
         .. base.Settings(),
-        new("Servers:Relay:NetworkMode", "slirp4netns:allow_host_loopback=true"),
         new("Servers:Relay:AdmissionUrl", $"http://10.0.2.2:{_port}/admit"),
     ];
 

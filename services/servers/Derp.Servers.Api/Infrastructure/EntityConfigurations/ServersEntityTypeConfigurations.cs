@@ -39,6 +39,7 @@ public sealed class RelayContainerEntityTypeConfiguration : IEntityTypeConfigura
         builder.Property(c => c.State).HasMaxLength(16);
         builder.Property(c => c.Desired).HasMaxLength(16).HasDefaultValue(DesiredStates.Running);
         builder.Property(c => c.EngineState).HasMaxLength(32);
+        builder.Property(c => c.CertName).HasMaxLength(80);
         builder.Property(c => c.LastError).HasMaxLength(1000);
         builder.HasOne(c => c.Server).WithMany().HasForeignKey(c => c.ServerId).OnDelete(DeleteBehavior.Restrict);
         // The database, not the code, guarantees that no two live relays on a host share a port.

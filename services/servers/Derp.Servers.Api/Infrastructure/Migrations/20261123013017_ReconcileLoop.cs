@@ -74,6 +74,13 @@ namespace Derp.Servers.Api.Infrastructure.Migrations
                 nullable: true);
 
             migrationBuilder.AddColumn<string>(
+                name: "cert_name",
+                table: "containers",
+                type: "character varying(80)",
+                maxLength: 80,
+                nullable: true);
+
+            migrationBuilder.AddColumn<string>(
                 name: "desired",
                 table: "containers",
                 type: "character varying(16)",
@@ -170,6 +177,10 @@ namespace Derp.Servers.Api.Infrastructure.Migrations
             migrationBuilder.DropColumn(
                 name: "reconcile_retry_at",
                 table: "renters");
+
+            migrationBuilder.DropColumn(
+                name: "cert_name",
+                table: "containers");
 
             migrationBuilder.DropColumn(
                 name: "desired",

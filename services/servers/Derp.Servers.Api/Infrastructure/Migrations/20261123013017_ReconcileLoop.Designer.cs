@@ -12,7 +12,7 @@ using Npgsql.EntityFrameworkCore.PostgreSQL.Metadata;
 namespace Derp.Servers.Api.Infrastructure.Migrations
 {
     [DbContext(typeof(ServersContext))]
-    [Migration("20261123010832_ReconcileLoop")]
+    [Migration("20261123013017_ReconcileLoop")]
     partial class ReconcileLoop
     {
         /// <inheritdoc />
@@ -175,6 +175,11 @@ namespace Derp.Servers.Api.Infrastructure.Migrations
                     b.Property<int>("Attempts")
                         .HasColumnType("integer")
                         .HasColumnName("attempts");
+
+                    b.Property<string>("CertName")
+                        .HasMaxLength(80)
+                        .HasColumnType("character varying(80)")
+                        .HasColumnName("cert_name");
 
                     b.Property<DateTimeOffset>("CreatedAt")
                         .HasColumnType("timestamp with time zone")
