@@ -1,5 +1,5 @@
 # Two commands do all set-up on a fresh Debian machine: `make up` runs the platform, `make test` runs every test.
-.PHONY: up down test infra build clean-state migration
+.PHONY: up down test test-fast bench infra build clean-state migration
 
 up:
 	@scripts/platform.sh up
@@ -10,6 +10,15 @@ down:
 
 test:
 	@scripts/test.sh
+
+# Builds, then runs only the unit tests (pure rules, no infrastructure): the loop to run while editing.
+test-fast:
+	@DERP_FAST_ONLY=1 DERP_SKIP_INFRA=1 scripts/test.sh
+
+# Load and memory figures, each against a baseline measured in the same run.
+bench:
+	@scripts/load-validate.sh
+	@scripts/bench-export.sh
 
 infra:
 	@scripts/infra.sh up

@@ -5,7 +5,8 @@
 # Ports and the state directory can be overridden (the end-to-end test runs a second copy this way):
 #   DERP_STATE_DIR, DERP_GATEWAY_PORT (8080), DERP_USERS_PORT (5101), DERP_SERIALS_PORT (5102), DERP_ACL_PORT (5103),
 #   DERP_SERVERS_PORT (5104), DERP_RELAY_FIRST_PORT (30000: the demo hosts' relay ports), DERP_DB_SUFFIX,
-#   DERP_NO_BUILD=1, DERP_SERIALS_SETTINGS (extra KEY=VALUE pairs for serials, e.g. for the load script)
+#   DERP_NO_BUILD=1, DERP_SERIALS_SETTINGS / DERP_USERS_SETTINGS (extra KEY=VALUE pairs, e.g. for the load script),
+#   DERP_REDIS (host:port), DERP_SMTP_PORT (the chaos script puts forwarders of its own there)
 #   scripts/platform.sh destroy  `down`, then delete the copy's RabbitMQ virtual host (copies made for a test or a load run)
 # Every copy has a RabbitMQ virtual host of its own (DERP_RABBITMQ_VHOST, default derp$DERP_DB_SUFFIX): MassTransit
 # declares one exchange per message type, so copies sharing a virtual host would receive each other's events.
@@ -97,13 +98,15 @@ up() {
     "ASPNETCORE_ENVIRONMENT=Production"
     "Jwt__SigningKey=$DERP_JWT_SIGNING_KEY"
     "ConnectionStrings__RabbitMq=amqp://guest:guest@127.0.0.1:5672/$VHOST"
-    "ConnectionStrings__Redis=127.0.0.1:6379"
+    "ConnectionStrings__Redis=${DERP_REDIS:-127.0.0.1:6379}"
+    "Smtp__Port=${DERP_SMTP_PORT:-2525}"
   )
+  # shellcheck disable=SC2086
   start users "$ROOT/services/users/Derp.Users.Api/bin/$CONFIGURATION/net10.0/Derp.Users.Api.dll" "${common[@]}" \
     "Urls=http://127.0.0.1:$USERS_PORT" \
     "ConnectionStrings__Database=Host=127.0.0.1;Username=derp;Password=derp;Database=derp_users$DB_SUFFIX" \
     "Redis__KeyPrefix=derp$DB_SUFFIX:" "Messaging__EndpointPrefix=users$DB_SUFFIX" \
-    "Admin__Email=$DERP_ADMIN_EMAIL" "Admin__Password=$DERP_ADMIN_PASSWORD"
+    "Admin__Email=$DERP_ADMIN_EMAIL" "Admin__Password=$DERP_ADMIN_PASSWORD" ${DERP_USERS_SETTINGS:-}
   wait_ready users "http://127.0.0.1:$USERS_PORT/health/ready" 120
 
   # shellcheck disable=SC2086

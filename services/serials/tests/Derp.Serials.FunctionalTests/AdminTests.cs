@@ -130,17 +130,18 @@ public sealed class AdminTests(SerialsApiFactory factory) : IClassFixture<Serial
     }
 }
 
-// A million rows take a while to make: their own class, so the rest need not wait.
+// Volume: their own class, so the rest need not wait. The million-row export and its memory are measured by
+// scripts/bench-export.sh (`make bench`), not here.
 public sealed class ExportVolumeTests(SerialsApiFactory factory) : IClassFixture<SerialsApiFactory>
 {
     [Fact]
-    public async Task A_million_serials_are_exported_streamed()
+    public async Task Many_serials_are_exported_streamed_each_exactly_once()
     {
         var admin = factory.Admin();
-        for (var i = 0; i < 10; i++)
-            await admin.CreateBatchAsync(new { prefix = "MIL", count = 100_000, kind = "rental", durationDays = 3, codeLength = 8 });
+        for (var i = 0; i < 2; i++)
+            await admin.CreateBatchAsync(new { prefix = "VOL", count = 50_000, kind = "rental", durationDays = 3, codeLength = 8 });
 
-        using var response = await admin.GetAsync("/api/serials/export?status=unused&prefix=MIL", HttpCompletionOption.ResponseHeadersRead);
+        using var response = await admin.GetAsync("/api/serials/export?status=unused&prefix=VOL", HttpCompletionOption.ResponseHeadersRead);
         response.Content.Headers.ContentLength.ShouldBeNull(); // streamed, not buffered
         using var reader = new StreamReader(await response.Content.ReadAsStreamAsync());
         var lines = 0;
@@ -151,7 +152,7 @@ public sealed class ExportVolumeTests(SerialsApiFactory factory) : IClassFixture
             distinct.Add(line);
         }
 
-        lines.ShouldBe(1_000_000);
-        distinct.Count.ShouldBe(1_000_000);
+        lines.ShouldBe(100_000);
+        distinct.Count.ShouldBe(100_000);
     }
 }

@@ -6,7 +6,7 @@ using System.Text.RegularExpressions;
 using Derp.Acl.Api.Services;
 using Derp.Contracts.Servers;
 
-namespace Derp.Acl.FunctionalTests;
+namespace Derp.Acl.UnitTests;
 
 /// <summary>
 /// The derpMap we write must decode into Tailscale's own types. These tests hold the definitions of
