@@ -56,12 +56,13 @@ public static class RentalProjection
 
     public static RentalChange Apply(IRentalProjection rental, RentalExpired expired)
     {
-        if (rental.Deregistered || rental.ExpiresAt > expired.ExpiredAt)
+        var expiredAt = Stored(expired.ExpiredAt);
+        if (rental.Deregistered || rental.ExpiresAt > expiredAt)
             return RentalChange.Ignored;
         var known = rental.ExpiresAt is not null;
         rental.RentalId ??= expired.RentalId;
         // Remembered, so that the activation this expiry overtook is stale when it arrives.
-        rental.ExpiresAt ??= expired.ExpiredAt;
+        rental.ExpiresAt ??= expiredAt;
         if (known && !rental.RentalActive)
             return RentalChange.Ignored;
         rental.RentalActive = false;
@@ -86,8 +87,15 @@ public static class RentalProjection
         return RentalChange.Updated;
     }
 
-    private static RentalChange ApplyExpiry(IRentalProjection rental, Guid rentalId, DateTimeOffset expiresAt, bool newPeriod)
+    /// <summary>
+    /// A moment as PostgreSQL keeps it (microseconds): an event's expiry is compared with the stored one at the
+    /// precision both have, so the same expiry delivered again is recognised as the same.
+    /// </summary>
+    public static DateTimeOffset Stored(DateTimeOffset moment) => moment.AddTicks(-(moment.Ticks % 10));
+
+    private static RentalChange ApplyExpiry(IRentalProjection rental, Guid rentalId, DateTimeOffset eventExpiresAt, bool newPeriod)
     {
+        var expiresAt = Stored(eventExpiresAt);
         if (rental.Deregistered || rental.ExpiresAt >= expiresAt)
             return RentalChange.Ignored;
         rental.RentalId = rentalId;
