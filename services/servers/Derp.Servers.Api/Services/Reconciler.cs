@@ -97,7 +97,7 @@ public sealed class Reconciler(
                 continue;
             var byId = engine.ToDictionary(c => c.Id);
             // Renters a reconciler holds right now are left to it: it is changing exactly these containers.
-            var containers = await db.Containers
+            var containers = await db.Containers.AsNoTracking()
                 .Where(c => c.ServerId == server.Id && c.DockerId != null && ContainerStates.Live.Contains(c.State)
                     && !db.Renters.Any(r => r.UserId == c.UserId && r.ReconcileLeaseUntil > DateTimeOffset.UtcNow))
                 .ToListAsync(cancellationToken);
@@ -105,20 +105,22 @@ public sealed class Reconciler(
             {
                 var engineState = byId.TryGetValue(container.DockerId!, out var found) ? found.State : EngineStates.Missing;
                 var observed = Observed(container.State, engineState);
-                container.EngineState = engineState;
-                container.ObservedAt = now;
+                // Written only if no reconciler changed the container since it was read (it may have just removed it).
+                var written = await db.Containers.Where(c => c.Id == container.Id && c.State == container.State)
+                    .ExecuteUpdateAsync(u => u.SetProperty(c => c.State, observed).SetProperty(c => c.EngineState, engineState)
+                        .SetProperty(c => c.ObservedAt, now), cancellationToken);
+                if (written == 0)
+                    continue;
                 if (observed != container.State)
                 {
                     logger.LogWarning("Relay {Container} on {Server} is {EngineState} on its engine (was {State})",
                         container.Name, server.Name, engineState, container.State);
-                    container.State = observed;
                     due.Add(container.UserId);
                 }
                 else if (observed == ContainerStates.Exited)
                     due.Add(container.UserId);
             }
         }
-        await db.SaveChangesAsync(cancellationToken);
         if (due.Count > 0)
             await db.Renters.Where(r => due.Contains(r.UserId)).ExecuteUpdateAsync(s => s
                 .SetProperty(r => r.ReconcileRequested, r => r.ReconcileRequested + 1)
