@@ -97,11 +97,13 @@ public static class ServiceDefaultsExtensions
         _ = app.Services.GetRequiredService<PrometheusMetrics>(); // start listening before the first request
         app.UseForwardedHeaders();
         app.UseMiddleware<RequestIdMiddleware>();
+        app.UseMiddleware<NoStoreApiResponsesMiddleware>();
         app.UseExceptionHandler();
         app.UseStatusCodePages();
         app.UseMiddleware<RequestBodyLimitMiddleware>(MaxRequestBodyBytes(app.Configuration));
         app.UseAuthentication();
         app.UseAuthorization();
+        app.UseMiddleware<InputGuardMiddleware>();
 
         app.MapHealthChecks("/health/live", new HealthCheckOptions { Predicate = _ => false });
         app.MapHealthChecks("/health/ready", new HealthCheckOptions

@@ -6,7 +6,10 @@ using Microsoft.AspNetCore.HttpOverrides;
 using Microsoft.AspNetCore.Mvc;
 using Derp.ServiceDefaults;
 using Derp.ServiceDefaults.Auth;
+using Derp.ServiceDefaults.Http;
 using Derp.ServiceDefaults.Problems;
+using Microsoft.AspNetCore.Diagnostics.HealthChecks;
+using Microsoft.Extensions.Diagnostics.HealthChecks;
 using Yarp.ReverseProxy.Transforms;
 
 namespace Derp.Gateway;
@@ -26,6 +29,9 @@ public static class GatewayExtensions
     {
         var configuration = builder.Configuration;
         builder.Logging.ClearProviders();
+        // The services' body limit, enforced here too: a body they would refuse is a 413 from the edge, not a broken
+        // upstream connection (502). Kestrel applies it to bodies without a declared length.
+        builder.WebHost.ConfigureKestrel(kestrel => kestrel.Limits.MaxRequestBodySize = MaxRequestBodyBytes(configuration));
         builder.Logging.AddJsonConsole(o => { o.IncludeScopes = true; o.UseUtcTimestamp = true; });
 
         ConfigureListeners(builder);
@@ -79,7 +85,12 @@ public static class GatewayExtensions
                 o.KnownIPNetworks.Add(System.Net.IPNetwork.Parse(network));
         });
 
-        builder.Services.AddHealthChecks();
+        builder.Services.AddSingleton(TimeProvider.System);
+        builder.Services.AddHttpClient(BackendsHealthCheck.HttpClientName, client =>
+            client.Timeout = configuration.GetValue("Gateway:Readiness:Timeout", TimeSpan.FromSeconds(2)));
+        builder.Services.AddSingleton<BackendsHealthCheck>();
+        builder.Services.AddHealthChecks().Add(new HealthCheckRegistration("backends",
+            sp => sp.GetRequiredService<BackendsHealthCheck>(), HealthStatus.Unhealthy, [ServiceDefaultsExtensions.ReadyTag]));
         builder.Services.AddReverseProxy()
             .LoadFromConfig(configuration.GetSection("ReverseProxy"))
             // Overwrite, never append: a client's own X-Forwarded-For must not reach a service as its address.
@@ -92,15 +103,27 @@ public static class GatewayExtensions
         if (app.Configuration.GetSection("ForwardedHeaders:KnownNetworks").Get<string[]>() is { Length: > 0 })
             app.UseForwardedHeaders();
         app.UseMiddleware<SecurityHeadersMiddleware>();
+        app.UseMiddleware<NoStoreApiResponsesMiddleware>();
         app.UseExceptionHandler();
         app.UseStatusCodePages();
+        app.UseMiddleware<RequestBodyLimitMiddleware>(MaxRequestBodyBytes(app.Configuration));
         if (app.Configuration["Gateway:Certificate:Path"] is { Length: > 0 })
             app.UseHsts();
         app.UseRateLimiter();
         app.UseAuthentication();
         app.UseAuthorization();
 
-        app.MapHealthChecks("/health/live");
+        // Live: the gateway process answers. Ready: and every service behind it is alive (BackendsHealthCheck).
+        app.MapHealthChecks("/health/live", new HealthCheckOptions { Predicate = _ => false });
+        app.MapHealthChecks("/health/ready", new HealthCheckOptions
+        {
+            Predicate = check => check.Tags.Contains(ServiceDefaultsExtensions.ReadyTag),
+            ResponseWriter = (context, report) => context.Response.WriteAsJsonAsync(new
+            {
+                status = report.Status.ToString(),
+                checks = report.Entries.ToDictionary(e => e.Key, e => new { status = e.Value.Status.ToString(), e.Value.Description, e.Value.Data }),
+            }),
+        });
         app.MapReverseProxy().RequireRateLimiting(PerIpRateLimit);
 
         var webRoot = app.Configuration["Gateway:WebRoot"] is { Length: > 0 } configured
@@ -111,13 +134,23 @@ public static class GatewayExtensions
             var files = new Microsoft.Extensions.FileProviders.PhysicalFileProvider(webRoot);
             app.UseDefaultFiles(new DefaultFilesOptions { FileProvider = files });
             app.UseStaticFiles(new StaticFileOptions { FileProvider = files });
-            // Client-side routes (/login, /admin/users...) load the portal; unknown /api paths stay 404 problems.
-            app.MapFallback("{*path:nonfile}", (HttpContext http) => http.Request.Path.StartsWithSegments("/api")
+            // Client-side routes (/login, /admin/users...) load the portal; an API-looking path (//api/..., /API/...)
+            // that no route took is a 404 problem, never the portal with a 200.
+            app.MapFallback("{*path:nonfile}", (HttpContext http) => IsApiLooking(http.Request.Path)
                 ? (IResult)ApiProblems.NotFound(ProblemCodes.NotFound, "No such API.")
                 : Results.File(Path.Combine(webRoot, "index.html"), "text/html; charset=utf-8"));
         }
         return app;
     }
+
+    private static bool IsApiLooking(PathString path)
+    {
+        var trimmed = (path.Value ?? "").TrimStart('/');
+        return trimmed.Equals("api", StringComparison.OrdinalIgnoreCase) || trimmed.StartsWith("api/", StringComparison.OrdinalIgnoreCase);
+    }
+
+    private static long MaxRequestBodyBytes(IConfiguration configuration) =>
+        configuration.GetValue<long?>("Http:MaxRequestBodyBytes") ?? 1024 * 1024;
 
     /// <summary>HTTPS when a certificate is configured (certbot's fullchain.pem + privkey.pem), else plain HTTP on loopback.</summary>
     private static void ConfigureListeners(WebApplicationBuilder builder)
@@ -145,9 +178,10 @@ public sealed class SecurityHeadersMiddleware(RequestDelegate next)
         context.TraceIdentifier = requestId;
         context.Request.Headers["X-Request-Id"] = requestId;
         var headers = context.Response.Headers;
-        headers["X-Request-Id"] = requestId;
         context.Response.OnStarting(() =>
         {
+            // Set last, replacing the copy a service echoes back through the proxy: one id, one header.
+            headers["X-Request-Id"] = requestId;
             headers.XContentTypeOptions = "nosniff";
             headers.XFrameOptions = "DENY";
             headers["Referrer-Policy"] = "no-referrer";

@@ -31,6 +31,8 @@ public sealed class Destination : IAsyncLifetime
         {
             Received.Enqueue((context.Request.Path, context.Request.Headers["X-Forwarded-For"].ToString(),
                 context.Request.Headers["X-Request-Id"].ToString(), context.Request.Headers.Authorization.ToString()));
+            // Like every service (RequestIdMiddleware): the request id comes back in the answer.
+            context.Response.Headers["X-Request-Id"] = context.Request.Headers["X-Request-Id"];
             return context.Response.WriteAsync("from-destination");
         });
         await _app.StartAsync();
@@ -68,6 +70,8 @@ public sealed class GatewayFactory : WebApplicationFactory<Program>, IAsyncLifet
         builder.UseSetting("Gateway:RateLimit:PermitPerMinute", "40");
         builder.UseSetting("ReverseProxy:Clusters:users:Destinations:primary:Address", Destination.Address);
         builder.UseSetting("ReverseProxy:Clusters:acl:Destinations:primary:Address", Destination.Address);
+        builder.UseSetting("ReverseProxy:Clusters:serials:Destinations:primary:Address", Destination.Address);
+        builder.UseSetting("ReverseProxy:Clusters:servers:Destinations:primary:Address", Destination.Address);
         builder.UseSetting("Logging:LogLevel:Default", "Warning");
     }
 
@@ -202,6 +206,70 @@ public sealed class GatewayTests(GatewayFactory factory) : IClassFixture<Gateway
     }
 }
 
+public sealed class GatewayEdgeTests(GatewayFactory factory) : IClassFixture<GatewayFactory>
+{
+    [Fact]
+    public async Task A_body_over_the_services_limit_is_a_413_problem_from_the_edge()
+    {
+        var before = factory.Destination.Received.Count(r => r.Path == "/api/users/register");
+
+        var response = await factory.CreateClient().PostAsync("/api/users/register",
+            new ByteArrayContent(new byte[1024 * 1024 + 1]) { Headers = { ContentType = new("application/json") } });
+
+        response.StatusCode.ShouldBe(HttpStatusCode.RequestEntityTooLarge);
+        (await response.ProblemCodeAsync()).ShouldBe("payload_too_large");
+        factory.Destination.Received.Count(r => r.Path == "/api/users/register").ShouldBe(before);
+    }
+
+    [Theory]
+    [InlineData("//api/users/me")]
+    [InlineData("//api/serials")]
+    [InlineData("///api")]
+    [InlineData("/API/nothing-here")]
+    public async Task An_api_looking_path_no_route_takes_is_a_404_problem_never_the_portal(string path)
+    {
+        var response = await factory.CreateClient().GetAsync(new Uri("http://localhost" + path));
+
+        response.StatusCode.ShouldBe(HttpStatusCode.NotFound);
+        (await response.ProblemCodeAsync()).ShouldBe("not_found");
+    }
+
+    [Fact]
+    public async Task The_request_id_is_sent_once()
+    {
+        using var request = new HttpRequestMessage(HttpMethod.Get, "/api/users/me");
+        request.Headers.Authorization = new("Bearer", GatewayFactory.Token("renter"));
+
+        var response = await factory.CreateClient().SendAsync(request);
+
+        (await response.Content.ReadAsStringAsync()).ShouldBe("from-destination");
+        response.Headers.GetValues("X-Request-Id").ShouldHaveSingleItem().Length.ShouldBe(32);
+    }
+
+    [Fact]
+    public async Task Ready_means_every_service_behind_the_gateway_answers()
+    {
+        var response = await factory.CreateClient().GetAsync("/health/ready");
+
+        response.StatusCode.ShouldBe(HttpStatusCode.OK);
+        response.Content.Headers.ContentType!.MediaType.ShouldBe("application/json");
+        var body = await response.Content.ReadAsStringAsync();
+        body.ShouldContain("Healthy");
+        foreach (var service in new[] { "users", "serials", "acl", "servers" })
+            body.ShouldContain($"\"{service}\":\"alive\"");
+        factory.Destination.Received.ShouldContain(r => r.Path == "/health/live");
+    }
+
+    [Fact]
+    public async Task The_edges_own_api_answers_are_not_stored()
+    {
+        var response = await factory.CreateClient().GetAsync("/api/users/me");
+
+        response.StatusCode.ShouldBe(HttpStatusCode.Unauthorized);
+        response.Headers.CacheControl!.NoStore.ShouldBeTrue();
+    }
+}
+
 public class RateLimitFactory : WebApplicationFactory<Program>
 {
     protected virtual int PermitPerMinute => 5;
@@ -246,5 +314,61 @@ public sealed class UnreachableServiceTests(UnreachableServiceFactory factory) :
 
         response.StatusCode.ShouldBe(HttpStatusCode.BadGateway);
         (await response.ProblemCodeAsync()).ShouldBe("service_unavailable");
+    }
+
+    [Fact]
+    public async Task The_gateway_is_live_but_not_ready_while_a_service_is_down()
+    {
+        var client = factory.CreateClient();
+
+        var live = await client.GetAsync("/health/live");
+        var ready = await client.GetAsync("/health/ready");
+
+        live.StatusCode.ShouldBe(HttpStatusCode.OK);
+        ready.StatusCode.ShouldBe(HttpStatusCode.ServiceUnavailable);
+        (await ready.Content.ReadAsStringAsync()).ShouldContain("\"users\":\"down\"");
+    }
+}
+
+/// <summary>The gateway on a real Kestrel port: only Kestrel enforces the limit on bodies sent without a length.</summary>
+public sealed class KestrelGatewayFactory : WebApplicationFactory<Program>, IAsyncLifetime
+{
+    public Destination Destination { get; } = new();
+
+    public async ValueTask InitializeAsync()
+    {
+        await Destination.InitializeAsync();
+        UseKestrel(kestrel => kestrel.Listen(IPAddress.Loopback, 0));
+        StartServer();
+    }
+
+    protected override void ConfigureWebHost(IWebHostBuilder builder)
+    {
+        builder.UseSetting("Jwt:SigningKey", TestInfrastructure.JwtSigningKey);
+        builder.UseSetting("ReverseProxy:Clusters:users:Destinations:primary:Address", Destination.Address);
+        builder.UseSetting("Logging:LogLevel:Default", "Critical");
+    }
+
+    public override async ValueTask DisposeAsync()
+    {
+        await base.DisposeAsync();
+        await Destination.DisposeAsync();
+    }
+}
+
+public sealed class KestrelGatewayTests(KestrelGatewayFactory factory) : IClassFixture<KestrelGatewayFactory>
+{
+    [Fact]
+    public async Task A_body_without_a_length_over_the_limit_is_a_413_problem()
+    {
+        var content = new StreamContent(new MemoryStream(new byte[1024 * 1024 + 4096]));
+        content.Headers.ContentType = new("application/json");
+        using var request = new HttpRequestMessage(HttpMethod.Post, "/api/users/register") { Content = content };
+        request.Headers.TransferEncodingChunked = true;
+
+        var response = await factory.CreateClient().SendAsync(request);
+
+        response.StatusCode.ShouldBe(HttpStatusCode.RequestEntityTooLarge);
+        (await response.ProblemCodeAsync()).ShouldBe("payload_too_large");
     }
 }

@@ -32,11 +32,17 @@ public static class SerialsAdminApi
         return api;
     }
 
-    public static async Task<Created<CreateBatchResponse>> CreateBatch(
+    public static async Task<Results<Created<CreateBatchResponse>, ProblemHttpResult>> CreateBatch(
         CreateBatchRequest request, HttpContext http, SecretProtector secrets, [AsParameters] SerialsServices services, CancellationToken cancellationToken)
     {
         var db = services.Db;
         var now = services.Clock.GetUtcNow();
+        // No plan catalogue exists yet (finance will own it): a plan id could only be a typo that a renter pays for.
+        if (request.PlanId is not null)
+            return ApiProblems.Problem(422, SerialProblemCodes.PlanNotFound, "No such plan.", "Plans do not exist yet; leave planId out.");
+        if (request.DistributorId is { } distributorId
+            && !await db.UserRoles.AnyAsync(u => u.UserId == distributorId && u.Role == Roles.Distributor, cancellationToken))
+            return ApiProblems.Problem(422, SerialProblemCodes.DistributorNotFound, "No such distributor.", "distributorId must be a user whose role is distributor.");
         var batch = new SerialBatch
         {
             Id = Guid.CreateVersion7(),

@@ -38,7 +38,7 @@ public sealed record ValidateServices(
     IOptions<SerialsOptions> Options,
     TimeProvider Clock);
 
-public static class ValidateApi
+public static partial class ValidateApi
 {
     /// <summary>The function that opens the client program: only it receives the data key (seed 001).</summary>
     public const string OpenFunction = "open";
@@ -69,7 +69,8 @@ public static class ValidateApi
         {
             request = null;
         }
-        var nonce = request?.Nonce is { Length: <= 128 } given ? given : "";
+        // The nonce is echoed in a header: only a safe token is, anything else is refused with an unsigned-nonce answer.
+        var nonce = request?.Nonce is { } given && SafeNonce().IsMatch(given) ? given : "";
         var invalidField = request is null ? "body" : Invalid(request);
         if (invalidField is not null)
             return Reply(services, nonce, 400, Error("invalid_request", $"请求参数无效 / invalid request: {invalidField}"));
@@ -202,8 +203,12 @@ public static class ValidateApi
         : string.IsNullOrWhiteSpace(r.MachineCode) || r.MachineCode.Length > 128 ? "machine_code"
         : r.Hardware is { Length: > 512 } ? "hardware"
         : r.Function is { Length: > 64 } ? "function"
-        : r.Nonce is { Length: > 128 } ? "nonce"
+        : r.Nonce is { Length: > 0 } && !SafeNonce().IsMatch(r.Nonce) ? "nonce"
         : null;
+
+    /// <summary>A nonce is 1 to 128 URL-safe ASCII characters (it goes into the X-Derp-Nonce header and the signed text).</summary>
+    [System.Text.RegularExpressions.GeneratedRegex("^[A-Za-z0-9._~-]{1,128}$")]
+    private static partial System.Text.RegularExpressions.Regex SafeNonce();
 
     private static ValidateResponse Error(string code, string message, DateTimeOffset? expiresAt = null) => new("error", message, code, expiresAt);
 

@@ -1,5 +1,6 @@
 using Derp.ServiceDefaults.Redis;
 using Derp.Serials.Api.Infrastructure;
+using Derp.Serials.Api.IntegrationEvents;
 using Derp.Serials.Api.Jobs;
 using Derp.Serials.Api.Services;
 using Derp.ServiceDefaults.Jobs;
@@ -18,7 +19,11 @@ public static class Extensions
     {
         builder.AddDerpDatabase<SerialsContext>();
         builder.AddDerpRedis();
-        builder.AddDerpMessaging<SerialsContext>();
+        builder.AddDerpMessaging<SerialsContext>(bus =>
+        {
+            bus.AddConsumer<UserRegisteredConsumer>();
+            bus.AddConsumer<UserRoleChangedConsumer>();
+        });
         builder.AddDerpJobs(quartz => quartz.ScheduleJob<SerialExpiryJob>(
             trigger => trigger.WithIdentity("serials-expiry-every-5-minutes").WithCronSchedule("0 0/5 * * * ?"),
             job => job.WithIdentity(SerialExpiryJob.Key)));

@@ -13,12 +13,23 @@ public sealed class SerialsContext(DbContextOptions<SerialsContext> options) : D
     public DbSet<ClientEnvironment> ClientEnvironments => Set<ClientEnvironment>();
     public DbSet<BindingMismatch> BindingMismatches => Set<BindingMismatch>();
     public DbSet<SerialUseLog> UseLogs => Set<SerialUseLog>();
+    public DbSet<UserRole> UserRoles => Set<UserRole>();
 
     protected override void OnModelCreating(ModelBuilder modelBuilder)
     {
         modelBuilder.ApplyConfigurationsFromAssembly(typeof(SerialsContext).Assembly);
         modelBuilder.AddOutboxAndInbox();
         modelBuilder.ApplySnakeCaseNames();
+    }
+}
+
+public sealed class UserRoleEntityTypeConfiguration : IEntityTypeConfiguration<UserRole>
+{
+    public void Configure(EntityTypeBuilder<UserRole> builder)
+    {
+        builder.ToTable("UserRoles");
+        builder.HasKey(u => u.UserId);
+        builder.Property(u => u.Role).HasMaxLength(32);
     }
 }
 

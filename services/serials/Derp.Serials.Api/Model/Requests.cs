@@ -75,6 +75,8 @@ public sealed class CreateBatchRequestValidator : AbstractValidator<CreateBatchR
         RuleFor(r => r.TrafficQuotaGb).InclusiveBetween(1, 1_000_000).When(r => r.TrafficQuotaGb is not null);
         RuleFor(r => r.ValueCents).NotNull().InclusiveBetween(1, 100_000_000).When(r => r.Kind is SerialKinds.Balance or SerialKinds.Donation)
             .WithMessage("Balance and donation serials need valueCents between 1 and 100000000.");
+        RuleFor(r => r.ValueCents).InclusiveBetween(0, 100_000_000).When(r => r.ValueCents is not null && r.Kind is not (SerialKinds.Balance or SerialKinds.Donation))
+            .WithMessage("valueCents must be between 0 and 100000000.");
         RuleFor(r => r.ValidDays).InclusiveBetween(1, 3650).When(r => r.ValidDays is not null);
         RuleFor(r => r.BindingPolicy).Must(p => p is null || BindingPolicies.All.Contains(p))
             .WithMessage($"Binding policy must be one of: {string.Join(", ", BindingPolicies.All)}.");

@@ -11,4 +11,7 @@ public static class SerialsMetrics
 
     public static readonly Counter<long> ValidationRecordsDropped = Meter.CreateCounter<long>("derp.serials.validation_records_dropped",
         description: "Accepted validations whose environment update was dropped because the queue was full.");
+
+    public static readonly Counter<long> ValidationRecordsRefused = Meter.CreateCounter<long>("derp.serials.validation_records_refused",
+        description: "Accepted validations the database refused to record; the rest of their batch was written without them.");
 }

@@ -55,49 +55,79 @@ public sealed class ValidationRecorder(IServiceScopeFactory scopes, ILogger<Vali
             return;
         try
         {
-            await using var scope = scopes.CreateAsyncScope();
-            var db = scope.ServiceProvider.GetRequiredService<SerialsContext>();
-            var latest = batch.GroupBy(v => v.SerialId).Select(g => g.MaxBy(v => v.At)!).ToList();
-            await using var transaction = await db.Database.BeginTransactionAsync(cancellationToken);
-            var connection = (NpgsqlConnection)db.Database.GetDbConnection();
-
-            await using (var update = new NpgsqlCommand("""
-                UPDATE client_environments c
-                SET hardware = COALESCE(t.hardware, c.hardware), ip = t.ip, function = t.function, last_request_at = t.at
-                FROM unnest(@ids, @hardware, @ips, @functions, @ats) AS t(serial_id, hardware, ip, function, at)
-                WHERE c.serial_id = t.serial_id AND c.last_request_at < t.at
-                """, connection, (NpgsqlTransaction)transaction.GetDbTransaction()))
-            {
-                update.Parameters.Add(new NpgsqlParameter<Guid[]>("ids", latest.Select(v => v.SerialId).ToArray()));
-                update.Parameters.Add(new NpgsqlParameter<string?[]>("hardware", latest.Select(v => v.Hardware).ToArray()));
-                update.Parameters.Add(new NpgsqlParameter<string[]>("ips", latest.Select(v => v.Ip).ToArray()));
-                update.Parameters.Add(new NpgsqlParameter<string?[]>("functions", latest.Select(v => v.Function).ToArray()));
-                update.Parameters.Add(new NpgsqlParameter<DateTimeOffset[]>("ats", latest.Select(v => v.At).ToArray()));
-                await update.ExecuteNonQueryAsync(cancellationToken);
-            }
-
-            await using (var insert = new NpgsqlCommand("""
-                INSERT INTO serial_use_logs (serial_id, action, use_type, ip, user_agent, expires_at, remark, created_at)
-                SELECT t.serial_id, @action, @useType, t.ip, t.user_agent, t.expires_at, t.function, t.at
-                FROM unnest(@ids, @ips, @agents, @expires, @functions, @ats) AS t(serial_id, ip, user_agent, expires_at, function, at)
-                """, connection, (NpgsqlTransaction)transaction.GetDbTransaction()))
-            {
-                insert.Parameters.AddWithValue("action", SerialActions.Validate);
-                insert.Parameters.AddWithValue("useType", UseTypes.Product);
-                insert.Parameters.Add(new NpgsqlParameter<Guid[]>("ids", batch.Select(v => v.SerialId).ToArray()));
-                insert.Parameters.Add(new NpgsqlParameter<string[]>("ips", batch.Select(v => v.Ip).ToArray()));
-                insert.Parameters.Add(new NpgsqlParameter<string?[]>("agents", batch.Select(v => v.UserAgent).ToArray()));
-                insert.Parameters.Add(new NpgsqlParameter("expires", NpgsqlDbType.Array | NpgsqlDbType.TimestampTz)
-                    { Value = batch.Select(v => (object?)v.ExpiresAt ?? DBNull.Value).ToArray() });
-                insert.Parameters.Add(new NpgsqlParameter<string?[]>("functions", batch.Select(v => v.Function).ToArray()));
-                insert.Parameters.Add(new NpgsqlParameter<DateTimeOffset[]>("ats", batch.Select(v => v.At).ToArray()));
-                await insert.ExecuteNonQueryAsync(cancellationToken);
-            }
-            await transaction.CommitAsync(cancellationToken);
+            await WriteIsolatingAsync(batch, cancellationToken);
         }
         catch (Exception e) when (e is NpgsqlException or InvalidOperationException or TimeoutException)
         {
             logger.LogError(e, "Could not record {Count} accepted validations", batch.Count);
         }
+    }
+
+    /// <summary>
+    /// One client's bad row must not erase everyone else's records: when the database refuses a batch for its data,
+    /// the batch is split in halves until the refused rows stand alone; those are counted and logged, the rest are
+    /// written. A database that cannot be reached fails the whole batch at once, as before.
+    /// </summary>
+    private async Task WriteIsolatingAsync(List<AcceptedValidation> rows, CancellationToken cancellationToken)
+    {
+        try
+        {
+            await WriteRowsAsync(rows, cancellationToken);
+        }
+        catch (PostgresException e) when (rows.Count > 1)
+        {
+            logger.LogWarning("The database refused a batch of {Count} accepted validations ({SqlState}); isolating the refused rows", rows.Count, e.SqlState);
+            var half = rows.Count / 2;
+            await WriteIsolatingAsync(rows.Take(half).ToList(), cancellationToken);
+            await WriteIsolatingAsync(rows.Skip(half).ToList(), cancellationToken);
+        }
+        catch (PostgresException e)
+        {
+            SerialsMetrics.ValidationRecordsRefused.Add(1);
+            logger.LogError(e, "The database refused the record of an accepted validation of serial {SerialId}", rows[0].SerialId);
+        }
+    }
+
+    private async Task WriteRowsAsync(List<AcceptedValidation> batch, CancellationToken cancellationToken)
+    {
+        await using var scope = scopes.CreateAsyncScope();
+        var db = scope.ServiceProvider.GetRequiredService<SerialsContext>();
+        var latest = batch.GroupBy(v => v.SerialId).Select(g => g.MaxBy(v => v.At)!).ToList();
+        await using var transaction = await db.Database.BeginTransactionAsync(cancellationToken);
+        var connection = (NpgsqlConnection)db.Database.GetDbConnection();
+
+        await using (var update = new NpgsqlCommand("""
+            UPDATE client_environments c
+            SET hardware = COALESCE(t.hardware, c.hardware), ip = t.ip, function = t.function, last_request_at = t.at
+            FROM unnest(@ids, @hardware, @ips, @functions, @ats) AS t(serial_id, hardware, ip, function, at)
+            WHERE c.serial_id = t.serial_id AND c.last_request_at < t.at
+            """, connection, (NpgsqlTransaction)transaction.GetDbTransaction()))
+        {
+            update.Parameters.Add(new NpgsqlParameter<Guid[]>("ids", latest.Select(v => v.SerialId).ToArray()));
+            update.Parameters.Add(new NpgsqlParameter<string?[]>("hardware", latest.Select(v => v.Hardware).ToArray()));
+            update.Parameters.Add(new NpgsqlParameter<string[]>("ips", latest.Select(v => v.Ip).ToArray()));
+            update.Parameters.Add(new NpgsqlParameter<string?[]>("functions", latest.Select(v => v.Function).ToArray()));
+            update.Parameters.Add(new NpgsqlParameter<DateTimeOffset[]>("ats", latest.Select(v => v.At).ToArray()));
+            await update.ExecuteNonQueryAsync(cancellationToken);
+        }
+
+        await using (var insert = new NpgsqlCommand("""
+            INSERT INTO serial_use_logs (serial_id, action, use_type, ip, user_agent, expires_at, remark, created_at)
+            SELECT t.serial_id, @action, @useType, t.ip, t.user_agent, t.expires_at, t.function, t.at
+            FROM unnest(@ids, @ips, @agents, @expires, @functions, @ats) AS t(serial_id, ip, user_agent, expires_at, function, at)
+            """, connection, (NpgsqlTransaction)transaction.GetDbTransaction()))
+        {
+            insert.Parameters.AddWithValue("action", SerialActions.Validate);
+            insert.Parameters.AddWithValue("useType", UseTypes.Product);
+            insert.Parameters.Add(new NpgsqlParameter<Guid[]>("ids", batch.Select(v => v.SerialId).ToArray()));
+            insert.Parameters.Add(new NpgsqlParameter<string[]>("ips", batch.Select(v => v.Ip).ToArray()));
+            insert.Parameters.Add(new NpgsqlParameter<string?[]>("agents", batch.Select(v => v.UserAgent).ToArray()));
+            insert.Parameters.Add(new NpgsqlParameter("expires", NpgsqlDbType.Array | NpgsqlDbType.TimestampTz)
+                { Value = batch.Select(v => (object?)v.ExpiresAt ?? DBNull.Value).ToArray() });
+            insert.Parameters.Add(new NpgsqlParameter<string?[]>("functions", batch.Select(v => v.Function).ToArray()));
+            insert.Parameters.Add(new NpgsqlParameter<DateTimeOffset[]>("ats", batch.Select(v => v.At).ToArray()));
+            await insert.ExecuteNonQueryAsync(cancellationToken);
+        }
+        await transaction.CommitAsync(cancellationToken);
     }
 }

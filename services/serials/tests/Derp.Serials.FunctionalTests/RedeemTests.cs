@@ -1,3 +1,5 @@
+using Microsoft.Extensions.DependencyInjection;
+using Microsoft.EntityFrameworkCore;
 using System.Net;
 using System.Net.Http.Json;
 using System.Text.Json;
@@ -17,7 +19,11 @@ public sealed class RedeemTests(SerialsApiFactory factory) : IClassFixture<Seria
         await using var probe = await RabbitMqProbe.ForEventAsync<SerialRedeemed>();
         var admin = factory.Admin();
         var planId = Guid.NewGuid();
-        var (id, code) = (await admin.NewSerialsAsync("rental", extra: new { planId, trafficQuotaGb = 200 })).Single();
+        var (id, code) = (await admin.NewSerialsAsync("rental", extra: new { trafficQuotaGb = 200 })).Single();
+        // Batches cannot name a plan until a plan catalogue exists (plan_not_found); the serial's plan still travels.
+        await using (var scope = factory.Services.CreateAsyncScope())
+            await scope.ServiceProvider.GetRequiredService<Derp.Serials.Api.Infrastructure.SerialsContext>().Serials
+                .Where(s => s.Id == id).ExecuteUpdateAsync(s => s.SetProperty(x => x.PlanId, planId));
         var userId = Guid.NewGuid();
 
         // Codes are matched case-insensitively, with surrounding spaces ignored.

@@ -18,6 +18,9 @@ public class SerialsApiFactory : ServiceFactory<Program>
 
     public HttpClient Renter(Guid? userId = null) => ClientAs(userId ?? Guid.NewGuid(), Roles.Renter);
 
+    /// <summary>Puts an event straight on this instance's consumer queue for it.</summary>
+    public Task SendToConsumerAsync<T>(T message) where T : class => RabbitMqProbe.SendToConsumerAsync(EndpointPrefix, message);
+
     protected override IEnumerable<KeyValuePair<string, string?>> Settings() =>
     [
         new("Serials:DataKey", GlobalDataKey),

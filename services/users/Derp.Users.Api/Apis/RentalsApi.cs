@@ -36,6 +36,9 @@ public static class RentalsApi
     public static async Task<Results<Ok<RentalResponse>, ProblemHttpResult>> GetRental(Guid id, [AsParameters] UsersServices services) =>
         await RentalOf(id, services);
 
+    /// <summary>An admin extension reaches at most this far: a typo (2206 for 2026) must not give a renter centuries.</summary>
+    public const int MaxExtensionYears = 10;
+
     /// <summary>Seed 002 §9: an admin renews a user up to a date.</summary>
     public static async Task<Results<Ok<RentalResponse>, ProblemHttpResult, ValidationProblem>> ExtendRental(
         Guid id, ExtendRentalRequest request, HttpContext http, RentalLifecycle rentals, [AsParameters] UsersServices services,
@@ -52,6 +55,8 @@ public static class RentalsApi
         var current = await db.Rentals.AsNoTracking().SingleOrDefaultAsync(r => r.UserId == id, cancellationToken);
         if (request.Until <= Rental.PeriodStart(current, now))
             return ApiProblems.Validation("until", "The date must be after the current expiry (or now, for an expired or new rental).");
+        if (request.Until > now.AddYears(MaxExtensionYears))
+            return ApiProblems.Validation("until", $"The date must be at most {MaxExtensionYears} years from now.");
 
         var actorId = http.User.UserId();
         var rental = await rentals.AddPeriodAsync(user, new NewPeriod("admin", null, null, null, actorId), _ => request.Until, cancellationToken);

@@ -130,7 +130,10 @@ public sealed class RegisterDeviceRequestValidator : AbstractValidator<RegisterD
 {
     public RegisterDeviceRequestValidator()
     {
-        RuleFor(r => r.Name).Cascade(CascadeMode.Stop).NotEmpty().WithMessage("Name is required.").MaximumLength(64);
+        RuleFor(r => r.Name).Cascade(CascadeMode.Stop).NotEmpty().WithMessage("Name is required.").MaximumLength(64)
+            // A name is shown to people: no control character, no bidirectional override that makes it read as another.
+            .Must(n => !Derp.ServiceDefaults.Http.InputRules.HasControlOrBidiCharacters(n))
+            .WithMessage("Name must not contain control characters or bidirectional overrides.");
         RuleFor(r => r.MachineCode).Cascade(CascadeMode.Stop).NotEmpty().WithMessage("Machine code is required.").MaximumLength(128);
         RuleFor(r => r.NodeKey).Cascade(CascadeMode.Stop).NotEmpty().WithMessage("Node key is required.")
             .Must(k => System.Text.RegularExpressions.Regex.IsMatch(k.Trim(), "^nodekey:[0-9a-fA-F]{64}$"))

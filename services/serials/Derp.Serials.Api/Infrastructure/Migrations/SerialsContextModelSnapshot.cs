@@ -428,6 +428,29 @@ namespace Derp.Serials.Api.Infrastructure.Migrations
                     b.ToTable("serial_use_logs", (string)null);
                 });
 
+            modelBuilder.Entity("Derp.Serials.Api.Model.UserRole", b =>
+                {
+                    b.Property<Guid>("UserId")
+                        .ValueGeneratedOnAdd()
+                        .HasColumnType("uuid")
+                        .HasColumnName("user_id");
+
+                    b.Property<DateTimeOffset>("ChangedAt")
+                        .HasColumnType("timestamp with time zone")
+                        .HasColumnName("changed_at");
+
+                    b.Property<string>("Role")
+                        .IsRequired()
+                        .HasMaxLength(32)
+                        .HasColumnType("character varying(32)")
+                        .HasColumnName("role");
+
+                    b.HasKey("UserId")
+                        .HasName("pk_user_roles");
+
+                    b.ToTable("user_roles", (string)null);
+                });
+
             modelBuilder.Entity("Derp.ServiceDefaults.Messaging.InboxMessage", b =>
                 {
                     b.Property<Guid>("MessageId")
