@@ -125,7 +125,8 @@ up() {
     "Admission__Secret=$DERP_ADMISSION_SECRET"
   wait_ready acl "http://127.0.0.1:$ACL_PORT/health/ready" 120
 
-  # This machine as three demo hosts (scripts/relay-hosts.sh): relays run the stand-in image, probed over HTTP.
+  # This machine as three demo hosts (scripts/relay-hosts.sh): relays run the stand-in image, probed over HTTP; on
+  # slirp4netns they reach this machine's loopback as 10.0.2.2, so they ask the gateway for admission as derper does.
   start servers "$ROOT/services/servers/Derp.Servers.Api/bin/$CONFIGURATION/net10.0/Derp.Servers.Api.dll" "${common[@]}" \
     "Urls=http://127.0.0.1:$SERVERS_PORT" \
     "ConnectionStrings__Database=Host=127.0.0.1;Username=derp;Password=derp;Database=derp_servers$DB_SUFFIX" \
@@ -134,7 +135,8 @@ up() {
     "Servers__InstanceLabel=derp$DB_SUFFIX" "Servers__RuntimeDirectory=/tmp/derp-servers$DB_SUFFIX" \
     "Servers__DemoHosts__Enabled=true" "Servers__DemoHosts__FirstPort=$RELAY_FIRST_PORT" \
     "Servers__Relay__ProbeScheme=http" "Servers__Relay__BindAddress=127.0.0.1" \
-    "Servers__Relay__AdmissionUrl=http://127.0.0.1:$GATEWAY_PORT/api/acl/derp/admit"
+    "Servers__Relay__NetworkMode=slirp4netns:allow_host_loopback=true,port_handler=slirp4netns" \
+    "Servers__Relay__AdmissionUrl=http://10.0.2.2:$GATEWAY_PORT/api/acl/derp/admit"
   wait_ready servers "http://127.0.0.1:$SERVERS_PORT/health/ready" 120
 
   start gateway "$ROOT/gateway/Derp.Gateway/bin/$CONFIGURATION/net10.0/Derp.Gateway.dll" "${common[@]}" \

@@ -3,6 +3,7 @@
 # socket, an SSH key-only user that may use it, SSH keys, the stand-in relay image, and sshd instances on loopback.
 #   scripts/relay-hosts.sh up            install, start the engine and the demo hosts' sshd (127.0.0.1:2222-2224)
 #   scripts/relay-hosts.sh sshd PORT     start one more sshd on 127.0.0.1:PORT (tests start and stop their own)
+#   scripts/relay-hosts.sh image         (re)build the stand-in relay image when deploy/relay-standin changed
 #   scripts/relay-hosts.sh down          stop what `up` started
 # Everything shared by every checkout on the machine lives in $DERP_SSH_DIR (default /var/tmp/derp/ssh).
 set -euo pipefail
@@ -20,7 +21,7 @@ install_packages() {
   local missing=()
   command -v podman >/dev/null || missing+=(podman)
   command -v runc >/dev/null || missing+=(runc)
-  [ -x /bin/busybox ] && /bin/busybox --list 2>/dev/null | grep -x httpd >/dev/null || missing+=(busybox-static)
+  [ -x /bin/busybox ] && /bin/busybox --list 2>/dev/null | grep -x nc >/dev/null || missing+=(busybox-static)
   [ -x /usr/sbin/sshd ] || missing+=(openssh-server)
   command -v ssh >/dev/null || missing+=(openssh-client)
   if [ ${#missing[@]} -gt 0 ]; then
@@ -66,16 +67,18 @@ prepare_ssh() {
 }
 
 build_image() {
-  if podman image exists "$IMAGE"; then return; fi
+  # Rebuilt when the stand-in's scripts change (their hash is the image's label); relays already running keep theirs.
+  local hash; hash=$(cat "$ROOT"/deploy/relay-standin/* | sha256sum | cut -c1-16)
+  if [ "$(podman image inspect --format '{{index .Labels "derp.standin"}}' "$IMAGE" 2>/dev/null)" = "$hash" ]; then return; fi
   local work; work=$(mktemp -d)
-  mkdir -p "$work/rootfs/bin" "$work/rootfs/usr/local/bin" "$work/rootfs/www"
+  mkdir -p "$work/rootfs/bin" "$work/rootfs/usr/local/bin" "$work/rootfs/run" "$work/rootfs/tmp"
   cp /bin/busybox "$work/rootfs/bin/busybox"
-  for applet in sh httpd mkdir echo cat sleep; do ln -s busybox "$work/rootfs/bin/$applet"; done
-  install -m 755 "$ROOT/deploy/relay-standin/derper" "$work/rootfs/usr/local/bin/derper"
+  for applet in sh mkdir echo cat sleep nc wget awk tr cut grep readlink printf timeout; do ln -s busybox "$work/rootfs/bin/$applet"; done
+  install -m 755 "$ROOT/deploy/relay-standin/derper" "$ROOT/deploy/relay-standin/derper-client" "$work/rootfs/usr/local/bin/"
   tar -C "$work/rootfs" -cf "$work/rootfs.tar" .
-  podman import --change 'ENTRYPOINT ["/usr/local/bin/derper"]' "$work/rootfs.tar" "$IMAGE" >/dev/null
+  podman import --change 'ENTRYPOINT ["/usr/local/bin/derper"]' --change "LABEL derp.standin=$hash" "$work/rootfs.tar" "$IMAGE" >/dev/null
   rm -rf "$work"
-  log "built the stand-in relay image $IMAGE"
+  log "built the stand-in relay image $IMAGE ($hash)"
 }
 
 start_sshd() { # port
@@ -115,11 +118,12 @@ case "${1:-up}" in
     log "demo hosts: sshd on 127.0.0.1:${DEMO_PORTS[*]} (user $HOST_USER, host key $(ssh-keygen -lf "$SSH_DIR/host_ed25519_key.pub" | cut -d' ' -f2))"
     ;;
   sshd) start_sshd "$2" ;;
+  image) build_image ;;
   down)
     for pid_file in "$SSH_DIR"/sshd-*.pid "$SSH_DIR/podman.pid"; do
       [ -f "$pid_file" ] && kill "$(cat "$pid_file")" 2>/dev/null || true
       rm -f "$pid_file"
     done
     ;;
-  *) echo "usage: $0 up|sshd PORT|down" >&2; exit 2 ;;
+  *) echo "usage: $0 up|sshd PORT|image|down" >&2; exit 2 ;;
 esac

@@ -1,9 +1,10 @@
 // The whole chain on real parts: a redeemed serial becomes a rental (users), three relay containers on the demo
 // hosts (servers: sshd + podman), a policy (acl) the renter reads and downloads in the portal, and relay admission
-// that lets only the renter's own device through, with the servers service's token checked by acl.
+// through a relay's port that lets only the renter's own device through: the relay asks acl with its own token.
 import { test, before, after } from 'node:test';
 import assert from 'node:assert/strict';
 import { request } from 'node:http';
+import { connect } from 'node:net';
 import { join } from 'node:path';
 import { admin as adminAccount, apiCall, baseUrl, launch, loginInBrowser, newRenter, screenshots } from './support.mjs';
 
@@ -24,6 +25,24 @@ function engine(path) {
     });
     req.on('error', reject);
     req.end();
+  });
+}
+
+/** Connects to a relay's DERP port with a node key; resolves with the relay's first answer line ("ok" or "denied"). */
+function connectThroughRelay(port, key) {
+  return new Promise((resolve, reject) => {
+    const socket = connect({ host: '127.0.0.1', port }, () => socket.write(`${key}\n`));
+    let received = '';
+    socket.setTimeout(30000, () => socket.destroy(new Error(`no answer from the relay on ${port}`)));
+    socket.on('data', (chunk) => {
+      received += chunk;
+      if (received.includes('\n')) {
+        socket.destroy();
+        resolve(received.split('\n')[0]);
+      }
+    });
+    socket.on('error', reject);
+    socket.on('end', () => resolve(received.split('\n')[0]));
   });
 }
 
@@ -80,14 +99,11 @@ test('a redeemed serial becomes three running relays, a policy in the portal, an
   await page.screenshot({ path: join(screenshots, 'e2e-renter-policy.png'), fullPage: true });
   await page.close();
 
-  // Admission as derper asks it, with the token the servers service gave the relay.
-  const args = (await engine(`/containers/${containers[0].Id}/json`)).Args;
-  const verifyUrl = new URL(args.find((a) => a.startsWith('-verify-client-url=')).slice('-verify-client-url='.length));
-  const admit = async (nodePublic) => (await (await fetch(`${baseUrl}/api/acl/derp/admit${verifyUrl.search}`, {
-    method: 'POST', headers: { 'Content-Type': 'application/json' }, body: JSON.stringify({ NodePublic: nodePublic, Source: '203.0.113.9' }),
-  })).json()).Allow;
-  assert.equal(await admit(key), true);
-  assert.equal(await admit(nodeKey()), false);
+  // Admission through a real connection to a relay: the relay asks acl (through the gateway) with its own token for
+  // the node key the client sends first (the stand-in's handshake, deploy/relay-standin/derper).
+  const relayPort = containers[0].Ports.find((p) => p.Type === 'tcp').PublicPort;
+  assert.equal(await connectThroughRelay(relayPort, key), 'ok');
+  assert.equal(await connectThroughRelay(relayPort, nodeKey()), 'denied');
 
   // Admins see the hosts, the renter's containers and the download in the logs.
   const adminPage = await browser.newPage();

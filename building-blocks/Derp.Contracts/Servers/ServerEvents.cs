@@ -4,7 +4,9 @@ namespace Derp.Contracts.Servers;
 
 /// <summary>
 /// One running relay. <see cref="CertName"/> is set when the relay serves a certificate for an IP address (derper's
-/// self-signed IP mode): clients then pin it as <c>sha256-raw:&lt;hex&gt;</c> instead of checking a host name.
+/// self-signed IP mode, the default when a host has no DNS name): <c>sha256-raw:&lt;hex of the SHA-256 of the
+/// certificate&gt;</c>, read by servers from the certificate the relay serves; clients pin it instead of checking a
+/// host name. Null for relays with a DNS name (a CA-issued certificate) and for the plain-HTTP stand-in.
 /// </summary>
 public sealed record RelayNode(string RegionCode, string RegionName, string HostName, string IPv4, int DerpPort, int StunPort,
     string? CertName = null);

@@ -4,6 +4,7 @@ using Derp.Acl.Api.Services;
 using Derp.Contracts.Servers;
 using Derp.Contracts.Users;
 using Derp.ServiceDefaults.Messaging;
+using Derp.ServiceDefaults.Rentals;
 using MassTransit;
 using Microsoft.EntityFrameworkCore;
 
@@ -34,60 +35,35 @@ public sealed class ContainersProvisionedConsumer(AclContext db, PolicyGenerator
         });
 }
 
+// Rental events follow the one rule every projection of a rental shares (RentalProjection): the later expiry wins,
+// a stale one is ignored, an extension that overtakes its activation is applied, a new period clears the quota.
+
 public sealed class RentalActivatedConsumer(AclContext db, PolicyGenerator generator) : IConsumer<RentalActivated>
 {
     public Task Consume(ConsumeContext<RentalActivated> context) =>
         db.ConsumeOnceAsync(context, nameof(RentalActivatedConsumer), async cancellationToken =>
-        {
-            var activated = context.Message;
-            var renter = await generator.LockRenterAsync(activated.UserId, cancellationToken);
-            renter.RentalId = activated.RentalId;
-            renter.RentalActive = true;
-            renter.OverQuota = false;
-            renter.ExpiresAt = Later(renter.ExpiresAt, activated.ExpiresAt);
-        });
-
-    internal static DateTimeOffset Later(DateTimeOffset? current, DateTimeOffset candidate) =>
-        current is { } known && known > candidate ? known : candidate;
+            RentalProjection.Apply(await generator.LockRenterAsync(context.Message.UserId, cancellationToken), context.Message));
 }
 
 public sealed class RentalExtendedConsumer(AclContext db, PolicyGenerator generator) : IConsumer<RentalExtended>
 {
     public Task Consume(ConsumeContext<RentalExtended> context) =>
         db.ConsumeOnceAsync(context, nameof(RentalExtendedConsumer), async cancellationToken =>
-        {
-            var extended = context.Message;
-            var renter = await generator.LockRenterAsync(extended.UserId, cancellationToken);
-            renter.RentalId = extended.RentalId;
-            renter.RentalActive = true;
-            renter.ExpiresAt = RentalActivatedConsumer.Later(renter.ExpiresAt, extended.ExpiresAt);
-            if (extended.WasExpired)
-                renter.OverQuota = false; // a new period after a gap counts traffic from zero
-        });
+            RentalProjection.Apply(await generator.LockRenterAsync(context.Message.UserId, cancellationToken), context.Message));
 }
 
 public sealed class RentalExpiredConsumer(AclContext db, PolicyGenerator generator) : IConsumer<RentalExpired>
 {
     public Task Consume(ConsumeContext<RentalExpired> context) =>
         db.ConsumeOnceAsync(context, nameof(RentalExpiredConsumer), async cancellationToken =>
-        {
-            var expired = context.Message;
-            var renter = await generator.LockRenterAsync(expired.UserId, cancellationToken);
-            // An extension that was processed first moved the expiry past this event: it is stale.
-            if (renter.ExpiresAt is { } expiresAt && expiresAt > expired.ExpiredAt)
-                return;
-            renter.RentalActive = false;
-        });
+            RentalProjection.Apply(await generator.LockRenterAsync(context.Message.UserId, cancellationToken), context.Message));
 }
 
 public sealed class TrafficQuotaExceededConsumer(AclContext db, PolicyGenerator generator) : IConsumer<TrafficQuotaExceeded>
 {
     public Task Consume(ConsumeContext<TrafficQuotaExceeded> context) =>
         db.ConsumeOnceAsync(context, nameof(TrafficQuotaExceededConsumer), async cancellationToken =>
-        {
-            var renter = await generator.LockRenterAsync(context.Message.UserId, cancellationToken);
-            renter.OverQuota = true;
-        });
+            RentalProjection.ExceedQuota(await generator.LockRenterAsync(context.Message.UserId, cancellationToken)));
 }
 
 /// <summary>Seed 002 §1: closing an account destroys its policies; the generation and download logs stay as history.</summary>
@@ -97,9 +73,7 @@ public sealed class UserDeregisteredConsumer(AclContext db, PolicyGenerator gene
         db.ConsumeOnceAsync(context, nameof(UserDeregisteredConsumer), async cancellationToken =>
         {
             var userId = context.Message.UserId;
-            var renter = await generator.LockRenterAsync(userId, cancellationToken);
-            renter.Deregistered = true;
-            renter.RentalActive = false;
+            RentalProjection.Apply(await generator.LockRenterAsync(userId, cancellationToken), context.Message);
             await db.Devices.Where(d => d.UserId == userId).ExecuteDeleteAsync(cancellationToken);
             await db.PolicyVersions.Where(v => v.UserId == userId).ExecuteDeleteAsync(cancellationToken);
         });

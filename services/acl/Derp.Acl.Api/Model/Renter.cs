@@ -1,10 +1,12 @@
+using Derp.ServiceDefaults.Rentals;
+
 namespace Derp.Acl.Api.Model;
 
 /// <summary>
-/// What the acl service knows of a renter, kept from events (rentals, quota, account closure) so that admission and
-/// downloads are decided here without calling another service.
+/// What the acl service knows of a renter, kept from events (rentals, quota, account closure) by the shared
+/// <see cref="RentalProjection"/> rule, so that admission and downloads are decided here without calling another service.
 /// </summary>
-public sealed class Renter
+public sealed class Renter : IRentalProjection
 {
     public Guid UserId { get; set; }
     public Guid? RentalId { get; set; }

@@ -1,3 +1,5 @@
+using Microsoft.Extensions.DependencyInjection;
+using Microsoft.EntityFrameworkCore;
 using System.Net;
 using System.Net.Http.Json;
 using System.Text.Json;
@@ -68,6 +70,28 @@ public sealed class AdmissionTests(AclApiFactory factory) : IClassFixture<AclApi
         foreach (var reason in new[] { "unknown_key", "other_renter", "malformed_key", "bad_token", "over_quota", "rental_inactive" })
             metrics.ShouldContain($"derp_acl_admissions_total{{reason=\"{reason}\",result=\"deny\"}}");
         metrics.ShouldContain("derp_acl_admissions_total{reason=\"ok\",result=\"allow\"}");
+    }
+
+    /// <summary>The shared rental rule (ADR-009) in acl: a late activation cannot switch an expired rental back on.</summary>
+    [Fact]
+    public async Task An_activation_that_arrives_after_the_expiry_does_not_revive_the_rental()
+    {
+        var now = factory.Clock.GetUtcNow();
+        var renter = await factory.NewRenterAsync(rentalLength: TimeSpan.FromDays(90));
+        var token = TokenFor(renter.Id);
+        (await AdmitAsync(token, renter.NodeKey)).ShouldBeTrue();
+        await factory.SendAsync(new RentalExpired(renter.RentalId, renter.Id, now.AddDays(90).AddMinutes(1)));
+        await EventuallyAsync(token, renter.NodeKey, false, "the expiry");
+
+        var late = Guid.NewGuid();
+        await factory.SendAsync(new RentalActivated(renter.RentalId, renter.Id, Guid.NewGuid(), now, now.AddDays(90), null, 100, null), late);
+        await Until.TrueAsync(async () =>
+        {
+            await using var scope = factory.Services.CreateAsyncScope();
+            var db = scope.ServiceProvider.GetRequiredService<Derp.Acl.Api.Infrastructure.AclContext>();
+            return await db.Set<Derp.ServiceDefaults.Messaging.InboxMessage>().AnyAsync(m => m.MessageId == late);
+        }, "the late activation handled");
+        (await AdmitAsync(token, renter.NodeKey)).ShouldBeFalse("a stale activation is ignored");
     }
 
     [Fact]

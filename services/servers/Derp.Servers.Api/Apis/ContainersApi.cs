@@ -1,7 +1,6 @@
 using Derp.Contracts.Servers;
-using Derp.Servers.Api.Hosts;
+using Derp.Servers.Api.Infrastructure;
 using Derp.Servers.Api.Model;
-using Derp.Servers.Api.Services;
 using Derp.ServiceDefaults.Auth;
 using Derp.ServiceDefaults.Http;
 using Derp.ServiceDefaults.Problems;
@@ -17,11 +16,13 @@ public static class ContainersApi
     {
         var containers = routes.MapGroup("api/servers/containers").WithTags("Containers (admin)").RequireAuthorization(Policies.Admin);
         containers.MapGet("", ListContainers);
-        containers.MapPost("{id:guid}/start", (Guid id, Provisioner p, [AsParameters] ServersServices s, CancellationToken ct) =>
-            ChangeAsync(id, s, c => p.StartAsync(c, ct), ct));
-        containers.MapPost("{id:guid}/stop", (Guid id, Provisioner p, [AsParameters] ServersServices s, CancellationToken ct) =>
-            ChangeAsync(id, s, c => p.StopAsync(c, ct), ct));
-        containers.MapPost("{id:guid}/reprovision", Reprovision);
+        containers.MapPost("{id:guid}/start", (Guid id, [AsParameters] ServersServices s, CancellationToken ct) =>
+            RequestAsync(id, DesiredStates.Running, null, s, ct));
+        containers.MapPost("{id:guid}/stop", (Guid id, [AsParameters] ServersServices s, CancellationToken ct) =>
+            RequestAsync(id, DesiredStates.Stopped, null, s, ct));
+        // Rebuilds one relay: the old container is removed and the renter gets a new one (announced to acl).
+        containers.MapPost("{id:guid}/reprovision", (Guid id, [AsParameters] ServersServices s, CancellationToken ct) =>
+            RequestAsync(id, DesiredStates.Removed, ProvisioningReasons.Reprovisioned, s, ct));
 
         var alerts = routes.MapGroup("api/alerts").WithTags("Alerts (admin)").RequireAuthorization(Policies.Admin);
         alerts.MapGet("", ListAlerts);
@@ -44,40 +45,31 @@ public static class ContainersApi
         var total = await query.CountAsync(cancellationToken);
         var items = await query.OrderByDescending(c => c.CreatedAt).Skip((page - 1) * pageSize).Take(pageSize)
             .Select(c => new ContainerItem(c.Id, c.ServerId, c.Server!.Name, c.Server.RegionCode, c.UserId, c.RentalId, c.Name, c.State, c.DerpPort,
-                c.StunPort, c.RxBytes, c.TxBytes, c.RateBytesPerSecond, c.ProbeOk, c.LastError, c.CreatedAt))
+                c.StunPort, c.RxBytes, c.TxBytes, c.RateBytesPerSecond, c.ProbeOk, c.LastError, c.CreatedAt, c.Desired, c.EngineState, c.ObservedAt))
             .ToListAsync(cancellationToken);
         return TypedResults.Ok(new PagedResponse<ContainerItem>(items, total, page, pageSize));
     }
 
-    private static async Task<Results<NoContent, ProblemHttpResult>> ChangeAsync(Guid id, ServersServices services, Func<RelayContainer, Task> change,
+    /// <summary>
+    /// Records an admin's wish for one container and wakes the reconciler (ADR-008): 202, the host changes moments
+    /// later, and the container's state shows it once the engine says so.
+    /// </summary>
+    private static async Task<Results<Accepted, ProblemHttpResult>> RequestAsync(Guid id, string desired, string? reason, ServersServices services,
         CancellationToken cancellationToken)
     {
-        var container = await services.Db.Containers.Include(c => c.Server).SingleOrDefaultAsync(c => c.Id == id, cancellationToken);
+        await using var transaction = await services.Db.Database.BeginTransactionAsync(cancellationToken);
+        var container = await services.Db.Containers.SingleOrDefaultAsync(c => c.Id == id, cancellationToken);
         if (container is null)
             return ApiProblems.NotFound(ServerProblemCodes.ContainerNotFound, "No such container.");
         if (!ContainerStates.Live.Contains(container.State))
             return ApiProblems.Conflict(ServerProblemCodes.ContainerRemoved, $"This container is {container.State}.");
-        try
-        {
-            await change(container);
-            return TypedResults.NoContent();
-        }
-        catch (HostException e)
-        {
-            return ApiProblems.Problem(StatusCodes.Status502BadGateway, ServerProblemCodes.HostUnreachable, "The host did not do it.", e.Message);
-        }
-    }
-
-    /// <summary>Rebuilds one relay: the old container is removed and the renter gets a new one (announced to acl).</summary>
-    public static async Task<Results<NoContent, ProblemHttpResult>> Reprovision(Guid id, Provisioner provisioner, [AsParameters] ServersServices services,
-        CancellationToken cancellationToken)
-    {
-        var result = await ChangeAsync(id, services, c => provisioner.RemoveAsync(c, cancellationToken), cancellationToken);
-        if (result.Result is not NoContent)
-            return result;
-        var userId = await services.Db.Containers.Where(c => c.Id == id).Select(c => c.UserId).SingleAsync(cancellationToken);
-        await provisioner.EnsureProvisionedAsync(userId, ProvisioningReasons.Reprovisioned, cancellationToken);
-        return result;
+        var renter = await services.Db.LockRenterAsync(container.UserId, cancellationToken);
+        container.Desired = desired;
+        renter.RequestReconcile(reason);
+        await services.Db.SaveChangesAsync(cancellationToken);
+        await transaction.CommitAsync(cancellationToken);
+        services.Reconcile.Wake();
+        return TypedResults.Accepted((string?)null);
     }
 
     public static async Task<Results<Ok<PagedResponse<AlertItem>>, ValidationProblem>> ListAlerts([AsParameters] ServersServices services,

@@ -1,3 +1,4 @@
+using Derp.Contracts.Servers;
 using Derp.Servers.Api.Hosts;
 using Derp.Servers.Api.Model;
 using Derp.Servers.Api.Services;
@@ -148,32 +149,27 @@ public static class ServersApi
     }
 
     /// <summary>
-    /// Seed 002 §3: removes a host by draining it. Answers at once (202) with the host in <c>draining</c>; the move
-    /// runs in the background and the reconcile job finishes it after any interruption.
+    /// Removes a host by draining it (requirements: hosts): answers at once (202) with the host in <c>draining</c> and
+    /// its renters due for reconciliation, which moves their relays and then removes the host (ADR-008).
     /// </summary>
     public static async Task<Results<Accepted<ServerDetail>, ProblemHttpResult>> RemoveServer(Guid id, [AsParameters] ServersServices services,
         CancellationToken cancellationToken)
     {
-        var server = await services.Db.Servers.SingleOrDefaultAsync(s => s.Id == id, cancellationToken);
+        await using var transaction = await services.Db.Database.BeginTransactionAsync(cancellationToken);
+        var server = await services.Db.Servers.FromSqlInterpolated($"SELECT * FROM servers WHERE id = {id} FOR UPDATE").SingleOrDefaultAsync(cancellationToken);
         if (server is null)
             return ApiProblems.NotFound(ServerProblemCodes.ServerNotFound, "No such host.");
         if (server.Status == ServerStatuses.Removed)
             return ApiProblems.Conflict(ServerProblemCodes.ServerRemoved, "This host has already been removed.");
         server.Status = ServerStatuses.Draining;
         await services.Db.SaveChangesAsync(cancellationToken);
-        var live = await services.Db.Containers.CountAsync(c => c.ServerId == id && ContainerStates.Live.Contains(c.State), cancellationToken);
-        _ = Task.Run(async () =>
-        {
-            try
-            {
-                await using var scope = services.Scopes.CreateAsyncScope();
-                await scope.ServiceProvider.GetRequiredService<Drainer>().DrainAsync(id, CancellationToken.None);
-            }
-            catch (Exception e)
-            {
-                services.Logger.LogError(e, "Draining {Server} stopped; the reconcile job will continue it", server.Name);
-            }
-        }, CancellationToken.None);
+        var affected = services.Db.Containers.Where(c => c.ServerId == id && ContainerStates.Live.Contains(c.State)).Select(c => c.UserId);
+        await services.Db.Renters.Where(r => affected.Contains(r.UserId)).ExecuteUpdateAsync(s => s
+            .SetProperty(r => r.ReconcileRequested, r => r.ReconcileRequested + 1)
+            .SetProperty(r => r.ReconcileReason, ProvisioningReasons.HostRemoved), cancellationToken);
+        var live = await affected.CountAsync(cancellationToken);
+        await transaction.CommitAsync(cancellationToken);
+        services.Reconcile.Wake();
         return TypedResults.Accepted($"/api/servers/{id}", ServerDetail.From(server, live));
     }
 

@@ -4,7 +4,7 @@ using Derp.Servers.Api.Services;
 namespace Derp.Servers.Api.Apis;
 
 /// <summary>The dependencies of the servers endpoints, bundled for <c>[AsParameters]</c>.</summary>
-public sealed record ServersServices(ServersContext Db, TimeProvider Clock, IServiceScopeFactory Scopes, ILogger<ServersServices> Logger);
+public sealed record ServersServices(ServersContext Db, TimeProvider Clock, ReconcileSignal Reconcile, ILogger<ServersServices> Logger);
 
 public static class ServerProblemCodes
 {

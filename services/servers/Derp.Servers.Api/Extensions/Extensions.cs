@@ -45,11 +45,12 @@ public static class Extensions
         builder.Services.AddScoped<HostAccess>();
         builder.Services.AddScoped<HostRegistration>();
         builder.Services.AddScoped<Alerts>();
-        builder.Services.AddScoped<Provisioner>();
+        builder.Services.AddScoped<Placement>();
         builder.Services.AddScoped<HealthMonitor>();
         builder.Services.AddScoped<TrafficMeter>();
-        builder.Services.AddScoped<Drainer>();
         builder.Services.AddScoped<Reconciler>();
+        builder.Services.AddSingleton<ReconcileSignal>();
+        builder.Services.AddHostedService<ReconcileLoop>();
         builder.Services.AddHostedService<DemoHostsSeeder>();
         // Relays in IP mode serve a self-signed certificate: the probe checks that the relay answers, not who it is.
         builder.Services.AddHttpClient(HealthMonitor.ProbeClient).ConfigurePrimaryHttpMessageHandler(() => new HttpClientHandler

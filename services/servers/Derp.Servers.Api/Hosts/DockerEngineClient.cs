@@ -6,7 +6,7 @@ using System.Text.Json.Serialization;
 namespace Derp.Servers.Api.Hosts;
 
 public sealed record ContainerSpec(string Name, string Image, IReadOnlyList<string> Args, IReadOnlyDictionary<string, string> Labels,
-    int DerpPort, int StunPort, string BindAddress, long MemoryBytes, long NanoCpus, string RestartPolicy);
+    int DerpPort, int StunPort, string BindAddress, long MemoryBytes, long NanoCpus, string RestartPolicy, string? NetworkMode = null);
 
 public sealed record ContainerSummary(string Id, string Name, string State, IReadOnlyDictionary<string, string> Labels);
 
@@ -63,6 +63,7 @@ public sealed class DockerEngineClient(HttpClient http, string host)
                     [stun] = [new { HostIp = spec.BindAddress, HostPort = spec.StunPort.ToString(System.Globalization.CultureInfo.InvariantCulture) }],
                 },
                 RestartPolicy = new { Name = spec.RestartPolicy },
+                NetworkMode = spec.NetworkMode,
                 Memory = spec.MemoryBytes,
                 NanoCpus = spec.NanoCpus,
             },

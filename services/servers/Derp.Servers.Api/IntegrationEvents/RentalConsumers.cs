@@ -4,106 +4,94 @@ using Derp.Servers.Api.Infrastructure;
 using Derp.Servers.Api.Model;
 using Derp.Servers.Api.Services;
 using Derp.ServiceDefaults.Messaging;
+using Derp.ServiceDefaults.Rentals;
 using MassTransit;
-using Microsoft.EntityFrameworkCore;
 
 namespace Derp.Servers.Api.IntegrationEvents;
 
-// The projection changes once per message (inbox); the work on hosts that follows is a reconciliation, safe to
-// repeat, so a retry after a host error or a redelivery finishes the job without doing anything twice.
+// ADR-008: a consumer only records what the renter's relays should be (the rental projection and a reconcile
+// request, in the transaction of its inbox row) and wakes the reconciler; it never talks to a host, so a delivery
+// is quick, retried only for database errors, and a host's trouble never reaches RabbitMQ.
 
-public sealed class RentalActivatedConsumer(ServersContext db, Provisioner provisioner) : IConsumer<RentalActivated>
+public sealed class RentalActivatedConsumer(ServersContext db, ReconcileSignal signal, TimeProvider clock) : IConsumer<RentalActivated>
 {
     public async Task Consume(ConsumeContext<RentalActivated> context)
     {
         var activated = context.Message;
         await db.ConsumeOnceAsync(context, nameof(RentalActivatedConsumer), async cancellationToken =>
         {
-            var renter = await db.Renters.SingleOrDefaultAsync(r => r.UserId == activated.UserId, cancellationToken);
-            if (renter is null)
-            {
-                renter = new Renter { UserId = activated.UserId };
-                db.Renters.Add(renter);
-            }
-            renter.RentalId = activated.RentalId;
-            renter.Active = true;
-            renter.ExpiresAt = activated.ExpiresAt;
-            renter.QuotaBytes = QuotaBytes(activated.TrafficQuotaGb);
-            renter.PeriodStartedAt = activated.StartsAt;
-            renter.PeriodBytes = 0;
-            renter.OverQuota = false;
+            var renter = await db.LockRenterAsync(activated.UserId, cancellationToken);
+            var change = RentalProjection.Apply(renter, activated);
+            if (change != RentalChange.Ignored)
+                renter.QuotaBytes = null; // an activation's plan replaces the quota; none is unlimited
+            renter.Record(change, activated.TrafficQuotaGb, activated.StartsAt, clock);
         });
-        await provisioner.EnsureProvisionedAsync(activated.UserId, ProvisioningReasons.Rental, context.CancellationToken);
+        signal.Wake();
     }
-
-    internal static long? QuotaBytes(int? gigabytes) => gigabytes is { } gb ? gb * Server.BytesPerGb : null;
 }
 
-public sealed class RentalExtendedConsumer(ServersContext db, Provisioner provisioner, TimeProvider clock) : IConsumer<RentalExtended>
+public sealed class RentalExtendedConsumer(ServersContext db, ReconcileSignal signal, TimeProvider clock) : IConsumer<RentalExtended>
 {
     public async Task Consume(ConsumeContext<RentalExtended> context)
     {
         var extended = context.Message;
         await db.ConsumeOnceAsync(context, nameof(RentalExtendedConsumer), async cancellationToken =>
         {
-            var renter = await db.Renters.SingleOrDefaultAsync(r => r.UserId == extended.UserId, cancellationToken);
-            if (renter is null)
-                return;
-            renter.ExpiresAt = extended.ExpiresAt;
-            renter.QuotaBytes = RentalActivatedConsumer.QuotaBytes(extended.TrafficQuotaGb) ?? renter.QuotaBytes;
-            if (extended.WasExpired)
-            {
-                // Seed 002 §4: renewing after expiry starts the same relays again, with a fresh traffic count.
-                renter.Active = true;
-                renter.PeriodStartedAt = clock.GetUtcNow();
-                renter.PeriodBytes = 0;
-                renter.OverQuota = false;
-            }
+            var renter = await db.LockRenterAsync(extended.UserId, cancellationToken);
+            // Renewing after expiry starts the same relays again, with a fresh traffic count (requirements: rentals).
+            renter.Record(RentalProjection.Apply(renter, extended), extended.TrafficQuotaGb, clock.GetUtcNow(), clock);
         });
-        if (!extended.WasExpired)
-            return;
-        await provisioner.ForEachLiveAsync(extended.UserId, c => c.State == ContainerStates.Stopped
-            ? provisioner.StartAsync(c, context.CancellationToken) : Task.CompletedTask, context.CancellationToken);
-        await provisioner.EnsureProvisionedAsync(extended.UserId, ProvisioningReasons.Rental, context.CancellationToken);
+        signal.Wake();
     }
 }
 
-public sealed class RentalExpiredConsumer(ServersContext db, Provisioner provisioner) : IConsumer<RentalExpired>
+/// <summary>Expired renters keep their relays, stopped (requirements: rentals).</summary>
+public sealed class RentalExpiredConsumer(ServersContext db, ReconcileSignal signal, TimeProvider clock) : IConsumer<RentalExpired>
 {
     public async Task Consume(ConsumeContext<RentalExpired> context)
     {
         var expired = context.Message;
         await db.ConsumeOnceAsync(context, nameof(RentalExpiredConsumer), async cancellationToken =>
         {
-            var renter = await db.Renters.SingleOrDefaultAsync(r => r.UserId == expired.UserId, cancellationToken);
-            if (renter is null || renter.ExpiresAt > expired.ExpiredAt)
-                return; // an extension overtook this event
-            renter.Active = false;
+            var renter = await db.LockRenterAsync(expired.UserId, cancellationToken);
+            renter.Record(RentalProjection.Apply(renter, expired), null, null, clock);
         });
-        if (await db.Renters.AnyAsync(r => r.UserId == expired.UserId && !r.Active, context.CancellationToken))
-            await StopAllAsync(provisioner, expired.UserId, context.CancellationToken);
+        signal.Wake();
     }
-
-    /// <summary>Seed 002 §1: expired renters keep their relays, stopped.</summary>
-    internal static Task StopAllAsync(Provisioner provisioner, Guid userId, CancellationToken cancellationToken) =>
-        provisioner.ForEachLiveAsync(userId, c => c.State == ContainerStates.Running ? provisioner.StopAsync(c, cancellationToken) : Task.CompletedTask,
-            cancellationToken);
 }
 
-public sealed class UserDeregisteredConsumer(ServersContext db, Provisioner provisioner) : IConsumer<UserDeregistered>
+/// <summary>Closing the account destroys the relays and frees their ports (requirements: rentals).</summary>
+public sealed class UserDeregisteredConsumer(ServersContext db, ReconcileSignal signal, TimeProvider clock) : IConsumer<UserDeregistered>
 {
     public async Task Consume(ConsumeContext<UserDeregistered> context)
     {
-        var userId = context.Message.UserId;
+        var deregistered = context.Message;
         await db.ConsumeOnceAsync(context, nameof(UserDeregisteredConsumer), async cancellationToken =>
         {
-            var renter = await db.Renters.SingleOrDefaultAsync(r => r.UserId == userId, cancellationToken);
-            if (renter is null)
-                return;
-            renter.Active = false;
-            renter.Deregistered = true;
+            var renter = await db.LockRenterAsync(deregistered.UserId, cancellationToken);
+            renter.Record(RentalProjection.Apply(renter, deregistered), null, null, clock);
         });
-        // Seed 002 §1: closing the account destroys the relays (over SSH) and frees their ports.
-        await provisioner.ForEachLiveAsync(userId, c => provisioner.RemoveAsync(c, context.CancellationToken), context.CancellationToken);
+        signal.Wake();
+    }
+}
+
+internal static class RenterRecording
+{
+    /// <summary>
+    /// What servers adds to the shared rule: the quota and the traffic count of a new period, and a reconcile request
+    /// whenever the rental changed.
+    /// </summary>
+    public static void Record(this Renter renter, RentalChange change, int? quotaGb, DateTimeOffset? periodStart, TimeProvider clock)
+    {
+        if (change == RentalChange.Ignored)
+            return;
+        if (quotaGb is { } gb)
+            renter.QuotaBytes = gb * Server.BytesPerGb;
+        if (change == RentalChange.NewPeriod)
+        {
+            renter.PeriodStartedAt = periodStart ?? clock.GetUtcNow();
+            renter.PeriodBytes = 0;
+        }
+        renter.RequestReconcile(ProvisioningReasons.Rental);
     }
 }

@@ -1,19 +1,35 @@
+using Derp.ServiceDefaults.Rentals;
+
 namespace Derp.Servers.Api.Model;
 
+/// <summary>
+/// What a container is, as its engine last said (ADR-008: the state shown is observed, never assumed). Only the
+/// reconciler writes it, from the engine's answers.
+/// </summary>
 public static class ContainerStates
 {
-    /// <summary>Ports reserved, not yet running on the host.</summary>
+    /// <summary>Ports reserved, not yet created on the host.</summary>
     public const string Pending = "pending";
     public const string Running = "running";
-    /// <summary>Kept on the host but stopped (rental expired, over quota, or an admin).</summary>
+    /// <summary>Kept on the host but stopped on purpose (rental expired, over quota, or an admin).</summary>
     public const string Stopped = "stopped";
+    /// <summary>Not running on its engine although it should be (it died): the reconciler restarts or replaces it.</summary>
+    public const string Exited = "exited";
     /// <summary>Gave up on this host; a replacement went elsewhere. Ports are free again.</summary>
     public const string Failed = "failed";
     public const string Removed = "removed";
 
     /// <summary>States that hold ports on their host (the unique indexes cover exactly these).</summary>
-    public static readonly IReadOnlyList<string> Live = [Pending, Running, Stopped];
-    public static readonly IReadOnlyList<string> All = [Pending, Running, Stopped, Failed, Removed];
+    public static readonly IReadOnlyList<string> Live = [Pending, Running, Stopped, Exited];
+    public static readonly IReadOnlyList<string> All = [Pending, Running, Stopped, Exited, Failed, Removed];
+}
+
+/// <summary>What an admin (or the platform) wants of one container; the renter's rental decides the rest (ADR-008).</summary>
+public static class DesiredStates
+{
+    public const string Running = "running";
+    public const string Stopped = "stopped";
+    public const string Removed = "removed";
 }
 
 /// <summary>One renter's derper container on one host, with its own DERP (TCP) and STUN (UDP) ports.</summary>
@@ -28,6 +44,15 @@ public sealed class RelayContainer
     public required string Name { get; set; }
     public string? DockerId { get; set; }
     public required string State { get; set; }
+    /// <summary>An admin's or the platform's wish for this container (running unless stopped or rebuilt).</summary>
+    public string Desired { get; set; } = DesiredStates.Running;
+    /// <summary>The engine's own status word at the last observation (running, exited, created, missing, ...).</summary>
+    public string? EngineState { get; set; }
+    public DateTimeOffset? ObservedAt { get; set; }
+    /// <summary>Times the reconciler started it again after it died; past the limit it is replaced on another host.</summary>
+    public int Restarts { get; set; }
+    /// <summary><c>sha256-raw:…</c> of the certificate the relay serves for an IP host name (derper's IP-certificate mode).</summary>
+    public string? CertName { get; set; }
     public int Attempts { get; set; }
     public string? LastError { get; set; }
     public bool? ProbeOk { get; set; }
@@ -46,20 +71,43 @@ public sealed class RelayContainer
     public Server? Server { get; set; }
 }
 
-/// <summary>What the servers service knows of a renter's rental, kept from the users service's events.</summary>
-public sealed class Renter
+/// <summary>
+/// What the servers service knows of a renter's rental, kept from the users service's events by the shared
+/// <see cref="RentalProjection"/> rule, and the renter's place in the reconcile queue (ADR-008).
+/// </summary>
+public sealed class Renter : IRentalProjection
 {
     public Guid UserId { get; set; }
-    public Guid RentalId { get; set; }
-    public bool Active { get; set; }
+    public Guid? RentalId { get; set; }
+    public bool RentalActive { get; set; }
     public bool Deregistered { get; set; }
-    public DateTimeOffset ExpiresAt { get; set; }
+    public DateTimeOffset? ExpiresAt { get; set; }
     public long? QuotaBytes { get; set; }
     public DateTimeOffset PeriodStartedAt { get; set; }
     public long PeriodBytes { get; set; }
     public bool OverQuota { get; set; }
     /// <summary>The relay set last announced in <c>ContainersProvisioned</c>: the same set is never announced twice.</summary>
     public string? AnnouncedRelays { get; set; }
+    /// <summary>Bumped by whoever changes what the renter's relays should be; the reconciler is done when it caught up.</summary>
+    public long ReconcileRequested { get; set; }
+    public long ReconcileDone { get; set; }
+    /// <summary>Why the last request was made: the reason of the <c>ContainersProvisioned</c> that follows.</summary>
+    public string? ReconcileReason { get; set; }
+    /// <summary>A failed host call is tried again from here (database time).</summary>
+    public DateTimeOffset? ReconcileRetryAt { get; set; }
+    /// <summary>While set in the future one reconciler (of any replica) owns this renter (database time).</summary>
+    public DateTimeOffset? ReconcileLeaseUntil { get; set; }
+
+    /// <summary>Relays should run: a paid rental within its quota, on an open account.</summary>
+    public bool WantsRelays => RentalActive && !Deregistered && !OverQuota;
+
+    /// <summary>Records a change the reconciler must bring to the hosts (in the caller's transaction).</summary>
+    public void RequestReconcile(string? reason = null)
+    {
+        ReconcileRequested++;
+        if (reason is not null)
+            ReconcileReason = reason;
+    }
 }
 
 public static class AlertSeverities
@@ -79,6 +127,8 @@ public sealed class Alert
     public required string Message { get; set; }
     public Guid? ServerId { get; set; }
     public Guid? UserId { get; set; }
+    /// <summary>The container the alert is about: it resolves itself when the container is removed.</summary>
+    public Guid? ContainerId { get; set; }
     /// <summary>While an alert with this key is open, the same condition raises no new one.</summary>
     public required string Key { get; set; }
     public DateTimeOffset CreatedAt { get; set; }

@@ -56,7 +56,8 @@ public sealed record RegionStats(string RegionCode, string RegionName, int Hosts
 public sealed record MetricPoint(DateTimeOffset At, double? LatencyMs, double Availability, long RateBytesPerSecond, int Containers);
 
 public sealed record ContainerItem(Guid Id, Guid ServerId, string ServerName, string RegionCode, Guid UserId, Guid RentalId, string Name, string State,
-    int DerpPort, int StunPort, long RxBytes, long TxBytes, long RateBytesPerSecond, bool? ProbeOk, string? LastError, DateTimeOffset CreatedAt);
+    int DerpPort, int StunPort, long RxBytes, long TxBytes, long RateBytesPerSecond, bool? ProbeOk, string? LastError, DateTimeOffset CreatedAt,
+    string Desired, string? EngineState, DateTimeOffset? ObservedAt);
 
 public sealed record AlertItem(long Id, string Type, string Severity, string Message, Guid? ServerId, Guid? UserId, DateTimeOffset CreatedAt,
     DateTimeOffset? ResolvedAt);

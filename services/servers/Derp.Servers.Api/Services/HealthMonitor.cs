@@ -50,7 +50,7 @@ public sealed class HealthMonitor(ServersContext db, HostAccess hosts, Alerts al
         var reachable = latency is not null;
         server.LastCheckedAt = now;
         server.LatencyMs = latency?.TotalMilliseconds;
-        server.LastError = error is null ? null : Provisioner.Truncate(error);
+        server.LastError = error is null ? null : Placement.Truncate(error);
         server.ConsecutiveFailures = reachable ? 0 : server.ConsecutiveFailures + 1;
         server.ConsecutiveSuccesses = reachable ? server.ConsecutiveSuccesses + 1 : 0;
         db.HostSamples.Add(new HostSample
@@ -83,13 +83,13 @@ public sealed class HealthMonitor(ServersContext db, HostAccess hosts, Alerts al
             hosts.Forget(server.Id);
             logger.LogWarning("Host {Server} is unhealthy after {Failures} failed checks: {Error}", server.Name, server.ConsecutiveFailures, error);
             await alerts.RaiseAsync("host_unhealthy", AlertSeverities.Critical, $"host_unhealthy:{server.Id}",
-                $"{server.Name} failed {server.ConsecutiveFailures} health checks in a row: {error}. New rentals avoid it.", server.Id, null, cancellationToken);
+                $"{server.Name} failed {server.ConsecutiveFailures} health checks in a row: {error}. New rentals avoid it.", server.Id, null, null, cancellationToken);
         }
         else if (turnedHealthy == true)
         {
             await alerts.ResolveAsync($"host_unhealthy:{server.Id}", cancellationToken);
             await alerts.RaiseAsync("host_recovered", AlertSeverities.Info, $"host_recovered:{server.Id}:{now:yyyyMMddHHmm}",
-                $"{server.Name} answers again ({server.ConsecutiveSuccesses} good checks).", server.Id, null, cancellationToken);
+                $"{server.Name} answers again ({server.ConsecutiveSuccesses} good checks).", server.Id, null, null, cancellationToken);
         }
     }
 
@@ -115,7 +115,7 @@ public sealed class HealthMonitor(ServersContext db, HostAccess hosts, Alerts al
             else
                 await alerts.RaiseAsync("relay_unreachable", AlertSeverities.Warning, key,
                     $"Relay {container.Name} on {container.Server!.Name} (port {container.DerpPort}) does not answer its probe.",
-                    container.ServerId, container.UserId, cancellationToken);
+                    container.ServerId, container.UserId, container.Id, cancellationToken);
         }
     }
 

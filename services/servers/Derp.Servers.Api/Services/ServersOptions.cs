@@ -15,6 +15,16 @@ public sealed class ServersOptions
     /// <summary>Tries on one host before its relay goes to another host.</summary>
     public int ProvisionAttempts { get; set; } = 3;
     public TimeSpan ProvisionRetryDelay { get; set; } = TimeSpan.FromSeconds(1);
+    /// <summary>How often the reconcile loop looks for requests of other replicas and due retries (it is also woken at once).</summary>
+    public TimeSpan ReconcilePollInterval { get; set; } = TimeSpan.FromSeconds(5);
+    /// <summary>A renter whose host work failed is reconciled again after this pause.</summary>
+    public TimeSpan ReconcileRetryDelay { get; set; } = TimeSpan.FromSeconds(15);
+    /// <summary>How long one reconciler owns a renter; a crashed replica's claim runs out after it.</summary>
+    public TimeSpan ReconcileLease { get; set; } = TimeSpan.FromMinutes(5);
+    /// <summary>A relay that died is started again this many times on its host, then replaced on another host.</summary>
+    public int MaxRestarts { get; set; } = 3;
+    /// <summary>A renter's relay that failed on a host is not placed on that host again for this long.</summary>
+    public TimeSpan AvoidFailedHostFor { get; set; } = TimeSpan.FromHours(24);
     /// <summary>Consecutive failed checks before a host is unhealthy, and good ones before it is active again (no flapping).</summary>
     public int UnhealthyAfter { get; set; } = 3;
     public int HealthyAfter { get; set; } = 2;
@@ -36,6 +46,13 @@ public sealed class RelayOptions
     public int MemoryMb { get; set; } = 256;
     public double Cpus { get; set; } = 1.0;
     public string RestartPolicy { get; set; } = "unless-stopped";
+    /// <summary>
+    /// The engine's network for relays; empty is its default bridge. The demo hosts and tests use
+    /// "slirp4netns:allow_host_loopback=true,port_handler=slirp4netns": a stand-in relay then reaches admission on this
+    /// machine's loopback (as 10.0.2.2), as a real relay reaches the gateway, and its traffic still passes its own
+    /// interface (the engine's stats count it).
+    /// </summary>
+    public string NetworkMode { get; set; } = "";
     /// <summary>derper's -certmode: "manual" serves a certificate from -certdir (derper makes one for an IP host name), "letsencrypt" for DNS names.</summary>
     public string CertMode { get; set; } = "manual";
     public string CertDir { get; set; } = "/var/lib/derper/certs";
@@ -46,6 +63,8 @@ public sealed class RelayOptions
     public string ProbeScheme { get; set; } = "https";
     public string ProbePath { get; set; } = "/derp/probe";
     public TimeSpan ProbeTimeout { get; set; } = TimeSpan.FromSeconds(3);
+    /// <summary>Relays speak TLS (derper); the stand-in speaks plain HTTP and has no certificate to pin.</summary>
+    public bool ServesTls => ProbeScheme == "https";
 }
 
 /// <summary>`make up` registers this machine as demo hosts (loopback sshd instances in front of podman).</summary>

@@ -1,9 +1,9 @@
 using Derp.Contracts.Servers;
 using Derp.Servers.Api.Hosts;
 using Derp.Servers.Api.Infrastructure;
-using Derp.Servers.Api.IntegrationEvents;
 using Derp.Servers.Api.Model;
 using Derp.ServiceDefaults.Messaging;
+using Derp.ServiceDefaults.Rentals;
 using Microsoft.EntityFrameworkCore;
 using Microsoft.Extensions.Options;
 
@@ -14,7 +14,7 @@ namespace Derp.Servers.Api.Services;
 /// to the container, the renter's rental period and the host's month; stops renters past their quota; raises
 /// alerts for anomalous rates and hosts past their monthly allowance.
 /// </summary>
-public sealed class TrafficMeter(ServersContext db, HostAccess hosts, Provisioner provisioner, Alerts alerts, TimeProvider clock,
+public sealed class TrafficMeter(ServersContext db, HostAccess hosts, ReconcileSignal signal, Alerts alerts, TimeProvider clock,
     IOptions<ServersOptions> options, ILogger<TrafficMeter> logger)
 {
     public async Task MeasureAllAsync(CancellationToken cancellationToken)
@@ -71,7 +71,7 @@ public sealed class TrafficMeter(ServersContext db, HostAccess hosts, Provisione
             if (container.RateBytesPerSecond > options.Value.RateAlertBytesPerSecond)
                 await alerts.RaiseAsync("traffic_rate", AlertSeverities.Warning, $"traffic_rate:{container.Id}",
                     $"Relay {container.Name} of renter {container.UserId} on {server.Name} moves {container.RateBytesPerSecond / 1024 / 1024} MiB/s, far above normal.",
-                    server.Id, container.UserId, cancellationToken);
+                    server.Id, container.UserId, container.Id, cancellationToken);
         }
         server.RateBytesPerSecond = hostRate;
 
@@ -86,7 +86,7 @@ public sealed class TrafficMeter(ServersContext db, HostAccess hosts, Provisione
             if (renter is null)
                 continue;
             renter.PeriodBytes += bytes;
-            db.AddIntegrationEvent(new RentalTrafficUpdated(userId, renter.RentalId, renter.PeriodBytes, now), clock);
+            db.AddIntegrationEvent(new RentalTrafficUpdated(userId, renter.RentalId ?? Guid.Empty, renter.PeriodBytes, now), clock);
         }
         await db.SaveChangesAsync(cancellationToken);
         await transaction.CommitAsync(cancellationToken);
@@ -95,29 +95,29 @@ public sealed class TrafficMeter(ServersContext db, HostAccess hosts, Provisione
         var used = await db.HostTrafficMonths.Where(t => t.ServerId == server.Id && t.Month == month).Select(t => t.Bytes).SingleAsync(cancellationToken);
         if (server.MonthlyTrafficGb is { } allowance && used > allowance * Server.BytesPerGb)
             await alerts.RaiseAsync("host_allowance", AlertSeverities.Warning, $"host_allowance:{server.Id}:{month}",
-                $"{server.Name} relayed {used / 1024 / 1024 / 1024} GiB this month, over its {allowance} GiB allowance.", server.Id, null, cancellationToken);
+                $"{server.Name} relayed {used / 1024 / 1024 / 1024} GiB this month, over its {allowance} GiB allowance.", server.Id, null, null, cancellationToken);
     }
 
-    /// <summary>A renter past the plan's quota has the relays stopped and is told why (TrafficQuotaExceeded).</summary>
+    /// <summary>A renter past the plan's quota has the relays stopped (by the reconciler) and is told why (TrafficQuotaExceeded).</summary>
     private async Task EnforceQuotasAsync(CancellationToken cancellationToken)
     {
-        var over = await db.Renters.Where(r => r.Active && !r.OverQuota && r.QuotaBytes != null && r.PeriodBytes > r.QuotaBytes)
+        var over = await db.Renters.Where(r => r.RentalActive && !r.OverQuota && r.QuotaBytes != null && r.PeriodBytes > r.QuotaBytes)
             .Select(r => r.UserId).ToListAsync(cancellationToken);
         foreach (var userId in over)
         {
             await using (var transaction = await db.Database.BeginTransactionAsync(cancellationToken))
             {
-                var renter = await db.Renters.FromSqlInterpolated($"SELECT * FROM renters WHERE user_id = {userId} FOR UPDATE").SingleAsync(cancellationToken);
-                if (renter.OverQuota)
+                var renter = await db.LockRenterAsync(userId, cancellationToken);
+                if (RentalProjection.ExceedQuota(renter) == RentalChange.Ignored)
                     continue;
-                renter.OverQuota = true;
-                db.AddIntegrationEvent(new TrafficQuotaExceeded(userId, renter.RentalId, renter.PeriodBytes, renter.QuotaBytes!.Value, clock.GetUtcNow()), clock);
+                renter.RequestReconcile();
+                db.AddIntegrationEvent(new TrafficQuotaExceeded(userId, renter.RentalId ?? Guid.Empty, renter.PeriodBytes, renter.QuotaBytes!.Value, clock.GetUtcNow()), clock);
                 await db.SaveChangesAsync(cancellationToken);
                 await transaction.CommitAsync(cancellationToken);
             }
-            await RentalExpiredConsumer.StopAllAsync(provisioner, userId, cancellationToken);
+            signal.Wake();
             await alerts.RaiseAsync("quota_exceeded", AlertSeverities.Info, $"quota_exceeded:{userId}",
-                $"Renter {userId} went over the traffic quota; their relays are stopped.", null, userId, cancellationToken);
+                $"Renter {userId} went over the traffic quota; their relays are stopped.", null, userId, null, cancellationToken);
         }
     }
 }

@@ -7,6 +7,7 @@ using Derp.Servers.Api.Model;
 using Derp.Servers.Api.Services;
 using Derp.ServiceDefaults.Auth;
 using Derp.TestSupport;
+using Microsoft.EntityFrameworkCore;
 using Microsoft.Extensions.DependencyInjection;
 
 namespace Derp.Servers.FunctionalTests;
@@ -72,10 +73,13 @@ public sealed class ProvisioningTests(ServersApiFactory factory) : IClassFixture
 
         // The same message again, and the same rental under a new message id: nothing new anywhere.
         await factory.SendAsync(rental, messageId);
-        await factory.SendAsync(rental);
-        await Task.Delay(3000);
+        var again = Guid.NewGuid();
+        await factory.SendAsync(rental, again);
+        await Until.TrueAsync(() => factory.InScopeAsync(sp => sp.GetRequiredService<Derp.Servers.Api.Infrastructure.ServersContext>()
+            .Set<Derp.ServiceDefaults.Messaging.InboxMessage>().AnyAsync(m => m.MessageId == again)), "the second delivery handled");
+        await factory.InScopeAsync(sp => sp.GetRequiredService<Reconciler>().RunDueAsync(CancellationToken.None));
         (await factory.ContainersOfAsync(userId)).Count.ShouldBe(3);
-        (await provisioned.DrainAsync()).Count(m => m.GetProperty("userId").GetGuid() == userId).ShouldBe(0);
+        (await provisioned.DrainAsync()).Count(m => m.GetProperty("message").GetProperty("userId").GetGuid() == userId).ShouldBe(0);
         using var engine = ServersApiFactory.Engine();
         var filters = Uri.EscapeDataString($"{{\"label\":[\"derp.renter={userId}\"]}}");
         (await engine.GetFromJsonAsync<List<JsonElement>>($"containers/json?all=true&filters={filters}"))!.Count.ShouldBe(3);

@@ -41,11 +41,16 @@ public class ServersApiFactory : ServiceFactory<Program>
         new("Servers:ProvisionRetryDelay", "00:00:00.100"),
         new("Servers:Relay:ProbeScheme", "http"),
         new("Servers:Relay:BindAddress", "127.0.0.1"),
+        // As the demo hosts run them (scripts/platform.sh): relays reach this machine's loopback as 10.0.2.2.
+        new("Servers:Relay:NetworkMode", "slirp4netns:allow_host_loopback=true,port_handler=slirp4netns"),
         new("Servers:Relay:AdmissionUrl", "http://127.0.0.1:8080/api/acl/derp/admit"),
         // The tests run the jobs' work themselves, at the moments they choose.
         new("Servers:Jobs:Health", "0 0 0 1 1 ? 2099"),
         new("Servers:Jobs:Traffic", "0 0 0 1 1 ? 2099"),
         new("Servers:Jobs:Reconcile", "0 0 0 1 1 ? 2099"),
+        // The reconcile loop runs when a delivery or an endpoint wakes it, not on its own timer: what a test observes
+        // between two steps stays put until the test runs the next one.
+        new("Servers:ReconcilePollInterval", "01:00:00"),
     ];
 
     public override async ValueTask InitializeAsync()

@@ -37,10 +37,13 @@ public sealed class RelayContainerEntityTypeConfiguration : IEntityTypeConfigura
         builder.Property(c => c.Name).HasMaxLength(64);
         builder.Property(c => c.DockerId).HasMaxLength(80);
         builder.Property(c => c.State).HasMaxLength(16);
+        builder.Property(c => c.Desired).HasMaxLength(16).HasDefaultValue(DesiredStates.Running);
+        builder.Property(c => c.EngineState).HasMaxLength(32);
+        builder.Property(c => c.CertName).HasMaxLength(80);
         builder.Property(c => c.LastError).HasMaxLength(1000);
         builder.HasOne(c => c.Server).WithMany().HasForeignKey(c => c.ServerId).OnDelete(DeleteBehavior.Restrict);
         // The database, not the code, guarantees that no two live relays on a host share a port.
-        const string live = "state IN ('pending', 'running', 'stopped')";
+        const string live = "state IN ('pending', 'running', 'stopped', 'exited')";
         builder.HasIndex(c => new { c.ServerId, c.DerpPort }).IsUnique().HasFilter(live);
         builder.HasIndex(c => new { c.ServerId, c.StunPort }).IsUnique().HasFilter(live);
         builder.HasIndex(c => new { c.UserId, c.State });
@@ -55,6 +58,9 @@ public sealed class RenterEntityTypeConfiguration : IEntityTypeConfiguration<Ren
         builder.ToTable("Renters");
         builder.HasKey(r => r.UserId);
         builder.Property(r => r.AnnouncedRelays).HasMaxLength(4000);
+        builder.Property(r => r.ReconcileReason).HasMaxLength(32);
+        // The reconcile queue: renters with an open request or a due retry.
+        builder.HasIndex(r => r.ReconcileRetryAt);
     }
 }
 
@@ -89,5 +95,6 @@ public sealed class AlertEntityTypeConfiguration : IEntityTypeConfiguration<Aler
         builder.Property(a => a.Key).HasMaxLength(200);
         builder.HasIndex(a => a.Key).IsUnique().HasFilter("resolved_at IS NULL");
         builder.HasIndex(a => a.CreatedAt);
+        builder.HasIndex(a => a.ContainerId);
     }
 }

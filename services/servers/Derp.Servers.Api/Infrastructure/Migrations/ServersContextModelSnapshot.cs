@@ -31,6 +31,10 @@ namespace Derp.Servers.Api.Infrastructure.Migrations
 
                     NpgsqlPropertyBuilderExtensions.UseIdentityByDefaultColumn(b.Property<long>("Id"));
 
+                    b.Property<Guid?>("ContainerId")
+                        .HasColumnType("uuid")
+                        .HasColumnName("container_id");
+
                     b.Property<DateTimeOffset>("CreatedAt")
                         .HasColumnType("timestamp with time zone")
                         .HasColumnName("created_at");
@@ -77,6 +81,9 @@ namespace Derp.Servers.Api.Infrastructure.Migrations
 
                     b.HasKey("Id")
                         .HasName("pk_alerts");
+
+                    b.HasIndex("ContainerId")
+                        .HasDatabaseName("ix_alerts_container_id");
 
                     b.HasIndex("CreatedAt")
                         .HasDatabaseName("ix_alerts_created_at");
@@ -166,6 +173,11 @@ namespace Derp.Servers.Api.Infrastructure.Migrations
                         .HasColumnType("integer")
                         .HasColumnName("attempts");
 
+                    b.Property<string>("CertName")
+                        .HasMaxLength(80)
+                        .HasColumnType("character varying(80)")
+                        .HasColumnName("cert_name");
+
                     b.Property<DateTimeOffset>("CreatedAt")
                         .HasColumnType("timestamp with time zone")
                         .HasColumnName("created_at");
@@ -174,10 +186,23 @@ namespace Derp.Servers.Api.Infrastructure.Migrations
                         .HasColumnType("integer")
                         .HasColumnName("derp_port");
 
+                    b.Property<string>("Desired")
+                        .IsRequired()
+                        .ValueGeneratedOnAdd()
+                        .HasMaxLength(16)
+                        .HasColumnType("character varying(16)")
+                        .HasDefaultValue("running")
+                        .HasColumnName("desired");
+
                     b.Property<string>("DockerId")
                         .HasMaxLength(80)
                         .HasColumnType("character varying(80)")
                         .HasColumnName("docker_id");
+
+                    b.Property<string>("EngineState")
+                        .HasMaxLength(32)
+                        .HasColumnType("character varying(32)")
+                        .HasColumnName("engine_state");
 
                     b.Property<string>("LastError")
                         .HasMaxLength(1000)
@@ -198,6 +223,10 @@ namespace Derp.Servers.Api.Infrastructure.Migrations
                         .HasColumnType("character varying(64)")
                         .HasColumnName("name");
 
+                    b.Property<DateTimeOffset?>("ObservedAt")
+                        .HasColumnType("timestamp with time zone")
+                        .HasColumnName("observed_at");
+
                     b.Property<bool?>("ProbeOk")
                         .HasColumnType("boolean")
                         .HasColumnName("probe_ok");
@@ -217,6 +246,10 @@ namespace Derp.Servers.Api.Infrastructure.Migrations
                     b.Property<Guid>("RentalId")
                         .HasColumnType("uuid")
                         .HasColumnName("rental_id");
+
+                    b.Property<int>("Restarts")
+                        .HasColumnType("integer")
+                        .HasColumnName("restarts");
 
                     b.Property<long>("RxBytes")
                         .HasColumnType("bigint")
@@ -258,12 +291,12 @@ namespace Derp.Servers.Api.Infrastructure.Migrations
                     b.HasIndex("ServerId", "DerpPort")
                         .IsUnique()
                         .HasDatabaseName("ix_containers_server_id_derp_port")
-                        .HasFilter("state IN ('pending', 'running', 'stopped')");
+                        .HasFilter("state IN ('pending', 'running', 'stopped', 'exited')");
 
                     b.HasIndex("ServerId", "StunPort")
                         .IsUnique()
                         .HasDatabaseName("ix_containers_server_id_stun_port")
-                        .HasFilter("state IN ('pending', 'running', 'stopped')");
+                        .HasFilter("state IN ('pending', 'running', 'stopped', 'exited')");
 
                     b.HasIndex("UserId", "State")
                         .HasDatabaseName("ix_containers_user_id_state");
@@ -278,10 +311,6 @@ namespace Derp.Servers.Api.Infrastructure.Migrations
                         .HasColumnType("uuid")
                         .HasColumnName("user_id");
 
-                    b.Property<bool>("Active")
-                        .HasColumnType("boolean")
-                        .HasColumnName("active");
-
                     b.Property<string>("AnnouncedRelays")
                         .HasMaxLength(4000)
                         .HasColumnType("character varying(4000)")
@@ -291,7 +320,7 @@ namespace Derp.Servers.Api.Infrastructure.Migrations
                         .HasColumnType("boolean")
                         .HasColumnName("deregistered");
 
-                    b.Property<DateTimeOffset>("ExpiresAt")
+                    b.Property<DateTimeOffset?>("ExpiresAt")
                         .HasColumnType("timestamp with time zone")
                         .HasColumnName("expires_at");
 
@@ -311,12 +340,40 @@ namespace Derp.Servers.Api.Infrastructure.Migrations
                         .HasColumnType("bigint")
                         .HasColumnName("quota_bytes");
 
-                    b.Property<Guid>("RentalId")
+                    b.Property<long>("ReconcileDone")
+                        .HasColumnType("bigint")
+                        .HasColumnName("reconcile_done");
+
+                    b.Property<DateTimeOffset?>("ReconcileLeaseUntil")
+                        .HasColumnType("timestamp with time zone")
+                        .HasColumnName("reconcile_lease_until");
+
+                    b.Property<string>("ReconcileReason")
+                        .HasMaxLength(32)
+                        .HasColumnType("character varying(32)")
+                        .HasColumnName("reconcile_reason");
+
+                    b.Property<long>("ReconcileRequested")
+                        .HasColumnType("bigint")
+                        .HasColumnName("reconcile_requested");
+
+                    b.Property<DateTimeOffset?>("ReconcileRetryAt")
+                        .HasColumnType("timestamp with time zone")
+                        .HasColumnName("reconcile_retry_at");
+
+                    b.Property<bool>("RentalActive")
+                        .HasColumnType("boolean")
+                        .HasColumnName("rental_active");
+
+                    b.Property<Guid?>("RentalId")
                         .HasColumnType("uuid")
                         .HasColumnName("rental_id");
 
                     b.HasKey("UserId")
                         .HasName("pk_renters");
+
+                    b.HasIndex("ReconcileRetryAt")
+                        .HasDatabaseName("ix_renters_reconcile_retry_at");
 
                     b.ToTable("renters", (string)null);
                 });
