@@ -1,5 +1,5 @@
 // Serials through the gateway: an admin generates a batch in the portal, a renter redeems one of its serials in the
-// portal, and the licence endpoint answers anonymous clients in the seed's shape.
+// portal, and the licence endpoint answers anonymous clients in the shape requirements §3.6 gives.
 import { test, before, after } from 'node:test';
 import assert from 'node:assert/strict';
 import { join } from 'node:path';

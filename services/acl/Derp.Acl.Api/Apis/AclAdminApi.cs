@@ -47,7 +47,7 @@ public static class AclAdminApi
             : TypedResults.Ok(await PolicyApi.VersionsAsync(services, renter, cancellationToken));
     }
 
-    /// <summary>Seed 002 §2: an admin renews a renter's policy by hand (same relays, next version, logged with the admin's address).</summary>
+    /// <summary>Requirements §5.2: an admin renews a renter's policy by hand (same relays, next version, logged with the admin's address).</summary>
     public static async Task<Results<Created<VersionSummary>, ProblemHttpResult>> Regenerate(
         Guid id, HttpContext http, [AsParameters] AclServices services, CancellationToken cancellationToken)
     {

@@ -43,7 +43,7 @@ public static partial class PolicyApi
         return TypedResults.Ok(await VersionsAsync(services, renter, cancellationToken));
     }
 
-    /// <summary>Seed 002 §2: the download is logged with user, address, location, machine code, browser and version.</summary>
+    /// <summary>Requirements §5.5: the download is logged with user, address, location, machine code, browser and version.</summary>
     public static async Task<Results<FileContentHttpResult, ProblemHttpResult, ValidationProblem>> DownloadMyPolicy(
         HttpContext http, [AsParameters] AclServices services, string format = PolicyFormats.Tailscale, string? machineCode = null,
         int? version = null, CancellationToken cancellationToken = default)

@@ -66,7 +66,7 @@ public sealed class TrafficQuotaExceededConsumer(AclContext db, PolicyGenerator 
             RentalProjection.ExceedQuota(await generator.LockRenterAsync(context.Message.UserId, cancellationToken)));
 }
 
-/// <summary>Seed 002 §1: closing an account destroys its policies; the generation and download logs stay as history.</summary>
+/// <summary>Requirements §1.5: closing an account destroys its policies; the generation and download logs stay as history.</summary>
 public sealed class UserDeregisteredConsumer(AclContext db, PolicyGenerator generator) : IConsumer<UserDeregistered>
 {
     public Task Consume(ConsumeContext<UserDeregistered> context) =>

@@ -8,7 +8,7 @@ using Quartz;
 namespace Derp.Acl.Api.Jobs;
 
 /// <summary>
-/// Seed 002 §2: a policy lasts 32 days; when an active renter's current version runs out, the next one is made from
+/// Requirements §5.2: a policy lasts 32 days; when an active renter's current version runs out, the next one is made from
 /// the same relays (and the renter is emailed by the users service on <c>AclGenerated</c>).
 /// </summary>
 [DisallowConcurrentExecution]

@@ -35,7 +35,7 @@ public sealed class PolicyVersion
     public string Content(string format) => format == PolicyFormats.Headscale ? HeadscaleDerpMap : TailscalePolicy;
 }
 
-/// <summary>Seed 002 §2: every generation with who asked, from where, and why.</summary>
+/// <summary>Requirements §5.4: every generation with who asked, from where, and why.</summary>
 public sealed class GenerationLogEntry
 {
     public long Id { get; set; }
@@ -49,7 +49,7 @@ public sealed class GenerationLogEntry
     public DateTimeOffset GeneratedAt { get; set; }
 }
 
-/// <summary>Seed 002 §2: every download with user, address, machine code and browser.</summary>
+/// <summary>Requirements §5.5: every download with user, address, machine code and browser.</summary>
 public sealed class DownloadLogEntry
 {
     public long Id { get; set; }

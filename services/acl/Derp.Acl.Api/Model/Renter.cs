@@ -23,7 +23,7 @@ public sealed class Renter : IRentalProjection
     public bool IsEntitled(DateTimeOffset now) => RentalActive && !Deregistered && ExpiresAt > now;
 }
 
-/// <summary>A device a renter registered; only these node keys may use the renter's relays (seed 002 §7).</summary>
+/// <summary>A device a renter registered; only these node keys may use the renter's relays (requirements §5.6).</summary>
 public sealed class RenterDevice
 {
     public required string NodeKey { get; set; }

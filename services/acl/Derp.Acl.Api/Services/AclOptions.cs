@@ -4,7 +4,7 @@ public sealed class AclOptions
 {
     public const string Section = "Acl";
 
-    /// <summary>Seed 002 §2: a policy version is valid for 32 days, then the rotation job makes the next one.</summary>
+    /// <summary>Requirements §5.2: a policy version is valid for 32 days, then the rotation job makes the next one.</summary>
     public TimeSpan PolicyLifetime { get; set; } = TimeSpan.FromDays(32);
 
     /// <summary>Renters rotated per job run (each in its own transaction).</summary>

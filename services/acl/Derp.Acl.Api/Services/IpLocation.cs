@@ -4,7 +4,7 @@ using Microsoft.Extensions.Options;
 namespace Derp.Acl.Api.Services;
 
 /// <summary>
-/// Turns an address into a place for the logs (seed 002 §2). Pluggable: a commercial geo-IP database can be put
+/// Turns an address into a place for the logs (requirements §5.4, §5.5). Pluggable: a commercial geo-IP database can be put
 /// behind this interface; none configured means "unknown".
 /// </summary>
 public interface IIpLocationResolver

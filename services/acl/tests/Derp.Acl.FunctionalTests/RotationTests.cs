@@ -25,7 +25,7 @@ public sealed class UsersServiceFactory : ServiceFactory<users::Program>
     ];
 }
 
-/// <summary>Seed 002 §2: a policy lasts 32 days and is then made again, and the renter is told.</summary>
+/// <summary>Requirements §5.2: a policy lasts 32 days and is then made again, and the renter is told.</summary>
 public sealed class RotationTests(AclApiFactory acl, UsersServiceFactory usersService) : IClassFixture<AclApiFactory>, IClassFixture<UsersServiceFactory>
 {
     [Fact]

@@ -186,7 +186,7 @@ public static class SerialsAdminApi
     }
 
     /// <summary>
-    /// Streams the matching full codes (txt: one per line, seed 000; csv: with status and dates) straight from a
+    /// Streams the matching full codes (txt: one per line, requirements §3.4; csv: with status and dates) straight from a
     /// PostgreSQL reader to the response, so a million rows need no more memory than a thousand.
     /// </summary>
     public static async Task<IResult> Export(HttpContext http, [AsParameters] SerialsServices services,
@@ -263,7 +263,7 @@ public static class SerialsAdminApi
         return TypedResults.Ok(new PagedResponse<UseLogResponse>(items.Select(UseLogResponse.From).ToList(), total, page, pageSize));
     }
 
-    /// <summary>Seed 004: how many uses of each type, optionally in a time range.</summary>
+    /// <summary>Requirements §3.7: how many uses of each type, optionally in a time range.</summary>
     public static async Task<Ok<Dictionary<string, int>>> UseTypeCounts(
         [AsParameters] SerialsServices services, DateTimeOffset? from = null, DateTimeOffset? to = null)
     {

@@ -11,7 +11,7 @@ using Microsoft.Extensions.Options;
 
 namespace Derp.Serials.Api.Apis;
 
-/// <summary>The request of seeds 000 and 001, as the client software sends it.</summary>
+/// <summary>The request of requirements §3.6, as the client software sends it.</summary>
 public sealed record ValidateRequest(
     [property: JsonPropertyName("code")] string? Code,
     [property: JsonPropertyName("machine_code")] string? MachineCode,
@@ -19,7 +19,7 @@ public sealed record ValidateRequest(
     [property: JsonPropertyName("function")] string? Function = null,
     [property: JsonPropertyName("nonce")] string? Nonce = null);
 
-/// <summary>The seed's response shape: {"status":"success","message":"授权成功",...} or {"status":"error","code":...}.</summary>
+/// <summary>The response shape licence clients expect (requirements §3.6): {"status":"success","message":"授权成功",...} or {"status":"error","code":...}.</summary>
 public sealed record ValidateResponse(
     [property: JsonPropertyName("status")] string Status,
     [property: JsonPropertyName("message")] string Message,
@@ -40,7 +40,7 @@ public sealed record ValidateServices(
 
 public static partial class ValidateApi
 {
-    /// <summary>The function that opens the client program: only it receives the data key (seed 001).</summary>
+    /// <summary>The function that opens the client program: only it receives the data key (requirements §3.6).</summary>
     public const string OpenFunction = "open";
 
     /// <summary>How long a used nonce is remembered (a signed answer's timestamp is checked by clients against it).</summary>

@@ -71,7 +71,7 @@ public sealed class CreateBatchRequestValidator : AbstractValidator<CreateBatchR
         RuleFor(r => r.DurationDays).NotNull().When(r => r.Kind == SerialKinds.Rental)
             .WithMessage("A rental serial needs durationDays.");
         RuleFor(r => r).Must(r => r.DurationDays is not null || r.DurationHours is not null).When(r => r.Kind == SerialKinds.Licence)
-            .WithName("durationHours").WithMessage("A licence needs durationDays or durationHours (seed 000: 3 hours after first use).");
+            .WithName("durationHours").WithMessage("A licence needs durationDays or durationHours (for example 3 hours after first use).");
         RuleFor(r => r.TrafficQuotaGb).InclusiveBetween(1, 1_000_000).When(r => r.TrafficQuotaGb is not null);
         RuleFor(r => r.ValueCents).NotNull().InclusiveBetween(1, 100_000_000).When(r => r.Kind is SerialKinds.Balance or SerialKinds.Donation)
             .WithMessage("Balance and donation serials need valueCents between 1 and 100000000.");

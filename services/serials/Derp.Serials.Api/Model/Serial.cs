@@ -13,7 +13,7 @@ public static class SerialKinds
     /// <summary>Kinds a renter redeems on the portal; licences are validated by client software, invites at registration.</summary>
     public static readonly IReadOnlyList<string> Redeemable = [Rental, Balance, Donation];
 
-    /// <summary>Seed 004's use type for each redeemable kind.</summary>
+    /// <summary>The use type (requirements §3.7) for each redeemable kind.</summary>
     public static string UseTypeOf(string kind) => kind switch
     {
         Rental => UseTypes.Membership,
@@ -37,10 +37,10 @@ public static class SerialStatuses
 
 public static class BindingPolicies
 {
-    /// <summary>Seed 000: the machine code must match the bound one.</summary>
+    /// <summary>Requirements §3.6: the machine code must match the bound one.</summary>
     public const string Strict = "strict";
 
-    /// <summary>Seed 001: refuse only when both the hardware and the IP differ from the bound client.</summary>
+    /// <summary>Requirements §3.6: refuse only when both the hardware and the IP differ from the bound client.</summary>
     public const string Lenient = "lenient";
 
     public static readonly IReadOnlyList<string> All = [Strict, Lenient];
@@ -88,7 +88,7 @@ public sealed class SerialBatch
     public int ValidDays { get; set; }
     public required string BindingPolicy { get; set; }
 
-    /// <summary>The licence data key (seed 001's KERNAL_DATA_KEY) for this batch, AES-GCM encrypted; null means the global key.</summary>
+    /// <summary>The licence data key (KERNAL_DATA_KEY, requirements §3.6) for this batch, AES-GCM encrypted; null means the global key.</summary>
     public string? DataKeyCiphertext { get; set; }
 
     public Guid? DistributorId { get; set; }
@@ -123,7 +123,7 @@ public sealed class Serial
     public string? Remark { get; set; }
     public DateTimeOffset CreatedAt { get; set; }
 
-    /// <summary>An unused serial expires after this (seed 002: 30 days by default).</summary>
+    /// <summary>An unused serial expires after this (requirements §3.3: 30 days by default).</summary>
     public DateTimeOffset ValidUntil { get; set; }
 
     public DateTimeOffset? FirstUsedAt { get; set; }
@@ -139,7 +139,7 @@ public sealed class Serial
         DurationHours is { } hours ? TimeSpan.FromHours(hours) : DurationDays is { } days ? TimeSpan.FromDays(days) : null;
 }
 
-/// <summary>Seed 001's client environment: one per serial, the client a licence is bound to.</summary>
+/// <summary>The licence client environment (requirements §3.6): one per serial, the client a licence is bound to.</summary>
 public sealed class ClientEnvironment
 {
     public Guid SerialId { get; set; }
@@ -167,7 +167,7 @@ public sealed class BindingMismatch
     public DateTimeOffset CreatedAt { get; set; }
 }
 
-/// <summary>Seed 004's use log: every action on a serial.</summary>
+/// <summary>The use log (requirements §3.7): every action on a serial.</summary>
 public sealed class SerialUseLog
 {
     public long Id { get; set; }

@@ -21,7 +21,7 @@ public sealed class SerialsOptions
     /// <summary>Base64 of 32 bytes: the AES-GCM key that protects data keys at rest. Never logged.</summary>
     public string? EncryptionKey { get; set; }
 
-    /// <summary>The global data key (seed 001's KERNAL_DATA_KEY) for batches without their own. Never logged.</summary>
+    /// <summary>The global data key (KERNAL_DATA_KEY, requirements §3.6) for batches without their own. Never logged.</summary>
     public string? DataKey { get; set; }
 
     /// <summary>PKCS#8 PEM of the ECDSA P-256 key that signs validation responses. Without it a key is generated per process.</summary>

@@ -12,7 +12,7 @@ public sealed record AcceptedValidation(
     Guid SerialId, string? Hardware, string Ip, string? Function, string? UserAgent, DateTimeOffset? ExpiresAt, DateTimeOffset At);
 
 /// <summary>
-/// Accepted validations update the client environment (seed 001) and the use log (seed 004). Writing both on every
+/// Accepted validations update the client environment (requirements §3.6) and the use log (§3.7). Writing both on every
 /// call would triple the cost of the platform's hottest path, so they are queued here and written in batches,
 /// at most about half a second later; a stopping service flushes what is queued.
 /// </summary>

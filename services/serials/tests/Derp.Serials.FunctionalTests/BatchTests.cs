@@ -28,7 +28,7 @@ public sealed class BatchTests(SerialsApiFactory factory) : IClassFixture<Serial
             fullCode[4..].ShouldAllBe(c => SerialCodes.Alphabet.Contains(c));
             serial.GetProperty("status").GetString().ShouldBe("unused");
             serial.GetProperty("trafficQuotaGb").GetInt32().ShouldBe(100);
-            // Seed 002: unused serials expire after 30 days by default.
+            // Requirements §3.3: unused serials expire after 30 days by default.
             (serial.GetProperty("validUntil").GetDateTimeOffset() - serial.GetProperty("createdAt").GetDateTimeOffset()).ShouldBe(TimeSpan.FromDays(30));
         }
         serials.Select(s => s.GetProperty("fullCode").GetString()).Distinct().Count().ShouldBe(25);

@@ -191,7 +191,7 @@ public sealed class ValidateTests(SerialsApiFactory factory) : IClassFixture<Ser
     }
 
     [Fact]
-    public async Task Unknown_disabled_and_wrong_kind_serials_are_refused_in_the_seed_shape()
+    public async Task Unknown_disabled_and_wrong_kind_serials_are_refused_in_the_clients_shape()
     {
         var admin = factory.Admin();
         var (disabledId, disabled) = await NewLicenceAsync();

@@ -173,7 +173,7 @@ public static class ServersApi
         return TypedResults.Accepted($"/api/servers/{id}", ServerDetail.From(server, live));
     }
 
-    /// <summary>Seed 002 §3: renters, containers, load and health per region.</summary>
+    /// <summary>Requirements §6.2: renters, containers, load and health per region.</summary>
     public static async Task<Ok<List<RegionStats>>> Regions([AsParameters] ServersServices services, CancellationToken cancellationToken)
     {
         var servers = await services.Db.Servers.AsNoTracking().Where(s => s.Status != ServerStatuses.Removed).ToListAsync(cancellationToken);

@@ -20,9 +20,9 @@ public sealed class Server
     public required string HostName { get; set; }
     public required string RegionCode { get; set; }
     public required string RegionName { get; set; }
-    /// <summary>Seed 002 §3: where the IP is located (domestic address).</summary>
+    /// <summary>Requirements §6.1: where the IP is located (domestic address).</summary>
     public string? Location { get; set; }
-    /// <summary>Seed 002 §3: the cloud account (Aliyun phone number) the machine belongs to.</summary>
+    /// <summary>Requirements §6.1: the cloud account (Aliyun phone number) the machine belongs to.</summary>
     public string? CloudAccount { get; set; }
     public required string SshHost { get; set; }
     public int SshPort { get; set; }

@@ -9,7 +9,7 @@ using Microsoft.Extensions.Options;
 namespace Derp.Servers.Api.Services;
 
 /// <summary>
-/// Seed 002 §3: each host's SSH reachability and latency and each relay's HTTP probe, every minute. A host changes
+/// Requirements §6.3: each host's SSH reachability and latency and each relay's HTTP probe, every minute. A host changes
 /// state only after several checks in a row agree, so one lost packet does not move renters around.
 /// </summary>
 public sealed class HealthMonitor(ServersContext db, HostAccess hosts, Alerts alerts, IHttpClientFactory httpClients, TimeProvider clock,

@@ -10,7 +10,7 @@ public sealed class ServersOptions
     public string RuntimeDirectory { get; set; } = Path.Combine(Path.GetTempPath(), "derp-servers");
     public TimeSpan SshConnectTimeout { get; set; } = TimeSpan.FromSeconds(5);
     public TimeSpan DockerTimeout { get; set; } = TimeSpan.FromSeconds(30);
-    /// <summary>Seed 002 §2: three relays per renter, in three regions when there are three.</summary>
+    /// <summary>Requirements §7.1: three relays per renter, in three regions when there are three.</summary>
     public int RelaysPerRenter { get; set; } = 3;
     /// <summary>Tries on one host before its relay goes to another host.</summary>
     public int ProvisionAttempts { get; set; } = 3;
@@ -29,7 +29,7 @@ public sealed class ServersOptions
     public int UnhealthyAfter { get; set; } = 3;
     public int HealthyAfter { get; set; } = 2;
     public TimeSpan SampleRetention { get; set; } = TimeSpan.FromDays(30);
-    /// <summary>A relay moving more than this is an anomaly (seed 002 §7).</summary>
+    /// <summary>A relay moving more than this is an anomaly (requirements §6.6).</summary>
     public long RateAlertBytesPerSecond { get; set; } = 100L * 1024 * 1024;
     /// <summary>Label on every container this platform creates; hosts may run other things, and copies share demo hosts.</summary>
     public string InstanceLabel { get; set; } = "derp";

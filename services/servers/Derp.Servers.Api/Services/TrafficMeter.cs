@@ -10,7 +10,7 @@ using Microsoft.Extensions.Options;
 namespace Derp.Servers.Api.Services;
 
 /// <summary>
-/// Seed 002 §3/§4/§7: reads every relay's rx/tx counters from its engine and adds what moved since the last reading
+/// Requirements §6.4–§6.6: reads every relay's rx/tx counters from its engine and adds what moved since the last reading
 /// to the container, the renter's rental period and the host's month; stops renters past their quota; raises
 /// alerts for anomalous rates and hosts past their monthly allowance.
 /// </summary>

@@ -39,7 +39,7 @@ public static class RentalsApi
     /// <summary>An admin extension reaches at most this far: a typo (2206 for 2026) must not give a renter centuries.</summary>
     public const int MaxExtensionYears = 10;
 
-    /// <summary>Seed 002 §9: an admin renews a user up to a date.</summary>
+    /// <summary>Requirements §2.3: an admin renews a user up to a date.</summary>
     public static async Task<Results<Ok<RentalResponse>, ProblemHttpResult, ValidationProblem>> ExtendRental(
         Guid id, ExtendRentalRequest request, HttpContext http, RentalLifecycle rentals, [AsParameters] UsersServices services,
         CancellationToken cancellationToken)

@@ -34,7 +34,7 @@ public sealed class RentalReminderJob(RentalLifecycle rentals, ILogger<RentalRem
     }
 }
 
-/// <summary>Seed 002 §1: 30 days after expiry without renewal, a settled account is closed.</summary>
+/// <summary>Requirements §2.6: 30 days after expiry without renewal, a settled account is closed.</summary>
 [DisallowConcurrentExecution]
 public sealed class DeregistrationJob(UsersContext db, RentalLifecycle rentals, IAccountSettlement settlement, TimeProvider clock,
     ILogger<DeregistrationJob> logger) : IJob

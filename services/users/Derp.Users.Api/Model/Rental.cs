@@ -50,7 +50,7 @@ public sealed class Rental
         : ServiceStates.Provisioning;
 
     /// <summary>
-    /// Seed 002 / issue 5: a new period stacks on the current expiry while the rental is active, and starts now when
+    /// Requirements §2.2: a new period stacks on the current expiry while the rental is active, and starts now when
     /// it has expired. Returns when the period starts.
     /// </summary>
     public static DateTimeOffset PeriodStart(Rental? rental, DateTimeOffset now) =>

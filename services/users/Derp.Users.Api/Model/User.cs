@@ -20,7 +20,7 @@ public sealed class User
     public int FailedLoginCount { get; set; }
     public DateTimeOffset? LockedUntil { get; set; }
 
-    /// <summary>Deregistered accounts cannot sign in; their record stays as history (seed 002 §1).</summary>
+    /// <summary>Deregistered accounts cannot sign in; their record stays as history (requirements §1.5).</summary>
     public string Status { get; set; } = UserStatuses.Active;
 
     public DateTimeOffset? DeregisteredAt { get; set; }
@@ -89,7 +89,7 @@ public sealed class SessionRevocation
     public DateTimeOffset RevokedAt { get; set; }
 }
 
-/// <summary>The operation log (seed 002 §7): who did what, from where.</summary>
+/// <summary>The operation log (requirements §1.4): who did what, from where.</summary>
 public sealed class AuditEntry
 {
     public long Id { get; set; }

@@ -27,7 +27,7 @@ public static class Notifications
         });
     }
 
-    /// <summary>Dates in mails: Beijing time (the operator's zone, seed 001), unambiguous.</summary>
+    /// <summary>Dates in mails: Beijing time (the operator's zone, requirements §11.4), unambiguous.</summary>
     public static string MailDate(DateTimeOffset value) =>
         value.ToOffset(TimeSpan.FromHours(8)).ToString("yyyy-MM-dd HH:mm 'UTC+8'", CultureInfo.InvariantCulture);
 

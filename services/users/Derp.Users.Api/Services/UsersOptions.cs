@@ -7,7 +7,7 @@ public sealed class UsersOptions
     public TimeSpan VerificationCodeLifetime { get; set; } = TimeSpan.FromMinutes(15);
     public int VerificationCodeMaxAttempts { get; set; } = 5;
 
-    /// <summary>Seed 002: at most 5 verification mails per address per 10 minutes.</summary>
+    /// <summary>Requirements §1.1: at most 5 verification mails per address per 10 minutes.</summary>
     public int VerificationMailsPerWindow { get; set; } = 5;
 
     public TimeSpan VerificationMailWindow { get; set; } = TimeSpan.FromMinutes(10);
