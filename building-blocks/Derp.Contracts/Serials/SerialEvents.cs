@@ -16,4 +16,9 @@ public sealed record SerialRedeemed(
     int? TrafficQuotaGb,
     long? ValueCents,
     Guid? DistributorId,
-    DateTimeOffset RedeemedAt);
+    DateTimeOffset RedeemedAt)
+{
+    /// <summary>The renter's address when redeeming: carried along the rental and provisioning events so the policy
+    /// version it leads to is logged with it (requirements §5.4).</summary>
+    public string? ClientIp { get; init; }
+}

@@ -16,7 +16,16 @@ public sealed record RelayNode(string RegionCode, string RegionName, string Host
 /// (moved off a drained host) or <c>reprovisioned</c> (an admin rebuilt one).
 /// </summary>
 public sealed record ContainersProvisioned(Guid UserId, Guid RentalId, IReadOnlyList<RelayNode> Nodes, DateTimeOffset ProvisionedAt,
-    string Reason = ProvisioningReasons.Rental);
+    string Reason = ProvisioningReasons.Rental)
+{
+    /// <summary>
+    /// For <see cref="ProvisioningReasons.Rental"/>: the address of the request that started or renewed the rental
+    /// (from <c>SerialRedeemed</c> through <c>RentalActivated</c>/<c>RentalExtended</c>), so acl logs the policy
+    /// version it makes with the renter's address and location (requirements §5.4). Null when the platform itself
+    /// moved or rebuilt relays.
+    /// </summary>
+    public string? ClientIp { get; init; }
+}
 
 public static class ProvisioningReasons
 {

@@ -11,11 +11,19 @@ public sealed record UserRoleChanged(Guid UserId, string PreviousRole, string Ro
 
 /// <summary>A renter's first rental period started (or a new one after deregistration-free absence of any rental).</summary>
 public sealed record RentalActivated(Guid RentalId, Guid UserId, Guid PeriodId, DateTimeOffset StartsAt, DateTimeOffset ExpiresAt,
-    Guid? PlanId, int? TrafficQuotaGb, Guid? SerialId);
+    Guid? PlanId, int? TrafficQuotaGb, Guid? SerialId)
+{
+    /// <summary>The address of whoever caused it (the renter redeeming, an admin extending); see <see cref="Derp.Contracts.Servers.ContainersProvisioned.ClientIp"/>.</summary>
+    public string? ClientIp { get; init; }
+}
 
 /// <summary>A rental got longer. <see cref="WasExpired"/>: it had expired, so stopped relays must start again.</summary>
 public sealed record RentalExtended(Guid RentalId, Guid UserId, Guid PeriodId, DateTimeOffset PreviousExpiresAt, DateTimeOffset ExpiresAt,
-    bool WasExpired, int? TrafficQuotaGb, string Source);
+    bool WasExpired, int? TrafficQuotaGb, string Source)
+{
+    /// <summary>The address of whoever caused it (the renter redeeming, an admin extending).</summary>
+    public string? ClientIp { get; init; }
+}
 
 /// <summary>A rental ran out: its relays stop, the account stays.</summary>
 public sealed record RentalExpired(Guid RentalId, Guid UserId, DateTimeOffset ExpiredAt);

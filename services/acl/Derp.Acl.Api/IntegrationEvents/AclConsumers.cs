@@ -31,7 +31,9 @@ public sealed class ContainersProvisionedConsumer(AclContext db, PolicyGenerator
             }
             renter.RentalId ??= provisioned.RentalId;
             var trigger = provisioned.Reason == ProvisioningReasons.HostRemoved ? GenerationTriggers.HostRemoved : GenerationTriggers.Provisioned;
-            await generator.GenerateAsync(renter, provisioned.Nodes, trigger, GenerationRequester.System, cancellationToken);
+            // The renter's address (carried from the redemption that started the rental) is logged and located.
+            var requester = provisioned.ClientIp is { } ip ? new GenerationRequester(null, ip) : GenerationRequester.System;
+            await generator.GenerateAsync(renter, provisioned.Nodes, trigger, requester, cancellationToken);
         });
 }
 

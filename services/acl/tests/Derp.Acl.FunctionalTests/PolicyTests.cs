@@ -143,6 +143,24 @@ public sealed class PolicyTests(AclApiFactory factory) : IClassFixture<AclApiFac
     }
 
     [Fact]
+    public async Task A_provisioned_version_is_logged_with_the_renters_address_and_location()
+    {
+        var renter = new AclApiFactory.Renter(Guid.NewGuid(), Guid.NewGuid(), AclApiFactory.NewNodeKey(), null!, Guid.NewGuid().ToString("N")[..8]);
+        var client = factory.ClientAs(renter.Id, Roles.Renter);
+        var now = factory.Clock.GetUtcNow();
+        await factory.SendAsync(new RentalActivated(renter.RentalId, renter.Id, Guid.NewGuid(), now, now.AddDays(30), null, 100, null));
+        // The address of the redemption that started the rental, carried by users and servers.
+        await factory.SendAsync(new ContainersProvisioned(renter.Id, renter.RentalId, AclApiFactory.Relays(renter.Tag), now) { ClientIp = "198.51.100.23" });
+        await AclApiFactory.WaitForPolicyAsync(client, p => p.GetProperty("version").GetInt32() == 1);
+
+        var log = await factory.Admin().GetFromJsonAsync<JsonElement>($"/api/acl/logs/generations?userId={renter.Id}&trigger=provisioned");
+
+        var entry = log.GetProperty("items").EnumerateArray().ShouldHaveSingleItem();
+        entry.GetProperty("requesterIp").GetString().ShouldBe("198.51.100.23");
+        entry.GetProperty("location").GetString().ShouldBe(AclApiFactory.KnownLocation);
+    }
+
+    [Fact]
     public async Task An_admin_regenerates_a_policy_and_the_log_keeps_who_and_from_where()
     {
         await using var probe = await RabbitMqProbe.ForEventAsync<AclGenerated>();

@@ -100,7 +100,7 @@ public static class RedeemApi
             CreatedAt = now,
         });
         db.AddIntegrationEvent(new SerialRedeemed(serial.Id, serial.FullCode, userId, serial.Kind, useType, serial.PlanId, serial.DurationDays,
-            serial.DurationHours, serial.TrafficQuotaGb, serial.ValueCents, serial.DistributorId, now), services.Clock);
+            serial.DurationHours, serial.TrafficQuotaGb, serial.ValueCents, serial.DistributorId, now) { ClientIp = http.ClientIp() }, services.Clock);
         await db.SaveChangesAsync(cancellationToken);
         await transaction.CommitAsync(cancellationToken);
 

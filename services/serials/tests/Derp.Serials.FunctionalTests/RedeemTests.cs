@@ -28,7 +28,9 @@ public sealed class RedeemTests(SerialsApiFactory factory) : IClassFixture<Seria
         var userId = Guid.NewGuid();
 
         // Codes are matched case-insensitively, with surrounding spaces ignored.
-        var response = await RedeemAsync(factory.Renter(userId), $"  {code.ToLowerInvariant()} ");
+        var renter = factory.Renter(userId);
+        renter.DefaultRequestHeaders.Add("X-Forwarded-For", "203.0.113.45");
+        var response = await RedeemAsync(renter, $"  {code.ToLowerInvariant()} ");
 
         response.StatusCode.ShouldBe(HttpStatusCode.OK, await response.Content.ReadAsStringAsync());
         var detail = await admin.GetFromJsonAsync<JsonElement>($"/api/serials/{id}");
@@ -44,6 +46,7 @@ public sealed class RedeemTests(SerialsApiFactory factory) : IClassFixture<Seria
         message.GetProperty("planId").GetGuid().ShouldBe(planId);
         message.GetProperty("durationDays").GetInt32().ShouldBe(30);
         message.GetProperty("trafficQuotaGb").GetInt32().ShouldBe(200);
+        message.GetProperty("clientIp").GetString().ShouldBe("203.0.113.45"); // for the policy generation log, two hops on
     }
 
     [Fact]

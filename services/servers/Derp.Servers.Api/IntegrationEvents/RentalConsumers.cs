@@ -24,7 +24,7 @@ public sealed class RentalActivatedConsumer(ServersContext db, ReconcileSignal s
             var change = RentalProjection.Apply(renter, activated);
             if (change != RentalChange.Ignored)
                 renter.QuotaBytes = null; // an activation's plan replaces the quota; none is unlimited
-            renter.Record(change, activated.TrafficQuotaGb, activated.StartsAt, clock);
+            renter.Record(change, activated.TrafficQuotaGb, activated.StartsAt, clock, activated.ClientIp);
         });
         signal.Wake();
     }
@@ -39,7 +39,7 @@ public sealed class RentalExtendedConsumer(ServersContext db, ReconcileSignal si
         {
             var renter = await db.LockRenterAsync(extended.UserId, cancellationToken);
             // Renewing after expiry starts the same relays again, with a fresh traffic count (requirements: rentals).
-            renter.Record(RentalProjection.Apply(renter, extended), extended.TrafficQuotaGb, clock.GetUtcNow(), clock);
+            renter.Record(RentalProjection.Apply(renter, extended), extended.TrafficQuotaGb, clock.GetUtcNow(), clock, extended.ClientIp);
         });
         signal.Wake();
     }
@@ -81,10 +81,12 @@ internal static class RenterRecording
     /// What servers adds to the shared rule: the quota and the traffic count of a new period, and a reconcile request
     /// whenever the rental changed.
     /// </summary>
-    public static void Record(this Renter renter, RentalChange change, int? quotaGb, DateTimeOffset? periodStart, TimeProvider clock)
+    public static void Record(this Renter renter, RentalChange change, int? quotaGb, DateTimeOffset? periodStart, TimeProvider clock,
+        string? clientIp = null)
     {
         if (change == RentalChange.Ignored)
             return;
+        renter.RequestedFromIp = clientIp;
         if (quotaGb is { } gb)
             renter.QuotaBytes = gb * Server.BytesPerGb;
         if (change == RentalChange.NewPeriod)

@@ -93,6 +93,9 @@ public sealed class Renter : IRentalProjection
     public long ReconcileDone { get; set; }
     /// <summary>Why the last request was made: the reason of the <c>ContainersProvisioned</c> that follows.</summary>
     public string? ReconcileReason { get; set; }
+    /// <summary>The address behind the last rental change (the renter's redemption, an admin's extension), passed on
+    /// in the next <c>ContainersProvisioned</c> so acl logs the policy version with it.</summary>
+    public string? RequestedFromIp { get; set; }
     /// <summary>A failed host call is tried again from here (database time).</summary>
     public DateTimeOffset? ReconcileRetryAt { get; set; }
     /// <summary>While set in the future one reconciler (of any replica) owns this renter (database time).</summary>

@@ -392,8 +392,11 @@ public sealed class Reconciler(
         var nodes = live.Select(c => new RelayNode(c.Server!.RegionCode, c.Server.RegionName, c.Server.HostName, c.Server.PublicIp, c.DerpPort, c.StunPort,
             c.CertName)).ToList();
         renter.AnnouncedRelays = signature;
-        db.AddIntegrationEvent(new ContainersProvisioned(userId, renter.RentalId ?? Guid.Empty, nodes, clock.GetUtcNow(),
-            renter.ReconcileReason ?? ProvisioningReasons.Reprovisioned), clock);
+        var reason = renter.ReconcileReason ?? ProvisioningReasons.Reprovisioned;
+        db.AddIntegrationEvent(new ContainersProvisioned(userId, renter.RentalId ?? Guid.Empty, nodes, clock.GetUtcNow(), reason)
+        {
+            ClientIp = reason == ProvisioningReasons.Rental ? renter.RequestedFromIp : null,
+        }, clock);
         await db.SaveChangesAsync(cancellationToken);
         await transaction.CommitAsync(cancellationToken);
     }

@@ -42,7 +42,7 @@ public sealed class ProvisioningTests(ServersApiFactory factory) : IClassFixture
     {
         await using var provisioned = await RabbitMqProbe.ForEventAsync<ContainersProvisioned>();
         var userId = Guid.NewGuid();
-        var rental = factory.Rental(userId);
+        var rental = factory.Rental(userId) with { ClientIp = "203.0.113.47" };
         var messageId = Guid.NewGuid();
         await factory.SendAsync(rental, messageId);
 
@@ -66,6 +66,7 @@ public sealed class ProvisioningTests(ServersApiFactory factory) : IClassFixture
         }
         var announced = await provisioned.WaitForAsync(m => m.GetProperty("userId").GetGuid() == userId, TimeSpan.FromSeconds(30));
         announced.GetProperty("reason").GetString().ShouldBe("rental");
+        announced.GetProperty("clientIp").GetString().ShouldBe("203.0.113.47"); // acl logs the version with it
         var nodes = announced.GetProperty("nodes").EnumerateArray().ToList();
         nodes.Count.ShouldBe(3);
         nodes.Select(n => n.GetProperty("derpPort").GetInt32()).Order().ShouldBe(containers.Select(c => c.DerpPort).Order());

@@ -33,7 +33,7 @@ public sealed class SerialRedeemedConsumer(UsersContext db, RentalLifecycle rent
             var length = redeemed.DurationDays is { } days ? TimeSpan.FromDays(days) : TimeSpan.FromHours(redeemed.DurationHours ?? 0);
             if (length <= TimeSpan.Zero)
                 throw new InvalidOperationException($"Rental serial {redeemed.SerialId} carries no duration.");
-            await rentals.AddPeriodAsync(user, new NewPeriod("serial", redeemed.SerialId, redeemed.PlanId, redeemed.TrafficQuotaGb, null),
+            await rentals.AddPeriodAsync(user, new NewPeriod("serial", redeemed.SerialId, redeemed.PlanId, redeemed.TrafficQuotaGb, null, redeemed.ClientIp),
                 start => start + length, cancellationToken);
         });
     }

@@ -17,7 +17,8 @@ public sealed class EveryoneSettled : IAccountSettlement
     public Task<bool> IsSettledAsync(Guid userId, CancellationToken cancellationToken) => Task.FromResult(true);
 }
 
-public sealed record NewPeriod(string Source, Guid? SerialId, Guid? PlanId, int? TrafficQuotaGb, Guid? CreatedBy);
+/// <param name="ClientIp">The address of the request behind the period (the redeeming renter, the extending admin).</param>
+public sealed record NewPeriod(string Source, Guid? SerialId, Guid? PlanId, int? TrafficQuotaGb, Guid? CreatedBy, string? ClientIp = null);
 
 /// <summary>
 /// Rental changes. Each runs inside the caller's transaction; the rental row is locked first, so two redemptions
@@ -63,7 +64,7 @@ public sealed class RentalLifecycle(UsersContext db, TimeProvider clock)
             };
             db.Rentals.Add(rental);
             record.RentalId = rental.Id;
-            db.AddIntegrationEvent(new RentalActivated(rental.Id, user.Id, record.Id, start, rental.ExpiresAt, period.PlanId, period.TrafficQuotaGb, period.SerialId), clock);
+            db.AddIntegrationEvent(new RentalActivated(rental.Id, user.Id, record.Id, start, rental.ExpiresAt, period.PlanId, period.TrafficQuotaGb, period.SerialId) { ClientIp = period.ClientIp }, clock);
             db.QueueEmail(user, RentalEmails.Activated, clock, new Dictionary<string, string> { ["ExpiresAt"] = Notifications.MailDate(rental.ExpiresAt) });
         }
         else
@@ -82,7 +83,7 @@ public sealed class RentalLifecycle(UsersContext db, TimeProvider clock)
                 rental.OverQuota = false;
                 rental.TrafficUsedBytes = 0;
             }
-            db.AddIntegrationEvent(new RentalExtended(rental.Id, user.Id, record.Id, previous, rental.ExpiresAt, wasExpired, rental.TrafficQuotaGb, period.Source), clock);
+            db.AddIntegrationEvent(new RentalExtended(rental.Id, user.Id, record.Id, previous, rental.ExpiresAt, wasExpired, rental.TrafficQuotaGb, period.Source) { ClientIp = period.ClientIp }, clock);
             db.QueueEmail(user, RentalEmails.Extended, clock, new Dictionary<string, string> { ["ExpiresAt"] = Notifications.MailDate(rental.ExpiresAt) });
         }
         db.RentalPeriods.Add(record);

@@ -65,7 +65,7 @@ public sealed class RentalTests(UsersApiFactory factory) : IClassFixture<UsersAp
         var renter = await NewRenterAsync();
         (await renter.Client.GetAsync("/api/users/me/rental")).StatusCode.ShouldBe(HttpStatusCode.NotFound);
 
-        await SendAsync(Redemption(renter.Id, days: 30));
+        await SendAsync(Redemption(renter.Id, days: 30) with { ClientIp = "203.0.113.46" });
 
         var rental = await WaitForRentalAsync(renter, r => r.GetProperty("status").GetString() == "active");
         rental.GetProperty("expiresAt").GetDateTimeOffset().ShouldBe(factory.Clock.GetUtcNow().AddDays(30), TimeSpan.FromSeconds(1));
@@ -73,8 +73,9 @@ public sealed class RentalTests(UsersApiFactory factory) : IClassFixture<UsersAp
         rental.GetProperty("trafficQuotaGb").GetInt32().ShouldBe(100);
         rental.GetProperty("serviceState").GetString().ShouldBe("provisioning");
         rental.GetProperty("history").GetArrayLength().ShouldBe(1);
-        (await probe.WaitForAsync(m => m.GetProperty("userId").GetGuid() == renter.Id, TimeSpan.FromSeconds(20)))
-            .GetProperty("trafficQuotaGb").GetInt32().ShouldBe(100);
+        var activated = await probe.WaitForAsync(m => m.GetProperty("userId").GetGuid() == renter.Id, TimeSpan.FromSeconds(20));
+        activated.GetProperty("trafficQuotaGb").GetInt32().ShouldBe(100);
+        activated.GetProperty("clientIp").GetString().ShouldBe("203.0.113.46"); // the redemption's address travels on
         await MailSink.WaitForMailAsync(renter.Email, m => m.Subject.Contains("租赁已开通", StringComparison.Ordinal));
     }
 

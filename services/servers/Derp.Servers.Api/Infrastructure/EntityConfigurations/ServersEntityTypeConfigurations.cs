@@ -59,6 +59,7 @@ public sealed class RenterEntityTypeConfiguration : IEntityTypeConfiguration<Ren
         builder.HasKey(r => r.UserId);
         builder.Property(r => r.AnnouncedRelays).HasMaxLength(4000);
         builder.Property(r => r.ReconcileReason).HasMaxLength(32);
+        builder.Property(r => r.RequestedFromIp).HasMaxLength(64);
         // The reconcile queue: renters with an open request or a due retry.
         builder.HasIndex(r => r.ReconcileRetryAt);
     }

@@ -369,6 +369,11 @@ namespace Derp.Servers.Api.Infrastructure.Migrations
                         .HasColumnType("uuid")
                         .HasColumnName("rental_id");
 
+                    b.Property<string>("RequestedFromIp")
+                        .HasMaxLength(64)
+                        .HasColumnType("character varying(64)")
+                        .HasColumnName("requested_from_ip");
+
                     b.HasKey("UserId")
                         .HasName("pk_renters");
 
