@@ -33,9 +33,6 @@ public sealed class ProvisioningTests(ServersApiFactory factory) : IClassFixture
         }
     }
 
-    private async Task<List<RelayContainer>> WaitForRunningAsync(Guid userId, int count = 3) =>
-        await Until.ValueAsync(() => factory.ContainersOfAsync(userId),
-            list => list.Count(c => c.State == ContainerStates.Running) == count, $"{count} running relays for {userId}");
 
     [Fact]
     public async Task A_rental_starts_three_relays_in_three_regions_whose_ports_answer_and_a_redelivery_adds_nothing()
@@ -46,7 +43,7 @@ public sealed class ProvisioningTests(ServersApiFactory factory) : IClassFixture
         var messageId = Guid.NewGuid();
         await factory.SendAsync(rental, messageId);
 
-        var containers = await WaitForRunningAsync(userId);
+        var containers = await factory.WaitForRunningAsync(userId);
         containers.Select(c => c.Server!.RegionCode).Distinct().Count().ShouldBe(3);
         foreach (var container in containers)
         {
@@ -92,7 +89,7 @@ public sealed class ProvisioningTests(ServersApiFactory factory) : IClassFixture
         var userId = Guid.NewGuid();
         var rental = factory.Rental(userId);
         await factory.SendAsync(rental);
-        var containers = await WaitForRunningAsync(userId);
+        var containers = await factory.WaitForRunningAsync(userId);
 
         await factory.SendAsync(new RentalExpired(rental.RentalId, userId, rental.ExpiresAt.AddMinutes(1)));
         await Until.ValueAsync(() => factory.ContainersOfAsync(userId), l => l.All(c => c.State == ContainerStates.Stopped), "stopped relays");
@@ -100,7 +97,7 @@ public sealed class ProvisioningTests(ServersApiFactory factory) : IClassFixture
             (await ServersApiFactory.InspectAsync(container.DockerId!))!.Value.GetProperty("State").GetProperty("Running").GetBoolean().ShouldBeFalse();
 
         await factory.SendAsync(new RentalExtended(rental.RentalId, userId, Guid.NewGuid(), rental.ExpiresAt, rental.ExpiresAt.AddDays(30), true, 100, "serial"));
-        var restarted = await WaitForRunningAsync(userId);
+        var restarted = await factory.WaitForRunningAsync(userId);
         restarted.Select(c => c.DockerId).ShouldBe(containers.Select(c => c.DockerId), ignoreOrder: true, "the same containers, started again");
         (await ProbeAsync(restarted[0].DerpPort)).ShouldBe("ok");
 
@@ -120,7 +117,7 @@ public sealed class ProvisioningTests(ServersApiFactory factory) : IClassFixture
         await using var exceeded = await RabbitMqProbe.ForEventAsync<TrafficQuotaExceeded>();
         var userId = Guid.NewGuid();
         await factory.SendAsync(factory.Rental(userId, quotaGb: 0));
-        var containers = await WaitForRunningAsync(userId);
+        var containers = await factory.WaitForRunningAsync(userId);
         await ProbeAsync(containers[0].DerpPort);
         for (var i = 0; i < 50; i++)
             await Relay.GetStringAsync($"http://127.0.0.1:{containers[0].DerpPort}/");
@@ -175,7 +172,7 @@ public sealed class ProvisioningTests(ServersApiFactory factory) : IClassFixture
 
             var userId = Guid.NewGuid();
             await factory.SendAsync(factory.Rental(userId));
-            var containers = await WaitForRunningAsync(userId);
+            var containers = await factory.WaitForRunningAsync(userId);
             containers.ShouldAllBe(c => c.ServerId != host.Id);
             containers.Select(c => c.Server!.RegionCode).Distinct().Count().ShouldBe(3);
 

@@ -17,9 +17,6 @@ namespace Derp.Servers.FunctionalTests;
 /// </summary>
 public sealed class ReconcileTests(ServersApiFactory factory) : IClassFixture<ServersApiFactory>
 {
-    private Task<List<RelayContainer>> WaitForRunningAsync(Guid userId, int count = 3) =>
-        Until.ValueAsync(() => factory.ContainersOfAsync(userId),
-            list => list.Count(c => c.State == ContainerStates.Running) == count, $"{count} running relays for {userId}");
 
     /// <summary>One run of the every-minute reconcile job.</summary>
     private Task SweepAsync() => factory.InScopeAsync(sp => sp.GetRequiredService<Reconciler>().SweepAsync(CancellationToken.None));
@@ -47,7 +44,7 @@ public sealed class ReconcileTests(ServersApiFactory factory) : IClassFixture<Se
         await using var provisioned = await RabbitMqProbe.ForEventAsync<ContainersProvisioned>();
         var userId = Guid.NewGuid();
         await factory.SendAsync(factory.Rental(userId));
-        var before = await WaitForRunningAsync(userId);
+        var before = await factory.WaitForRunningAsync(userId);
         await provisioned.WaitForAsync(m => m.GetProperty("userId").GetGuid() == userId, TimeSpan.FromSeconds(30));
 
         // Killed on its engine: the engine does not start it again by itself.
@@ -70,7 +67,7 @@ public sealed class ReconcileTests(ServersApiFactory factory) : IClassFixture<Se
         var vanished = before[1];
         await EngineAsync(HttpMethod.Delete, $"containers/{vanished.DockerId}?force=true");
         await SweepAsync();
-        var after = (await WaitForRunningAsync(userId)).Where(c => c.State == ContainerStates.Running).ToList();
+        var after = await factory.WaitForRunningAsync(userId);
         after.ShouldNotContain(c => c.Id == vanished.Id);
         (await factory.ContainersOfAsync(userId)).Single(c => c.Id == vanished.Id).State.ShouldBe(ContainerStates.Failed);
         var replacement = after.Single(c => before.All(b => b.Id != c.Id));
@@ -91,7 +88,7 @@ public sealed class ReconcileTests(ServersApiFactory factory) : IClassFixture<Se
     {
         var userId = Guid.NewGuid();
         await factory.SendAsync(factory.Rental(userId));
-        var containers = await WaitForRunningAsync(userId);
+        var containers = await factory.WaitForRunningAsync(userId);
         var dead = containers[0];
         await EngineAsync(HttpMethod.Post, $"containers/{dead.DockerId}/kill");
         await Until.TrueAsync(async () => !await EngineRunsAsync(dead.DockerId!), "the relay is dead on its engine");
@@ -121,7 +118,7 @@ public sealed class ReconcileTests(ServersApiFactory factory) : IClassFixture<Se
     {
         var userId = Guid.NewGuid();
         await factory.SendAsync(factory.Rental(userId));
-        var container = (await WaitForRunningAsync(userId))[0];
+        var container = (await factory.WaitForRunningAsync(userId))[0];
         var admin = factory.Admin();
 
         (await admin.PostAsync($"/api/servers/containers/{container.Id}/stop", null)).StatusCode.ShouldBe(HttpStatusCode.Accepted);
@@ -143,7 +140,7 @@ public sealed class ReconcileTests(ServersApiFactory factory) : IClassFixture<Se
         var userId = Guid.NewGuid();
         var rental = factory.Rental(userId);
         await factory.SendAsync(new RentalExtended(rental.RentalId, userId, Guid.NewGuid(), rental.ExpiresAt, rental.ExpiresAt.AddDays(30), false, 100, "serial"));
-        await WaitForRunningAsync(userId);
+        await factory.WaitForRunningAsync(userId);
         // The activation arriving late is stale: it changes nothing and starts nothing more.
         await factory.SendAsync(rental);
         await factory.SendAsync(new RentalExpired(rental.RentalId, userId, rental.ExpiresAt.AddMinutes(1)));
@@ -159,7 +156,7 @@ public sealed class ReconcileTests(ServersApiFactory factory) : IClassFixture<Se
         // Several reconcilers (as on several replicas) race the loop that the delivery woke.
         await Task.WhenAll(Enumerable.Range(0, 4).Select(_ =>
             factory.InScopeAsync(sp => sp.GetRequiredService<Reconciler>().RunDueAsync(CancellationToken.None))));
-        await WaitForRunningAsync(userId);
+        await factory.WaitForRunningAsync(userId);
         await Task.WhenAll(Enumerable.Range(0, 4).Select(_ => SweepAsync()));
         (await factory.ContainersOfAsync(userId)).Count.ShouldBe(3);
         using var engine = ServersApiFactory.Engine();

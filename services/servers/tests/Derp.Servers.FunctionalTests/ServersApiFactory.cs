@@ -105,6 +105,13 @@ public class ServersApiFactory : ServiceFactory<Program>
 
     public Task InScopeAsync(Func<IServiceProvider, Task> action) => InScopeAsync(async sp => { await action(sp); return true; });
 
+    /// <summary>The renter's running relays once there are <paramref name="count"/> (a placement that failed on a slow
+    /// host and was replaced leaves a failed row without an engine id beside them: it is not returned).</summary>
+    public async Task<List<Derp.Servers.Api.Model.RelayContainer>> WaitForRunningAsync(Guid userId, int count = 3) =>
+        (await Until.ValueAsync(() => ContainersOfAsync(userId),
+            list => list.Count(c => c.State == Derp.Servers.Api.Model.ContainerStates.Running) == count, $"{count} running relays for {userId}"))
+        .Where(c => c.State == Derp.Servers.Api.Model.ContainerStates.Running).ToList();
+
     public Task<List<Derp.Servers.Api.Model.RelayContainer>> ContainersOfAsync(Guid userId) =>
         InScopeAsync(sp => sp.GetRequiredService<ServersContext>().Containers.AsNoTracking().Include(c => c.Server)
             .Where(c => c.UserId == userId).OrderBy(c => c.CreatedAt).ToListAsync());
