@@ -37,39 +37,21 @@ public sealed class Placement(ServersContext db, Alerts alerts, AdmissionSecret 
         if (missing <= 0)
             return true;
 
-        var candidates = await CandidatesAsync(cancellationToken);
-        var usedHosts = mine.Select(c => c.ServerId).Concat(excludedHosts).ToHashSet();
-        var usedRegions = keeping.Select(c => c.Server!.RegionCode).ToHashSet();
-        var chosen = new List<Candidate>();
-        foreach (var candidate in candidates.Where(c => !usedHosts.Contains(c.Server.Id)))
-        {
-            if (chosen.Count == missing)
-                break;
-            if (usedRegions.Add(candidate.Server.RegionCode))
-                chosen.Add(candidate);
-        }
-        var sameRegion = false;
-        foreach (var candidate in candidates.Where(c => !usedHosts.Contains(c.Server.Id) && !chosen.Contains(c)))
-        {
-            if (chosen.Count == missing)
-                break;
-            chosen.Add(candidate);
-            sameRegion = true;
-        }
+        var plan = Plan(_options.RelaysPerRenter, keeping.Select(c => c.Server!.RegionCode).ToList(),
+            mine.Select(c => c.ServerId).Concat(excludedHosts).ToHashSet(), await ActiveHostsAsync(cancellationToken));
 
         var now = clock.GetUtcNow();
-        foreach (var candidate in chosen)
+        foreach (var relay in plan.Relays)
         {
-            var (derpPort, stunPort) = candidate.FreePorts();
             var id = Guid.CreateVersion7();
             db.Containers.Add(new RelayContainer
             {
                 Id = id,
-                ServerId = candidate.Server.Id,
+                ServerId = relay.Server.Id,
                 UserId = userId,
                 RentalId = renter.RentalId ?? Guid.Empty,
-                DerpPort = derpPort,
-                StunPort = stunPort,
+                DerpPort = relay.DerpPort,
+                StunPort = relay.StunPort,
                 Name = $"derp-relay-{id:N}",
                 State = ContainerStates.Pending,
                 CreatedAt = now,
@@ -78,14 +60,61 @@ public sealed class Placement(ServersContext db, Alerts alerts, AdmissionSecret 
         await db.SaveChangesAsync(cancellationToken);
         await transaction.CommitAsync(cancellationToken);
 
-        var total = keeping.Count + chosen.Count;
-        if (total < _options.RelaysPerRenter)
-            await alerts.RaiseAsync("capacity_short", total == 0 ? AlertSeverities.Critical : AlertSeverities.Warning, $"capacity_short:{userId}",
-                $"Renter {userId} has {total} of {_options.RelaysPerRenter} relays: not enough active hosts with free capacity.", null, userId, null, cancellationToken);
-        else if (sameRegion)
-            await alerts.RaiseAsync("regions_short", AlertSeverities.Warning, $"regions_short:{userId}",
-                $"Renter {userId} has relays sharing a region: fewer than {_options.RelaysPerRenter} regions have capacity.", null, userId, null, cancellationToken);
+        switch (plan.Shortfall)
+        {
+            case PlacementShortfall.Capacity:
+                await alerts.RaiseAsync("capacity_short", plan.Total == 0 ? AlertSeverities.Critical : AlertSeverities.Warning, $"capacity_short:{userId}",
+                    $"Renter {userId} has {plan.Total} of {_options.RelaysPerRenter} relays: not enough active hosts with free capacity.", null, userId, null, cancellationToken);
+                break;
+            case PlacementShortfall.Regions:
+                await alerts.RaiseAsync("regions_short", AlertSeverities.Warning, $"regions_short:{userId}",
+                    $"Renter {userId} has relays sharing a region: fewer than {_options.RelaysPerRenter} regions have capacity.", null, userId, null, cancellationToken);
+                break;
+        }
         return true;
+    }
+
+    /// <summary>
+    /// The choice itself, without the database: the relays the renter lacks go to the least loaded active hosts with
+    /// a free slot, one region each while regions last (counting the regions of the relays kept), then to hosts in
+    /// regions already used; never to a host in <paramref name="usedHosts"/> (the renter's own, or excluded). Each
+    /// relay gets the lowest free derp port of its host's range (even offset) and the port after it for STUN.
+    /// </summary>
+    public static PlacementPlan Plan(int relaysPerRenter, IReadOnlyCollection<string> keptRegions, IReadOnlySet<Guid> usedHosts,
+        IEnumerable<PlacementHost> hosts)
+    {
+        var missing = relaysPerRenter - keptRegions.Count;
+        var candidates = hosts
+            .Where(h => h.Server.AcceptsRelays)
+            .Select(h => new Candidate(h.Server, h.LiveDerpPorts.ToHashSet(), h.LiveDerpPorts.Count))
+            .Where(c => c.Live < c.Server.Slots)
+            .OrderBy(c => c.Load).ThenBy(c => c.Live).ThenBy(c => c.Server.Name, StringComparer.Ordinal)
+            .ToList();
+        var usedRegions = keptRegions.ToHashSet();
+        var chosen = new List<Candidate>();
+        foreach (var candidate in candidates.Where(c => !usedHosts.Contains(c.Server.Id)))
+        {
+            if (chosen.Count >= missing)
+                break;
+            if (usedRegions.Add(candidate.Server.RegionCode))
+                chosen.Add(candidate);
+        }
+        var sharesRegion = false;
+        foreach (var candidate in candidates.Where(c => !usedHosts.Contains(c.Server.Id) && !chosen.Contains(c)))
+        {
+            if (chosen.Count >= missing)
+                break;
+            chosen.Add(candidate);
+            sharesRegion = true;
+        }
+        var relays = chosen.Select(c =>
+        {
+            var (derp, stun) = c.FreePorts();
+            return new PlannedRelay(c.Server, derp, stun);
+        }).ToList();
+        var total = keptRegions.Count + relays.Count;
+        var shortfall = total < relaysPerRenter ? PlacementShortfall.Capacity : sharesRegion ? PlacementShortfall.Regions : PlacementShortfall.None;
+        return new PlacementPlan(relays, total, shortfall);
     }
 
     private sealed record Candidate(Server Server, HashSet<int> UsedDerpPorts, int Live)
@@ -101,19 +130,15 @@ public sealed class Placement(ServersContext db, Alerts alerts, AdmissionSecret 
         }
     }
 
-    /// <summary>Active hosts with a free slot, least loaded first.</summary>
-    private async Task<List<Candidate>> CandidatesAsync(CancellationToken cancellationToken)
+    /// <summary>Active hosts and the derp ports of their live relays.</summary>
+    private async Task<List<PlacementHost>> ActiveHostsAsync(CancellationToken cancellationToken)
     {
         var servers = await db.Servers.Where(s => s.Status == ServerStatuses.Active).ToListAsync(cancellationToken);
         var ids = servers.Select(s => s.Id).ToList();
         var ports = await db.Containers.Where(c => ids.Contains(c.ServerId) && ContainerStates.Live.Contains(c.State))
             .Select(c => new { c.ServerId, c.DerpPort }).ToListAsync(cancellationToken);
         var byServer = ports.ToLookup(p => p.ServerId, p => p.DerpPort);
-        return servers
-            .Select(s => new Candidate(s, byServer[s.Id].ToHashSet(), byServer[s.Id].Count()))
-            .Where(c => c.Live < c.Server.Slots)
-            .OrderBy(c => c.Load).ThenBy(c => c.Live).ThenBy(c => c.Server.Name, StringComparer.Ordinal)
-            .ToList();
+        return servers.Select(s => new PlacementHost(s, byServer[s.Id].ToList())).ToList();
     }
 
     public ContainerSpec Spec(RelayContainer container, Server server)
@@ -146,3 +171,24 @@ public sealed class Placement(ServersContext db, Alerts alerts, AdmissionSecret 
 
     public static string Truncate(string message) => message.Length > 1000 ? message[..1000] : message;
 }
+
+/// <summary>A host placement may use, with the derp ports of its live relays (one per relay).</summary>
+public sealed record PlacementHost(Server Server, IReadOnlyCollection<int> LiveDerpPorts);
+
+public sealed record PlannedRelay(Server Server, int DerpPort, int StunPort);
+
+/// <summary>What placement could not do as asked, and so reports as an alert.</summary>
+public enum PlacementShortfall
+{
+    None,
+
+    /// <summary>Two of the renter's relays share a region: fewer regions than relays have capacity (a warning).</summary>
+    Regions,
+
+    /// <summary>Fewer relays than the renter should have: not enough active hosts with a free slot (critical at none).</summary>
+    Capacity,
+}
+
+/// <param name="Relays">The relays to create.</param>
+/// <param name="Total">The renter's relays once they exist (kept and new).</param>
+public sealed record PlacementPlan(IReadOnlyList<PlannedRelay> Relays, int Total, PlacementShortfall Shortfall);

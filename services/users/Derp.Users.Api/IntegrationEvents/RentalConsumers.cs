@@ -30,7 +30,7 @@ public sealed class SerialRedeemedConsumer(UsersContext db, RentalLifecycle rent
                 logger.LogWarning("Serial {SerialId} redeemed by deregistered user {UserId}; no rental", redeemed.SerialId, user.Id);
                 return;
             }
-            var length = redeemed.DurationDays is { } days ? TimeSpan.FromDays(days) : TimeSpan.FromHours(redeemed.DurationHours ?? 0);
+            var length = Rental.PeriodLength(redeemed.DurationDays, redeemed.DurationHours);
             if (length <= TimeSpan.Zero)
                 throw new InvalidOperationException($"Rental serial {redeemed.SerialId} carries no duration.");
             await rentals.AddPeriodAsync(user, new NewPeriod("serial", redeemed.SerialId, redeemed.PlanId, redeemed.TrafficQuotaGb, null, redeemed.ClientIp),

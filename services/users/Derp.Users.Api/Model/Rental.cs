@@ -55,6 +55,13 @@ public sealed class Rental
     /// </summary>
     public static DateTimeOffset PeriodStart(Rental? rental, DateTimeOffset now) =>
         rental is { Status: RentalStatuses.Active } && rental.ExpiresAt > now ? rental.ExpiresAt : now;
+
+    /// <summary>
+    /// How long a rental serial's period lasts: its days when it has them, otherwise its hours (trial serials).
+    /// Zero or less means the serial carries no duration.
+    /// </summary>
+    public static TimeSpan PeriodLength(int? durationDays, int? durationHours) =>
+        durationDays is { } days ? TimeSpan.FromDays(days) : TimeSpan.FromHours(durationHours ?? 0);
 }
 
 public sealed class RentalPeriod

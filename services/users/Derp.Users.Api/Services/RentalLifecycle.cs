@@ -127,7 +127,8 @@ public sealed class RentalLifecycle(UsersContext db, TimeProvider clock)
         var sent = 0;
         foreach (var rental in rentals)
         {
-            var days = ReminderDays.First(d => rental.ExpiresAt - now <= TimeSpan.FromDays(d));
+            if (ReminderDue(rental.ExpiresAt, now) is not { } days)
+                continue;
             var claimed = await db.Database.ExecuteSqlInterpolatedAsync($"""
                 INSERT INTO rental_reminders (rental_id, expires_at, days_before, sent_at)
                 VALUES ({rental.Id}, {rental.ExpiresAt}, {days}, {now}) ON CONFLICT DO NOTHING
@@ -144,6 +145,21 @@ public sealed class RentalLifecycle(UsersContext db, TimeProvider clock)
         await db.SaveChangesAsync(cancellationToken);
         await transaction.CommitAsync(cancellationToken);
         return sent;
+    }
+
+    /// <summary>
+    /// The reminder due for a rental expiring at <paramref name="expiresAt"/>: the nearest of 7, 3 and 1 days not yet
+    /// passed, or none when the expiry is over 7 days away or already past. Once per period because the claim row is
+    /// keyed by the expiry: an extension moves the expiry, and the reminders start again for the new one.
+    /// </summary>
+    public static int? ReminderDue(DateTimeOffset expiresAt, DateTimeOffset now)
+    {
+        if (expiresAt <= now)
+            return null;
+        foreach (var days in ReminderDays)
+            if (expiresAt - now <= TimeSpan.FromDays(days))
+                return days;
+        return null;
     }
 
     /// <summary>Closes the account: sessions end, devices go, UserDeregistered tells the other services; the record stays.</summary>

@@ -2,7 +2,7 @@ using Derp.Contracts.Users;
 using Derp.ServiceDefaults.Auth;
 using Microsoft.Extensions.Options;
 
-namespace Derp.ServiceDefaults.Tests;
+namespace Derp.BuildingBlocks.UnitTests;
 
 public sealed class SessionRevocationCacheTests
 {

@@ -2,6 +2,7 @@ using System.Net;
 using System.Net.Http.Json;
 using System.Text;
 using System.Text.Json;
+using Derp.ServiceDefaults;
 using Derp.ServiceDefaults.Http;
 using Derp.TestSupport;
 using Microsoft.AspNetCore.Builder;
@@ -11,7 +12,7 @@ using Microsoft.AspNetCore.Routing;
 using Microsoft.AspNetCore.TestHost;
 using Microsoft.Extensions.DependencyInjection;
 
-namespace Derp.ServiceDefaults.Tests;
+namespace Derp.BuildingBlocks.UnitTests;
 
 /// <summary>A bare app with the building blocks' middleware in the order UseServiceDefaults puts them.</summary>
 public sealed class InputGuardHost : IAsyncLifetime

@@ -1,7 +1,7 @@
 using Derp.Contracts.Users;
 using Derp.ServiceDefaults.Rentals;
 
-namespace Derp.ServiceDefaults.Tests;
+namespace Derp.BuildingBlocks.UnitTests;
 
 /// <summary>
 /// The one rule for a renter's rental copy (servers and acl both use it): every ordering of the same events ends in

@@ -1,7 +1,7 @@
 using System.Diagnostics.Metrics;
 using Derp.ServiceDefaults.Metrics;
 
-namespace Derp.ServiceDefaults.Tests;
+namespace Derp.BuildingBlocks.UnitTests;
 
 public sealed class PrometheusMetricsTests
 {

@@ -5,7 +5,7 @@ using Derp.ServiceDefaults.Messaging;
 using Derp.ServiceDefaults.Persistence;
 using Derp.ServiceDefaults.Problems;
 
-namespace Derp.ServiceDefaults.Tests;
+namespace Derp.BuildingBlocks.UnitTests;
 
 public sealed class SnakeCaseNamingTests
 {
