@@ -22,6 +22,9 @@ public abstract class ServiceFactory<TProgram> : WebApplicationFactory<TProgram>
     /// <summary>This instance's own queue prefix (its queues are deleted with it).</summary>
     public string EndpointPrefix { get; } = $"test-{Guid.NewGuid():N}"[..17];
 
+    /// <summary>Where the service's bus connects: this test process's virtual host on the real broker.</summary>
+    protected virtual string RabbitMqConnectionString => TestInfrastructure.RabbitMq;
+
     /// <summary>Settings the test class wants on top of the defaults.</summary>
     protected virtual IEnumerable<KeyValuePair<string, string?>> Settings() => [];
 
@@ -37,7 +40,7 @@ public abstract class ServiceFactory<TProgram> : WebApplicationFactory<TProgram>
         });
         builder.UseEnvironment("Testing");
         builder.UseSetting("ConnectionStrings:Database", Database.ConnectionString);
-        builder.UseSetting("ConnectionStrings:RabbitMq", TestInfrastructure.RabbitMq);
+        builder.UseSetting("ConnectionStrings:RabbitMq", RabbitMqConnectionString);
         builder.UseSetting("ConnectionStrings:Redis", TestInfrastructure.Redis);
         builder.UseSetting("Redis:KeyPrefix", $"test:{Guid.NewGuid():N}:");
         builder.UseSetting("Messaging:EndpointPrefix", EndpointPrefix);
