@@ -1,3 +1,4 @@
+using Derp.Contracts.Servers;
 using Derp.Servers.Api.Hosts;
 using Derp.Servers.Api.Infrastructure;
 using Derp.Servers.Api.Model;
@@ -80,10 +81,10 @@ public sealed class Placement(ServersContext db, Alerts alerts, AdmissionSecret 
 
         var total = keeping.Count + chosen.Count;
         if (total < _options.RelaysPerRenter)
-            await alerts.RaiseAsync("capacity_short", total == 0 ? AlertSeverities.Critical : AlertSeverities.Warning, $"capacity_short:{userId}",
+            await alerts.RaiseAsync(AlertTypes.CapacityShort, total == 0 ? AlertSeverities.Critical : AlertSeverities.Warning, $"capacity_short:{userId}",
                 $"Renter {userId} has {total} of {_options.RelaysPerRenter} relays: not enough active hosts with free capacity.", null, userId, null, cancellationToken);
         else if (sameRegion)
-            await alerts.RaiseAsync("regions_short", AlertSeverities.Warning, $"regions_short:{userId}",
+            await alerts.RaiseAsync(AlertTypes.RegionsShort, AlertSeverities.Warning, $"regions_short:{userId}",
                 $"Renter {userId} has relays sharing a region: fewer than {_options.RelaysPerRenter} regions have capacity.", null, userId, null, cancellationToken);
         return true;
     }
