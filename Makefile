@@ -1,5 +1,5 @@
 # Two commands do all set-up on a fresh Debian machine: `make up` runs the platform, `make test` runs every test.
-.PHONY: up down test test-fast bench infra build clean-state migration
+.PHONY: up down test test-fast bench infra build clean-state migration vocabulary
 
 up:
 	@scripts/platform.sh up
@@ -29,3 +29,7 @@ build:
 # make migration SERVICE=users NAME=AddDevices
 migration:
 	@scripts/add-migration.sh $(SERVICE) $(NAME)
+
+# The web portal's copy of the vocabularies (statuses, kinds, types, actions) from Derp.Contracts.
+vocabulary:
+	dotnet run --project tools/Derp.DesignTime -c Release -- vocabulary web/src/lib/vocabulary.generated.ts

@@ -96,7 +96,7 @@ await runCase('broker-outage', `RabbitMQ away ${outageSeconds} s during 10 redem
   return { ok, measured: `redeems ${statuses.join(',')}; all served ${seconds(readyAfter)} after the broker returned; periods ${periods.join('')}, policy versions ${versions.join('')}` };
 });
 
-await runCase('relay-killed', 'a killed relay runs again (or is replaced) within 3 minutes; the API shows the engine state', async () => {
+await runCase('relay-killed', 'a killed relay runs again (or is replaced) within 2 minutes; the API shows the engine state', async () => {
   const [renter] = await renters(1);
   const [code] = await rentalSerials(1);
   await apiCall('POST', '/api/serials/redeem', { code }, renter.token);
@@ -104,12 +104,17 @@ await runCase('relay-killed', 'a killed relay runs again (or is replaced) within
   const [victim] = await engine(`/containers/json?filters=${encodeURIComponent(JSON.stringify({ label: [`derp.renter=${renter.id}`] }))}`);
   await engine(`/containers/${victim.Id}/kill`, 'POST');
   const killed = Date.now();
-  const shownDead = await eventually('the API to show the relay is not running', async () => {
-    const list = await apiCall('GET', `/api/servers/containers?userId=${renter.id}`, null, adminToken);
-    return items(list.json).some((c) => c.state !== 'running') ? Date.now() - killed : null;
-  }, 180000, 2000).catch(() => null);
-  await eventually('three running relays again', () => served(renter), 180000, 2000);
-  return { ok: true, measured: `running again ${seconds(Date.now() - killed)} after the kill; API showed it down after ${shownDead === null ? 'never' : seconds(shownDead)}` };
+  // One loop watches both: when the engine runs the relay again, and whether the API ever showed it not running.
+  let shownDown = null;
+  const back = await eventually('the killed relay running again', async () => {
+    const shown = items((await apiCall('GET', `/api/servers/containers?userId=${renter.id}`, null, adminToken)).json);
+    if (shownDown === null && shown.some((c) => c.state !== 'running')) shownDown = Date.now() - killed;
+    const inspected = await engine(`/containers/${victim.Id}/json`);
+    return inspected?.State?.Running ? Date.now() - killed : null;
+  }, 300000, 1000);
+  await eventually('three running relays', () => served(renter), 60000, 1000);
+  const ok = back <= 120000;
+  return { ok, measured: `running again ${seconds(back)} after the kill; the API showed it not running ${shownDown === null ? 'never (observed and restarted in one pass)' : `after ${seconds(shownDown)}`}` };
 });
 
 await runCase('redis-hung', 'Redis paused: validation, login, registration and redemption answer within 2 s, no 5xx; readiness stays green', async () => {

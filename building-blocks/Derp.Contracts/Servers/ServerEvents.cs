@@ -27,13 +27,6 @@ public sealed record ContainersProvisioned(Guid UserId, Guid RentalId, IReadOnly
     public string? ClientIp { get; init; }
 }
 
-public static class ProvisioningReasons
-{
-    public const string Rental = "rental";
-    public const string HostRemoved = "host_removed";
-    public const string Reprovisioned = "reprovisioned";
-}
-
 /// <summary>A host was removed; its renters' relays were moved to other hosts.</summary>
 public sealed record ServerRemoved(Guid ServerId, string Name, IReadOnlyList<Guid> AffectedUserIds, DateTimeOffset RemovedAt);
 

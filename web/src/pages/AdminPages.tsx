@@ -4,8 +4,8 @@ import { Pager, ProblemMessage } from '../components';
 import { api, type AuditEntry, type Paged, type User } from '../lib/api';
 import { useAuth } from '../lib/auth';
 import { useI18n, type MessageKey } from '../lib/i18n';
+import { AuditActions, Roles } from '../lib/vocabulary.generated';
 
-const roles = ['renter', 'distributor', 'admin', 'superadmin'] as const;
 const pageSize = 20;
 
 export function AdminUsersPage() {
@@ -49,7 +49,7 @@ export function AdminUsersPage() {
         <input placeholder={t('search')} value={q} onChange={(e) => { setQ(e.target.value); setPage(1); }} />
         <select value={role} onChange={(e) => { setRole(e.target.value); setPage(1); }}>
           <option value="">{t('allRoles')}</option>
-          {roles.map((r) => <option key={r} value={r}>{t(`roles_${r}` as MessageKey)}</option>)}
+          {Roles.map((r) => <option key={r} value={r}>{t(`roles_${r}` as MessageKey)}</option>)}
         </select>
       </div>
       <ProblemMessage error={error} />
@@ -67,7 +67,7 @@ export function AdminUsersPage() {
                   <td>
                     {me?.role === 'superadmin' && me.id !== u.id ? (
                       <select aria-label={t('changeRole')} value={u.role} onChange={(e) => changeRole(u.id, e.target.value)}>
-                        {roles.map((r) => <option key={r} value={r}>{t(`roles_${r}` as MessageKey)}</option>)}
+                        {Roles.map((r) => <option key={r} value={r}>{t(`roles_${r}` as MessageKey)}</option>)}
                       </select>
                     ) : t(`roles_${u.role}` as MessageKey)}
                   </td>
@@ -85,7 +85,6 @@ export function AdminUsersPage() {
   );
 }
 
-const actions = ['registered', 'email_verified', 'login', 'login_failed', 'account_locked', 'logout', 'password_changed', 'role_changed', 'refresh_token_reused'];
 
 export function AuditPage() {
   const { t, language } = useI18n();
@@ -106,7 +105,7 @@ export function AuditPage() {
       <div className="toolbar">
         <select value={action} onChange={(e) => { setAction(e.target.value); setPage(1); }}>
           <option value="">{t('action')}</option>
-          {actions.map((a) => <option key={a} value={a}>{a}</option>)}
+          {AuditActions.map((a) => <option key={a} value={a}>{a}</option>)}
         </select>
       </div>
       <ProblemMessage error={error} />

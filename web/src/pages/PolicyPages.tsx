@@ -3,6 +3,7 @@ import { Link } from 'react-router-dom';
 import { Pager, ProblemMessage } from '../components';
 import { api, ApiError, download, type Paged } from '../lib/api';
 import { useI18n, type MessageKey } from '../lib/i18n';
+import { GenerationTriggers } from '../lib/vocabulary.generated';
 
 type Format = 'tailscale' | 'headscale';
 interface Relay { regionId: number; regionCode: string; regionName: string; hostName: string; iPv4: string; derpPort: number; stunPort: number }
@@ -130,7 +131,6 @@ export function MyPolicyPage() {
   );
 }
 
-const triggers = ['provisioned', 'rotation', 'admin', 'host_removed'] as const;
 const pageSize = 20;
 
 /** Generation and download logs (admins: everyone; distributors: their renters). */
@@ -182,7 +182,7 @@ export function PolicyLogsPage() {
         {tab === 'generations' && (
           <select aria-label={t('trigger')} value={trigger} onChange={(e) => { setTrigger(e.target.value); setPage(1); }}>
             <option value="">{t('trigger')}</option>
-            {triggers.map((x) => <option key={x} value={x}>{t(`trigger_${x}` as MessageKey)}</option>)}
+            {GenerationTriggers.map((x) => <option key={x} value={x}>{t(`trigger_${x}` as MessageKey)}</option>)}
           </select>
         )}
       </div>

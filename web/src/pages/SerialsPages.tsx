@@ -3,6 +3,7 @@ import { Link, useParams } from 'react-router-dom';
 import { Field, Form, ProblemMessage } from '../components';
 import { api, download, type Paged } from '../lib/api';
 import { useI18n, type MessageKey } from '../lib/i18n';
+import { SerialKinds, SerialStatuses } from '../lib/vocabulary.generated';
 
 export interface Serial {
   id: string;
@@ -44,8 +45,6 @@ interface Mismatch {
   createdAt: string;
 }
 
-const kinds = ['rental', 'licence', 'balance', 'donation', 'invite'];
-const statuses = ['unused', 'active', 'used', 'expired', 'disabled'];
 const when = (value: string | null, language: string) => (value ? new Date(value).toLocaleString(language) : '—');
 
 export function RedeemPage() {
@@ -112,7 +111,7 @@ function BatchForm({ onCreated }: { onCreated: () => void }) {
           <Field label={t('prefix')} name="prefix" value={form.prefix} onChange={set('prefix')} />
           <Field label={t('count')} name="count" type="number" value={form.count} onChange={set('count')} />
           <label className="field"><span>{t('kind')}</span>
-            <select name="kind" value={form.kind} onChange={(e) => set('kind')(e.target.value)}>{kinds.map((k) => <option key={k}>{k}</option>)}</select>
+            <select name="kind" value={form.kind} onChange={(e) => set('kind')(e.target.value)}>{SerialKinds.map((k) => <option key={k}>{k}</option>)}</select>
           </label>
           <Field label={t('codeLength')} name="codeLength" type="number" value={form.codeLength} onChange={set('codeLength')} />
           <OptionalField label={t('durationDays')} name="durationDays" value={form.durationDays} onChange={set('durationDays')} />
@@ -215,11 +214,11 @@ export function AdminSerialsPage() {
           <input placeholder={t('prefix')} value={filters.prefix} onChange={(e) => set('prefix')(e.target.value)} style={{ maxWidth: 120 }} />
           <select value={filters.status} onChange={(e) => set('status')(e.target.value)}>
             <option value="">{t('allStatuses')}</option>
-            {statuses.map((s) => <option key={s}>{s}</option>)}
+            {SerialStatuses.map((s) => <option key={s}>{s}</option>)}
           </select>
           <select value={filters.kind} onChange={(e) => set('kind')(e.target.value)}>
             <option value="">{t('allKinds')}</option>
-            {kinds.map((k) => <option key={k}>{k}</option>)}
+            {SerialKinds.map((k) => <option key={k}>{k}</option>)}
           </select>
           <button onClick={() => act(() => download(`/api/serials/export?${query()}&format=txt`, 'serials.txt'))}>{t('export')} TXT</button>
           <button onClick={() => act(() => download(`/api/serials/export?${query()}&format=csv`, 'serials.csv'))}>CSV</button>

@@ -1,5 +1,6 @@
 using Derp.Acl.Api.Model;
 using Derp.Acl.Api.Services;
+using Derp.Contracts.Acl;
 using Derp.ServiceDefaults.Auth;
 using Derp.ServiceDefaults.Http;
 using Derp.ServiceDefaults.Problems;

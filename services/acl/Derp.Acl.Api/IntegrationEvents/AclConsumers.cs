@@ -1,6 +1,7 @@
 using Derp.Acl.Api.Infrastructure;
 using Derp.Acl.Api.Model;
 using Derp.Acl.Api.Services;
+using Derp.Contracts.Acl;
 using Derp.Contracts.Servers;
 using Derp.Contracts.Users;
 using Derp.ServiceDefaults.Messaging;

@@ -1,6 +1,7 @@
 using Derp.Acl.Api.Infrastructure;
 using Derp.Acl.Api.Model;
 using Derp.Acl.Api.Services;
+using Derp.Contracts.Acl;
 using Microsoft.EntityFrameworkCore;
 using Microsoft.Extensions.Options;
 using Quartz;

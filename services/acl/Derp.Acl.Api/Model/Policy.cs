@@ -1,22 +1,6 @@
+using Derp.Contracts.Acl;
+
 namespace Derp.Acl.Api.Model;
-
-public static class PolicyFormats
-{
-    public const string Tailscale = "tailscale";
-    public const string Headscale = "headscale";
-
-    public static readonly IReadOnlyList<string> All = [Tailscale, Headscale];
-}
-
-public static class GenerationTriggers
-{
-    public const string Provisioned = "provisioned";
-    public const string Rotation = "rotation";
-    public const string Admin = "admin";
-    public const string HostRemoved = "host_removed";
-
-    public static readonly IReadOnlyList<string> All = [Provisioned, Rotation, Admin, HostRemoved];
-}
 
 /// <summary>One immutable version of a renter's policy, in both formats, with the relays it was built from.</summary>
 public sealed class PolicyVersion

@@ -1,21 +1,12 @@
 using System.Collections.Concurrent;
 using System.Text.RegularExpressions;
 using Derp.Acl.Api.Infrastructure;
+using Derp.Contracts.Acl;
 using Derp.ServiceDefaults.Security;
 using Microsoft.EntityFrameworkCore;
 using Microsoft.Extensions.Options;
 
 namespace Derp.Acl.Api.Services;
-
-public static class DenialReasons
-{
-    public const string BadToken = "bad_token";
-    public const string MalformedKey = "malformed_key";
-    public const string UnknownKey = "unknown_key";
-    public const string OtherRenter = "other_renter";
-    public const string RentalInactive = "rental_inactive";
-    public const string OverQuota = "over_quota";
-}
 
 public sealed record AdmissionDecision(bool Allow, string Reason);
 

@@ -1,3 +1,4 @@
+using Derp.Contracts.Serials;
 using Derp.ServiceDefaults.Security;
 using System.Text.Json;
 using System.Text.Json.Serialization;

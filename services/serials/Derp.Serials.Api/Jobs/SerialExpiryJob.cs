@@ -1,3 +1,4 @@
+using Derp.Contracts.Serials;
 using Derp.Serials.Api.Infrastructure;
 using Derp.Serials.Api.Model;
 using Microsoft.EntityFrameworkCore;

@@ -1,3 +1,4 @@
+using Derp.Contracts.Serials;
 using Derp.Serials.Api.Services;
 using FluentValidation;
 

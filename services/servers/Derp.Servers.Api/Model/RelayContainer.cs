@@ -2,28 +2,6 @@ using Derp.ServiceDefaults.Rentals;
 
 namespace Derp.Servers.Api.Model;
 
-/// <summary>
-/// What a container is, as its engine last said (ADR-008: the state shown is observed, never assumed). Only the
-/// reconciler writes it, from the engine's answers.
-/// </summary>
-public static class ContainerStates
-{
-    /// <summary>Ports reserved, not yet created on the host.</summary>
-    public const string Pending = "pending";
-    public const string Running = "running";
-    /// <summary>Kept on the host but stopped on purpose (rental expired, over quota, or an admin).</summary>
-    public const string Stopped = "stopped";
-    /// <summary>Not running on its engine although it should be (it died): the reconciler restarts or replaces it.</summary>
-    public const string Exited = "exited";
-    /// <summary>Gave up on this host; a replacement went elsewhere. Ports are free again.</summary>
-    public const string Failed = "failed";
-    public const string Removed = "removed";
-
-    /// <summary>States that hold ports on their host (the unique indexes cover exactly these).</summary>
-    public static readonly IReadOnlyList<string> Live = [Pending, Running, Stopped, Exited];
-    public static readonly IReadOnlyList<string> All = [Pending, Running, Stopped, Exited, Failed, Removed];
-}
-
 /// <summary>What an admin (or the platform) wants of one container; the renter's rental decides the rest (ADR-008).</summary>
 public static class DesiredStates
 {
@@ -111,15 +89,6 @@ public sealed class Renter : IRentalProjection
         if (reason is not null)
             ReconcileReason = reason;
     }
-}
-
-public static class AlertSeverities
-{
-    public const string Info = "info";
-    public const string Warning = "warning";
-    public const string Critical = "critical";
-
-    public static readonly IReadOnlyList<string> All = [Info, Warning, Critical];
 }
 
 public sealed class Alert

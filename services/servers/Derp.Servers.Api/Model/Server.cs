@@ -1,14 +1,6 @@
+using Derp.Contracts.Servers;
+
 namespace Derp.Servers.Api.Model;
-
-public static class ServerStatuses
-{
-    public const string Active = "active";
-    public const string Draining = "draining";
-    public const string Unhealthy = "unhealthy";
-    public const string Removed = "removed";
-
-    public static readonly IReadOnlyList<string> All = [Active, Draining, Unhealthy, Removed];
-}
 
 /// <summary>A DERP host: a machine with a Docker engine reached over SSH, running one relay container per renter.</summary>
 public sealed class Server

@@ -1,3 +1,4 @@
+using Derp.Contracts.Servers;
 using Derp.Servers.Api.Infrastructure;
 using Derp.Servers.Api.Model;
 using Microsoft.EntityFrameworkCore;
@@ -12,16 +13,13 @@ namespace Derp.Servers.Api.Services;
 /// </summary>
 public sealed class Alerts(ServersContext db, TimeProvider clock, ILogger<Alerts> logger)
 {
-    /// <summary>Says that a removal did not finish on the host: it stays open until an admin resolves it.</summary>
-    public const string RemoveFailed = "remove_failed";
-
     public async Task RaiseAsync(string type, string severity, string key, string message, Guid? serverId, Guid? userId, Guid? containerId,
         CancellationToken cancellationToken)
     {
         var raised = await db.Database.ExecuteSqlInterpolatedAsync($"""
             INSERT INTO alerts (type, severity, message, server_id, user_id, container_id, key, created_at)
             SELECT {type}, {severity}, {message}, {serverId}::uuid, {userId}::uuid, {containerId}::uuid, {key}, {clock.GetUtcNow()}
-            WHERE {type} = {RemoveFailed} OR (
+            WHERE {type} = {AlertTypes.RemoveFailed} OR ( -- a failed removal stays open until an admin resolves it
                 NOT EXISTS (SELECT 1 FROM containers WHERE id = {containerId}::uuid AND state = {ContainerStates.Removed})
                 AND NOT EXISTS (SELECT 1 FROM servers WHERE id = {serverId}::uuid AND status = {ServerStatuses.Removed}))
             ON CONFLICT (key) WHERE resolved_at IS NULL DO NOTHING
@@ -38,7 +36,7 @@ public sealed class Alerts(ServersContext db, TimeProvider clock, ILogger<Alerts
 
     /// <summary>Resolves every open alert about a removed container or a removed host (but not a failed removal).</summary>
     public Task<int> ResolveGoneAsync(CancellationToken cancellationToken) =>
-        db.Alerts.Where(a => a.ResolvedAt == null && a.Type != RemoveFailed
+        db.Alerts.Where(a => a.ResolvedAt == null && a.Type != AlertTypes.RemoveFailed
                 && (db.Containers.Any(c => c.Id == a.ContainerId && c.State == ContainerStates.Removed)
                     || db.Servers.Any(s => s.Id == a.ServerId && s.Status == ServerStatuses.Removed)))
             .ExecuteUpdateAsync(s => s.SetProperty(a => a.ResolvedAt, clock.GetUtcNow()), cancellationToken);

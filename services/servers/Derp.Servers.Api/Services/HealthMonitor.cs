@@ -82,13 +82,13 @@ public sealed class HealthMonitor(ServersContext db, HostAccess hosts, Alerts al
         {
             hosts.Forget(server.Id);
             logger.LogWarning("Host {Server} is unhealthy after {Failures} failed checks: {Error}", server.Name, server.ConsecutiveFailures, error);
-            await alerts.RaiseAsync("host_unhealthy", AlertSeverities.Critical, $"host_unhealthy:{server.Id}",
+            await alerts.RaiseAsync(AlertTypes.HostUnhealthy, AlertSeverities.Critical, $"host_unhealthy:{server.Id}",
                 $"{server.Name} failed {server.ConsecutiveFailures} health checks in a row: {error}. New rentals avoid it.", server.Id, null, null, cancellationToken);
         }
         else if (turnedHealthy == true)
         {
             await alerts.ResolveAsync($"host_unhealthy:{server.Id}", cancellationToken);
-            await alerts.RaiseAsync("host_recovered", AlertSeverities.Info, $"host_recovered:{server.Id}:{now:yyyyMMddHHmm}",
+            await alerts.RaiseAsync(AlertTypes.HostRecovered, AlertSeverities.Info, $"host_recovered:{server.Id}:{now:yyyyMMddHHmm}",
                 $"{server.Name} answers again ({server.ConsecutiveSuccesses} good checks).", server.Id, null, null, cancellationToken);
         }
     }
@@ -113,7 +113,7 @@ public sealed class HealthMonitor(ServersContext db, HostAccess hosts, Alerts al
             if (ok)
                 await alerts.ResolveAsync(key, cancellationToken);
             else
-                await alerts.RaiseAsync("relay_unreachable", AlertSeverities.Warning, key,
+                await alerts.RaiseAsync(AlertTypes.RelayUnreachable, AlertSeverities.Warning, key,
                     $"Relay {container.Name} on {container.Server!.Name} (port {container.DerpPort}) does not answer its probe.",
                     container.ServerId, container.UserId, container.Id, cancellationToken);
         }

@@ -1,3 +1,4 @@
+using Derp.Contracts.Servers;
 using Derp.Servers.Api.Hosts;
 using Derp.Servers.Api.Infrastructure;
 using Derp.Servers.Api.Model;
@@ -63,11 +64,11 @@ public sealed class Placement(ServersContext db, Alerts alerts, AdmissionSecret 
         switch (plan.Shortfall)
         {
             case PlacementShortfall.Capacity:
-                await alerts.RaiseAsync("capacity_short", plan.Total == 0 ? AlertSeverities.Critical : AlertSeverities.Warning, $"capacity_short:{userId}",
+                await alerts.RaiseAsync(AlertTypes.CapacityShort, plan.Total == 0 ? AlertSeverities.Critical : AlertSeverities.Warning, $"capacity_short:{userId}",
                     $"Renter {userId} has {plan.Total} of {_options.RelaysPerRenter} relays: not enough active hosts with free capacity.", null, userId, null, cancellationToken);
                 break;
             case PlacementShortfall.Regions:
-                await alerts.RaiseAsync("regions_short", AlertSeverities.Warning, $"regions_short:{userId}",
+                await alerts.RaiseAsync(AlertTypes.RegionsShort, AlertSeverities.Warning, $"regions_short:{userId}",
                     $"Renter {userId} has relays sharing a region: fewer than {_options.RelaysPerRenter} regions have capacity.", null, userId, null, cancellationToken);
                 break;
         }

@@ -279,7 +279,7 @@ public sealed class Reconciler(
                     container.State = ContainerStates.Removed;
                 container.RemovedAt = now;
                 if (error is not null)
-                    await alerts.RaiseAsync(Alerts.RemoveFailed, AlertSeverities.Warning, $"{Alerts.RemoveFailed}:{container.Id}",
+                    await alerts.RaiseAsync(AlertTypes.RemoveFailed, AlertSeverities.Warning, $"{AlertTypes.RemoveFailed}:{container.Id}",
                         $"Relay {container.Name} could not be removed from {server.Name}: {error}. Remove it by hand.",
                         container.ServerId, container.UserId, container.Id, cancellationToken);
                 else if (!wasFailed)
@@ -289,7 +289,7 @@ public sealed class Reconciler(
                 container.State = ContainerStates.Failed;
                 container.Desired = DesiredStates.Removed;
                 await db.SaveChangesAsync(cancellationToken);
-                await alerts.RaiseAsync("provisioning_failed", AlertSeverities.Warning, $"provisioning_failed:{container.Id}",
+                await alerts.RaiseAsync(AlertTypes.ProvisioningFailed, AlertSeverities.Warning, $"provisioning_failed:{container.Id}",
                     $"Relay for renter {container.UserId} does not run on {server.Name}: {container.LastError}. Placing it on another host.",
                     server.Id, container.UserId, container.Id, cancellationToken);
                 return;
@@ -309,7 +309,7 @@ public sealed class Reconciler(
                 container.State = engineState == EngineStates.Running ? ContainerStates.Running : ContainerStates.Stopped;
                 return;
             default:
-                await alerts.RaiseAsync("container_change_failed", AlertSeverities.Warning, $"container_change_failed:{container.Id}",
+                await alerts.RaiseAsync(AlertTypes.ContainerChangeFailed, AlertSeverities.Warning, $"container_change_failed:{container.Id}",
                     $"Relay {container.Name} on {server.Name} could not be made {target}: {error}", container.ServerId, container.UserId, container.Id,
                     cancellationToken);
                 return;

@@ -1,3 +1,4 @@
+using Derp.Contracts.Servers;
 using System.Diagnostics.Metrics;
 using Derp.Servers.Api.Infrastructure;
 using Derp.Servers.Api.Model;

@@ -69,7 +69,7 @@ public sealed class TrafficMeter(ServersContext db, HostAccess hosts, ReconcileS
             hostRate += container.RateBytesPerSecond;
             perRenter[container.UserId] = perRenter.GetValueOrDefault(container.UserId) + rx + tx;
             if (container.RateBytesPerSecond > options.Value.RateAlertBytesPerSecond)
-                await alerts.RaiseAsync("traffic_rate", AlertSeverities.Warning, $"traffic_rate:{container.Id}",
+                await alerts.RaiseAsync(AlertTypes.TrafficRate, AlertSeverities.Warning, $"traffic_rate:{container.Id}",
                     $"Relay {container.Name} of renter {container.UserId} on {server.Name} moves {container.RateBytesPerSecond / 1024 / 1024} MiB/s, far above normal.",
                     server.Id, container.UserId, container.Id, cancellationToken);
         }
@@ -94,7 +94,7 @@ public sealed class TrafficMeter(ServersContext db, HostAccess hosts, ReconcileS
 
         var used = await db.HostTrafficMonths.Where(t => t.ServerId == server.Id && t.Month == month).Select(t => t.Bytes).SingleAsync(cancellationToken);
         if (server.MonthlyTrafficGb is { } allowance && used > allowance * Server.BytesPerGb)
-            await alerts.RaiseAsync("host_allowance", AlertSeverities.Warning, $"host_allowance:{server.Id}:{month}",
+            await alerts.RaiseAsync(AlertTypes.HostAllowance, AlertSeverities.Warning, $"host_allowance:{server.Id}:{month}",
                 $"{server.Name} relayed {used / 1024 / 1024 / 1024} GiB this month, over its {allowance} GiB allowance.", server.Id, null, null, cancellationToken);
     }
 
@@ -116,7 +116,7 @@ public sealed class TrafficMeter(ServersContext db, HostAccess hosts, ReconcileS
                 await transaction.CommitAsync(cancellationToken);
             }
             signal.Wake();
-            await alerts.RaiseAsync("quota_exceeded", AlertSeverities.Info, $"quota_exceeded:{userId}",
+            await alerts.RaiseAsync(AlertTypes.QuotaExceeded, AlertSeverities.Info, $"quota_exceeded:{userId}",
                 $"Renter {userId} went over the traffic quota; their relays are stopped.", null, userId, null, cancellationToken);
         }
     }

@@ -1,3 +1,4 @@
+using Derp.Contracts.Servers;
 using System.Collections.Concurrent;
 using System.Net;
 using System.Net.Sockets;

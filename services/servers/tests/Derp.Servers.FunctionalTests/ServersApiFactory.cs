@@ -109,8 +109,8 @@ public class ServersApiFactory : ServiceFactory<Program>
     /// host and was replaced leaves a failed row without an engine id beside them: it is not returned).</summary>
     public async Task<List<Derp.Servers.Api.Model.RelayContainer>> WaitForRunningAsync(Guid userId, int count = 3) =>
         (await Until.ValueAsync(() => ContainersOfAsync(userId),
-            list => list.Count(c => c.State == Derp.Servers.Api.Model.ContainerStates.Running) == count, $"{count} running relays for {userId}"))
-        .Where(c => c.State == Derp.Servers.Api.Model.ContainerStates.Running).ToList();
+            list => list.Count(c => c.State == Derp.Contracts.Servers.ContainerStates.Running) == count, $"{count} running relays for {userId}"))
+        .Where(c => c.State == Derp.Contracts.Servers.ContainerStates.Running).ToList();
 
     public Task<List<Derp.Servers.Api.Model.RelayContainer>> ContainersOfAsync(Guid userId) =>
         InScopeAsync(sp => sp.GetRequiredService<ServersContext>().Containers.AsNoTracking().Include(c => c.Server)

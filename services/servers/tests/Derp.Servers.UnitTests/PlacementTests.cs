@@ -1,3 +1,4 @@
+using Derp.Contracts.Servers;
 using Derp.Servers.Api.Model;
 using Derp.Servers.Api.Services;
 

@@ -59,7 +59,7 @@ public static class RentalsApi
             return ApiProblems.Validation("until", $"The date must be at most {MaxExtensionYears} years from now.");
 
         var actorId = http.User.UserId();
-        var rental = await rentals.AddPeriodAsync(user, new NewPeriod("admin", null, null, null, actorId, http.ClientIp()), _ => request.Until, cancellationToken);
+        var rental = await rentals.AddPeriodAsync(user, new NewPeriod(RentalSources.Admin, null, null, null, actorId, http.ClientIp()), _ => request.Until, cancellationToken);
         db.Audit(http, services.Clock, AuditActions.RentalExtended, id, actorId, $"until {request.Until:O}");
         await db.SaveChangesAsync(cancellationToken);
         await transaction.CommitAsync(cancellationToken);

@@ -17,7 +17,7 @@ public sealed class SerialRedeemedConsumer(UsersContext db, RentalLifecycle rent
     public Task Consume(ConsumeContext<SerialRedeemed> context)
     {
         var redeemed = context.Message;
-        if (redeemed.Kind != "rental")
+        if (redeemed.Kind != SerialKinds.Rental)
             return Task.CompletedTask; // balance and donation serials are finance's
         return db.ConsumeOnceAsync(context, nameof(SerialRedeemedConsumer), async cancellationToken =>
         {
@@ -33,7 +33,7 @@ public sealed class SerialRedeemedConsumer(UsersContext db, RentalLifecycle rent
             var length = Rental.PeriodLength(redeemed.DurationDays, redeemed.DurationHours);
             if (length <= TimeSpan.Zero)
                 throw new InvalidOperationException($"Rental serial {redeemed.SerialId} carries no duration.");
-            await rentals.AddPeriodAsync(user, new NewPeriod("serial", redeemed.SerialId, redeemed.PlanId, redeemed.TrafficQuotaGb, null, redeemed.ClientIp),
+            await rentals.AddPeriodAsync(user, new NewPeriod(RentalSources.Serial, redeemed.SerialId, redeemed.PlanId, redeemed.TrafficQuotaGb, null, redeemed.ClientIp),
                 start => start + length, cancellationToken);
         });
     }

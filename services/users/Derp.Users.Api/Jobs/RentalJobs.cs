@@ -1,3 +1,4 @@
+using Derp.Contracts.Users;
 using Derp.Users.Api.Infrastructure;
 using Derp.Users.Api.Model;
 using Derp.Users.Api.Services;

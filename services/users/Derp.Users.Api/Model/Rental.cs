@@ -1,23 +1,6 @@
+using Derp.Contracts.Users;
+
 namespace Derp.Users.Api.Model;
-
-public static class RentalStatuses
-{
-    public const string Active = "active";
-    public const string Expired = "expired";
-
-    /// <summary>The account was closed: the relays and policy are gone for good.</summary>
-    public const string Closed = "closed";
-
-    public static readonly IReadOnlyList<string> All = [Active, Expired, Closed];
-}
-
-/// <summary>What the renter sees of their relays.</summary>
-public static class ServiceStates
-{
-    public const string Provisioning = "provisioning";
-    public const string Ready = "ready";
-    public const string Stopped = "stopped";
-}
 
 /// <summary>One rental per renter; every period that made it longer is kept in <see cref="RentalPeriod"/>.</summary>
 public sealed class Rental
@@ -104,13 +87,6 @@ public sealed class Device
     public required string NodeKey { get; set; }
 
     public DateTimeOffset CreatedAt { get; set; }
-}
-
-public static class EmailStatuses
-{
-    public const string Pending = "pending";
-    public const string Sent = "sent";
-    public const string Failed = "failed";
 }
 
 /// <summary>

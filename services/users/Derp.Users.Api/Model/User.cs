@@ -1,3 +1,5 @@
+using Derp.Contracts.Users;
+
 namespace Derp.Users.Api.Model;
 
 public sealed class User
@@ -33,12 +35,6 @@ public sealed class User
     public string? DeregistrationReason { get; set; }
 
     public static string Normalize(string value) => value.Trim().ToLowerInvariant();
-}
-
-public static class UserStatuses
-{
-    public const string Active = "active";
-    public const string Deregistered = "deregistered";
 }
 
 public sealed class EmailVerification
@@ -102,23 +98,3 @@ public sealed class AuditEntry
     public DateTimeOffset CreatedAt { get; set; }
 }
 
-public static class AuditActions
-{
-    public const string Registered = "registered";
-    public const string EmailVerified = "email_verified";
-    public const string Login = "login";
-    public const string LoginFailed = "login_failed";
-    public const string AccountLocked = "account_locked";
-    public const string Logout = "logout";
-    public const string PasswordChanged = "password_changed";
-    public const string RoleChanged = "role_changed";
-    public const string RefreshTokenReused = "refresh_token_reused";
-    public const string RentalExtended = "rental_extended";
-    public const string Deregistered = "deregistered";
-    public const string DeviceRegistered = "device_registered";
-    public const string DeviceRemoved = "device_removed";
-
-    public static readonly IReadOnlyList<string> All =
-        [Registered, EmailVerified, Login, LoginFailed, AccountLocked, Logout, PasswordChanged, RoleChanged, RefreshTokenReused,
-         RentalExtended, Deregistered, DeviceRegistered, DeviceRemoved];
-}

@@ -1,4 +1,5 @@
 
+using Derp.Contracts.Users;
 using Derp.Users.Api.Infrastructure;
 using Derp.Users.Api.Model;
 using Microsoft.EntityFrameworkCore;

@@ -1,3 +1,4 @@
+using Derp.Contracts.Users;
 using System.Globalization;
 using Derp.ServiceDefaults.Email;
 using Derp.Users.Api.Infrastructure;

@@ -1,3 +1,4 @@
+using Derp.Contracts.Users;
 using System.Net;
 using System.Net.Http.Json;
 using Derp.TestSupport;

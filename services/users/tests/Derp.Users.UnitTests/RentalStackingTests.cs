@@ -1,3 +1,4 @@
+using Derp.Contracts.Users;
 using Derp.Users.Api.Model;
 
 namespace Derp.Users.UnitTests;
