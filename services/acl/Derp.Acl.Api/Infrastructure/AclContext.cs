@@ -9,6 +9,7 @@ public sealed class AclContext(DbContextOptions<AclContext> options) : DbContext
 {
     public DbSet<Renter> Renters => Set<Renter>();
     public DbSet<RenterDevice> Devices => Set<RenterDevice>();
+    public DbSet<RemovedDevice> RemovedDevices => Set<RemovedDevice>();
     public DbSet<PolicyVersion> PolicyVersions => Set<PolicyVersion>();
     public DbSet<GenerationLogEntry> GenerationLog => Set<GenerationLogEntry>();
     public DbSet<DownloadLogEntry> DownloadLog => Set<DownloadLogEntry>();

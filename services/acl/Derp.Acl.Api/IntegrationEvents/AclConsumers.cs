@@ -82,22 +82,36 @@ public sealed class UserDeregisteredConsumer(AclContext db, PolicyGenerator gene
         });
 }
 
+// Admission trusts this projection, so a stale event must never let a removed device in again: each message is
+// handled once (inbox), and a removal leaves a tombstone that a registration arriving after it cannot pass.
+
 public sealed class DeviceRegisteredConsumer(AclContext db) : IConsumer<DeviceRegistered>
 {
-    public Task Consume(ConsumeContext<DeviceRegistered> context)
-    {
-        var device = context.Message;
-        // The users service keeps node keys unique; a key that moved to another device or renter follows the latest event.
-        return db.Database.ExecuteSqlInterpolatedAsync(
-            $"""
-            INSERT INTO renter_devices (node_key, device_id, user_id) VALUES ({device.NodeKey}, {device.DeviceId}, {device.UserId})
-            ON CONFLICT (node_key) DO UPDATE SET device_id = excluded.device_id, user_id = excluded.user_id
-            """, context.CancellationToken);
-    }
+    public Task Consume(ConsumeContext<DeviceRegistered> context) =>
+        db.ConsumeOnceAsync(context, nameof(DeviceRegisteredConsumer), cancellationToken =>
+        {
+            var device = context.Message;
+            // The users service keeps node keys unique; a key that moved to another device or renter follows the
+            // latest registration, unless that registration's device was already removed.
+            return db.Database.ExecuteSqlInterpolatedAsync(
+                $"""
+                INSERT INTO renter_devices (node_key, device_id, user_id)
+                SELECT {device.NodeKey}, {device.DeviceId}, {device.UserId}
+                WHERE NOT EXISTS (SELECT 1 FROM removed_devices WHERE device_id = {device.DeviceId})
+                ON CONFLICT (node_key) DO UPDATE SET device_id = excluded.device_id, user_id = excluded.user_id
+                """, cancellationToken);
+        });
 }
 
-public sealed class DeviceRemovedConsumer(AclContext db) : IConsumer<DeviceRemoved>
+public sealed class DeviceRemovedConsumer(AclContext db, TimeProvider clock) : IConsumer<DeviceRemoved>
 {
     public Task Consume(ConsumeContext<DeviceRemoved> context) =>
-        db.Devices.Where(d => d.DeviceId == context.Message.DeviceId).ExecuteDeleteAsync(context.CancellationToken);
+        db.ConsumeOnceAsync(context, nameof(DeviceRemovedConsumer), async cancellationToken =>
+        {
+            var removed = context.Message;
+            await db.Database.ExecuteSqlInterpolatedAsync(
+                $"INSERT INTO removed_devices (device_id, removed_at) VALUES ({removed.DeviceId}, {clock.GetUtcNow()}) ON CONFLICT DO NOTHING",
+                cancellationToken);
+            await db.Devices.Where(d => d.DeviceId == removed.DeviceId).ExecuteDeleteAsync(cancellationToken);
+        });
 }

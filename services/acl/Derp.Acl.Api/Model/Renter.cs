@@ -30,3 +30,14 @@ public sealed class RenterDevice
     public Guid DeviceId { get; set; }
     public Guid UserId { get; set; }
 }
+
+/// <summary>
+/// A device the renter removed. users gives every registration a new device id, so a removed id never comes back:
+/// a <c>DeviceRegistered</c> for it that arrives late (after its <c>DeviceRemoved</c>, or redelivered) is stale and
+/// must not let the key in again.
+/// </summary>
+public sealed class RemovedDevice
+{
+    public Guid DeviceId { get; set; }
+    public DateTimeOffset RemovedAt { get; set; }
+}

@@ -94,6 +94,49 @@ public sealed class AdmissionTests(AclApiFactory factory) : IClassFixture<AclApi
         (await AdmitAsync(token, renter.NodeKey)).ShouldBeFalse("a stale activation is ignored");
     }
 
+    /// <summary>Waits until acl's consumer has handled the message (its inbox row), whatever it decided.</summary>
+    private Task HandledAsync(Guid messageId, string consumer) =>
+        Until.TrueAsync(async () =>
+        {
+            await using var scope = factory.Services.CreateAsyncScope();
+            return await scope.ServiceProvider.GetRequiredService<Derp.Acl.Api.Infrastructure.AclContext>()
+                .Set<Derp.ServiceDefaults.Messaging.InboxMessage>().AnyAsync(m => m.MessageId == messageId && m.Consumer == consumer);
+        }, $"{consumer} handled {messageId}");
+
+    [Fact]
+    public async Task A_registration_arriving_after_its_removal_or_redelivered_never_lets_the_device_back_in()
+    {
+        var renter = await factory.NewRenterAsync();
+        var token = TokenFor(renter.Id);
+        var now = DateTimeOffset.UtcNow;
+
+        // The removal overtakes the registration (two queues, no order between them).
+        var overtaken = AclApiFactory.NewNodeKey();
+        var overtakenId = Guid.NewGuid();
+        await factory.SendAsync(new DeviceRemoved(overtakenId, renter.Id, overtaken, now));
+        var lateRegistration = Guid.NewGuid();
+        await factory.SendAsync(new DeviceRegistered(overtakenId, renter.Id, overtaken, "phone", "m3", now), lateRegistration);
+        await HandledAsync(lateRegistration, "DeviceRegisteredConsumer");
+        (await AdmitAsync(token, overtaken)).ShouldBeFalse();
+
+        // Registered, removed, then the registration delivered again (the same message, and a copy with a new id).
+        var tablet = AclApiFactory.NewNodeKey();
+        var tabletId = Guid.NewGuid();
+        var registered = new DeviceRegistered(tabletId, renter.Id, tablet, "tablet", "m4", now);
+        var registration = Guid.NewGuid();
+        await factory.SendAsync(registered, registration);
+        await EventuallyAsync(token, tablet, true, "the tablet");
+        await factory.SendAsync(new DeviceRemoved(tabletId, renter.Id, tablet, now));
+        await EventuallyAsync(token, tablet, false, "the tablet's removal");
+        await factory.SendAsync(registered, registration);
+        var copy = Guid.NewGuid();
+        await factory.SendAsync(registered, copy);
+        await HandledAsync(copy, "DeviceRegisteredConsumer");
+
+        (await AdmitAsync(token, tablet)).ShouldBeFalse();
+        (await AdmitAsync(token, renter.NodeKey)).ShouldBeTrue();
+    }
+
     [Fact]
     public async Task A_removed_device_and_a_time_run_out_rental_are_refused()
     {

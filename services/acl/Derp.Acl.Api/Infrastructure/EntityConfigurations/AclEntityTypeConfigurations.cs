@@ -26,6 +26,15 @@ public sealed class RenterDeviceEntityTypeConfiguration : IEntityTypeConfigurati
     }
 }
 
+public sealed class RemovedDeviceEntityTypeConfiguration : IEntityTypeConfiguration<RemovedDevice>
+{
+    public void Configure(EntityTypeBuilder<RemovedDevice> builder)
+    {
+        builder.ToTable("RemovedDevices");
+        builder.HasKey(d => d.DeviceId);
+    }
+}
+
 public sealed class PolicyVersionEntityTypeConfiguration : IEntityTypeConfiguration<PolicyVersion>
 {
     public void Configure(EntityTypeBuilder<PolicyVersion> builder)

@@ -195,6 +195,23 @@ namespace Derp.Acl.Api.Infrastructure.Migrations
                     b.ToTable("policy_versions", (string)null);
                 });
 
+            modelBuilder.Entity("Derp.Acl.Api.Model.RemovedDevice", b =>
+                {
+                    b.Property<Guid>("DeviceId")
+                        .ValueGeneratedOnAdd()
+                        .HasColumnType("uuid")
+                        .HasColumnName("device_id");
+
+                    b.Property<DateTimeOffset>("RemovedAt")
+                        .HasColumnType("timestamp with time zone")
+                        .HasColumnName("removed_at");
+
+                    b.HasKey("DeviceId")
+                        .HasName("pk_removed_devices");
+
+                    b.ToTable("removed_devices", (string)null);
+                });
+
             modelBuilder.Entity("Derp.Acl.Api.Model.Renter", b =>
                 {
                     b.Property<Guid>("UserId")
