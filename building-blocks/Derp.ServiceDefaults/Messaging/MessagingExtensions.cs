@@ -56,6 +56,9 @@ public static class MessagingExtensions
         builder.Services.AddSingleton<OutboxSignal>();
         builder.Services.AddSingleton<OutboxSaveChangesInterceptor>();
         builder.Services.AddHostedService<OutboxPublisher<TContext>>();
+        builder.Services.AddOptions<MessagingCleanupOptions>().Bind(builder.Configuration.GetSection(MessagingCleanupOptions.Section));
+        builder.Services.AddSingleton<MessagingCleanup<TContext>>();
+        builder.Services.AddHostedService(services => services.GetRequiredService<MessagingCleanup<TContext>>());
         return builder;
     }
 }

@@ -13,7 +13,11 @@ public sealed class OutboxOptions
 {
     public TimeSpan PollInterval { get; set; } = TimeSpan.FromSeconds(1);
     public TimeSpan PublishTimeout { get; set; } = TimeSpan.FromSeconds(10);
-    public TimeSpan MaxBackoff { get; set; } = TimeSpan.FromSeconds(30);
+    /// <summary>
+    /// The longest pause between tries while publishing fails. Short: a try costs one query and one publish attempt,
+    /// and after a broker outage events should flow within seconds of its return (30 s made renters wait ~35 s).
+    /// </summary>
+    public TimeSpan MaxBackoff { get; set; } = TimeSpan.FromSeconds(5);
     public int BatchSize { get; set; } = 100;
 }
 
