@@ -110,10 +110,12 @@ public sealed class AdmissionTests(AclApiFactory factory) : IClassFixture<AclApi
         var token = TokenFor(renter.Id);
         var now = DateTimeOffset.UtcNow;
 
-        // The removal overtakes the registration (two queues, no order between them).
+        // The removal overtakes the registration (two queues, no order between them): handled first, then the registration.
         var overtaken = AclApiFactory.NewNodeKey();
         var overtakenId = Guid.NewGuid();
-        await factory.SendAsync(new DeviceRemoved(overtakenId, renter.Id, overtaken, now));
+        var removal = Guid.NewGuid();
+        await factory.SendAsync(new DeviceRemoved(overtakenId, renter.Id, overtaken, now), removal);
+        await HandledAsync(removal, "DeviceRemovedConsumer");
         var lateRegistration = Guid.NewGuid();
         await factory.SendAsync(new DeviceRegistered(overtakenId, renter.Id, overtaken, "phone", "m3", now), lateRegistration);
         await HandledAsync(lateRegistration, "DeviceRegisteredConsumer");
