@@ -21,4 +21,18 @@ public sealed record SerialRedeemed(
     /// <summary>The renter's address when redeeming: carried along the rental and provisioning events so the policy
     /// version it leads to is logged with it (requirements §5.4).</summary>
     public string? ClientIp { get; init; }
+
+    /// <summary>
+    /// Balance and donation serials: the id of the record the use creates in finance (the ledger entry of a top-up, the
+    /// donation), chosen by serials so the use-log row points at it in the same transaction as the use (seed 004's
+    /// <c>related_type</c>/<c>related_id</c>); finance creates the record under this id exactly once.
+    /// </summary>
+    public Guid? RelatedId { get; init; }
+
+    /// <summary>Donation serials: what the donor typed (name shown on the thank-you list unless anonymous).</summary>
+    public string? DonorName { get; init; }
+
+    public string? DonationMessage { get; init; }
+
+    public bool DonationAnonymous { get; init; }
 }

@@ -75,3 +75,18 @@ public static class SerialActions
 
     public static readonly IReadOnlyList<string> All = [Generate, Redeem, Validate, Disable, Enable, Edit, Delete, Unbind, Expire];
 }
+
+/// <summary>What a use-log row's <c>related_id</c> points at (seed 004's <c>related_type</c>).</summary>
+public static class RelatedTypes
+{
+    /// <summary>The plan a rental serial was made from (finance).</summary>
+    public const string Plan = "plan";
+
+    /// <summary>The wallet ledger entry a balance serial credited (finance).</summary>
+    public const string LedgerEntry = "ledger_entry";
+
+    /// <summary>The donation a donation serial paid for (finance).</summary>
+    public const string Donation = "donation";
+
+    public static readonly IReadOnlyList<string> All = [Plan, LedgerEntry, Donation];
+}

@@ -15,6 +15,9 @@ public sealed record RentalActivated(Guid RentalId, Guid UserId, Guid PeriodId, 
 {
     /// <summary>The address of whoever caused it (the renter redeeming, an admin extending); see <see cref="Derp.Contracts.Servers.ContainersProvisioned.ClientIp"/>.</summary>
     public string? ClientIp { get; init; }
+
+    /// <summary>The paid order that started it (source <c>order</c>); finance marks that order fulfilled.</summary>
+    public Guid? OrderId { get; init; }
 }
 
 /// <summary>A rental got longer. <see cref="WasExpired"/>: it had expired, so stopped relays must start again.</summary>
@@ -23,6 +26,9 @@ public sealed record RentalExtended(Guid RentalId, Guid UserId, Guid PeriodId, D
 {
     /// <summary>The address of whoever caused it (the renter redeeming, an admin extending).</summary>
     public string? ClientIp { get; init; }
+
+    /// <summary>The paid order that extended it (source <c>order</c>); finance marks that order fulfilled.</summary>
+    public Guid? OrderId { get; init; }
 }
 
 /// <summary>A rental ran out: its relays stop, the account stays.</summary>

@@ -68,5 +68,8 @@ public static class RentalSources
     public const string Serial = "serial";
     public const string Admin = "admin";
 
-    public static readonly IReadOnlyList<string> All = [Serial, Admin];
+    /// <summary>A paid plan order (finance's <c>OrderPaid</c>).</summary>
+    public const string Order = "order";
+
+    public static readonly IReadOnlyList<string> All = [Serial, Admin, Order];
 }

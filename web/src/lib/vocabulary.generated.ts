@@ -15,14 +15,38 @@ export type BindingPolicy = (typeof BindingPolicies)[number];
 export const ContainerStates = ['pending', 'running', 'stopped', 'exited', 'failed', 'removed'] as const;
 export type ContainerState = (typeof ContainerStates)[number];
 
+export const Currencies = ['CNY'] as const;
+export type Currency = (typeof Currencies)[number];
+
 export const DenialReasons = ['bad_token', 'malformed_key', 'unknown_key', 'other_renter', 'rental_inactive', 'over_quota'] as const;
 export type DenialReason = (typeof DenialReasons)[number];
 
 export const EmailStatuses = ['pending', 'sent', 'failed'] as const;
 export type EmailStatus = (typeof EmailStatuses)[number];
 
+export const FinanceAuditActions = ['plan_created', 'plan_updated', 'plan_retired', 'payment_confirmed', 'receipt_recorded', 'receipt_matched', 'receipt_credited', 'order_cancelled', 'order_marked', 'order_reopened', 'order_refunded', 'wallet_adjusted', 'account_settled', 'settings_changed'] as const;
+export type FinanceAuditAction = (typeof FinanceAuditActions)[number];
+
 export const GenerationTriggers = ['provisioned', 'rotation', 'admin', 'host_removed'] as const;
 export type GenerationTrigger = (typeof GenerationTriggers)[number];
+
+export const LedgerEntryTypes = ['serial_top_up', 'order_payment', 'overpayment', 'receipt_credit', 'refund', 'adjustment', 'forfeit', 'paid_out', 'donation'] as const;
+export type LedgerEntryType = (typeof LedgerEntryTypes)[number];
+
+export const OrderMarks = ['complete', 'renewed', 'cancelled'] as const;
+export type OrderMark = (typeof OrderMarks)[number];
+
+export const OrderStatuses = ['pending_payment', 'paid', 'fulfilled', 'cancelled', 'expired', 'refunded'] as const;
+export type OrderStatus = (typeof OrderStatuses)[number];
+
+export const OrderTypes = ['new', 'renewal'] as const;
+export type OrderType = (typeof OrderTypes)[number];
+
+export const PaymentAccountChannels = ['alipay', 'wechat'] as const;
+export type PaymentAccountChannel = (typeof PaymentAccountChannels)[number];
+
+export const PaymentChannels = ['wallet', 'alipay_transfer', 'wechat_transfer', 'alipay', 'wechat_pay', 'other'] as const;
+export type PaymentChannel = (typeof PaymentChannels)[number];
 
 export const PolicyFormats = ['tailscale', 'headscale'] as const;
 export type PolicyFormat = (typeof PolicyFormats)[number];
@@ -30,7 +54,16 @@ export type PolicyFormat = (typeof PolicyFormats)[number];
 export const ProvisioningReasons = ['rental', 'host_removed', 'reprovisioned'] as const;
 export type ProvisioningReason = (typeof ProvisioningReasons)[number];
 
-export const RentalSources = ['serial', 'admin'] as const;
+export const ReceiptStatuses = ['unmatched', 'matched', 'credited'] as const;
+export type ReceiptStatus = (typeof ReceiptStatuses)[number];
+
+export const RefundMethods = ['wallet', 'manual'] as const;
+export type RefundMethod = (typeof RefundMethods)[number];
+
+export const RelatedTypes = ['plan', 'ledger_entry', 'donation'] as const;
+export type RelatedType = (typeof RelatedTypes)[number];
+
+export const RentalSources = ['serial', 'admin', 'order'] as const;
 export type RentalSource = (typeof RentalSources)[number];
 
 export const RentalStatuses = ['active', 'expired', 'closed'] as const;
@@ -53,6 +86,12 @@ export type ServerStatus = (typeof ServerStatuses)[number];
 
 export const ServiceStates = ['provisioning', 'ready', 'stopped'] as const;
 export type ServiceState = (typeof ServiceStates)[number];
+
+export const SettlementActions = ['refund', 'forfeit'] as const;
+export type SettlementAction = (typeof SettlementActions)[number];
+
+export const SettlementBlockers = ['unpaid_order', 'paid_not_fulfilled', 'balance', 'unmatched_receipt'] as const;
+export type SettlementBlocker = (typeof SettlementBlockers)[number];
 
 export const UseTypes = ['membership', 'donation', 'register', 'product', 'points', 'other'] as const;
 export type UseType = (typeof UseTypes)[number];
