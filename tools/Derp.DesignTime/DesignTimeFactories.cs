@@ -1,3 +1,4 @@
+using Derp.Finance.Api.Infrastructure;
 using Derp.Acl.Api.Infrastructure;
 using Derp.Serials.Api.Infrastructure;
 using Derp.Servers.Api.Infrastructure;
@@ -37,4 +38,9 @@ public sealed class AclContextFactory : IDesignTimeDbContextFactory<AclContext>
 public sealed class ServersContextFactory : IDesignTimeDbContextFactory<ServersContext>
 {
     public ServersContext CreateDbContext(string[] args) => new(DesignTime.Options<ServersContext>());
+}
+
+public sealed class FinanceContextFactory : IDesignTimeDbContextFactory<FinanceContext>
+{
+    public FinanceContext CreateDbContext(string[] args) => new(DesignTime.Options<FinanceContext>());
 }

@@ -1,0 +1,29 @@
+using Derp.Finance.Api.Infrastructure;
+using Derp.Finance.Api.IntegrationEvents;
+using Derp.Finance.Api.Services;
+using Derp.ServiceDefaults.Jobs;
+using Derp.ServiceDefaults.Messaging;
+using Derp.ServiceDefaults.Persistence;
+
+namespace Derp.Finance.Api.Extensions;
+
+public static class Extensions
+{
+    public static WebApplicationBuilder AddApplicationServices(this WebApplicationBuilder builder)
+    {
+        builder.AddDerpDatabase<FinanceContext>();
+        builder.AddDerpMessaging<FinanceContext>(bus =>
+        {
+            bus.AddConsumer<UserRegisteredConsumer>();
+            bus.AddConsumer<RentalActivatedConsumer>();
+            bus.AddConsumer<RentalExtendedConsumer>();
+            bus.AddConsumer<RentalExpiredConsumer>();
+            bus.AddConsumer<UserDeregisteredConsumer>();
+        });
+        builder.AddDerpJobs(quartz => { });
+
+        builder.Services.AddOptions<FinanceOptions>().Bind(builder.Configuration.GetSection(FinanceOptions.Section));
+        builder.Services.AddScoped<Ledger>();
+        return builder;
+    }
+}
