@@ -1,4 +1,5 @@
 extern alias acl;
+extern alias finance;
 extern alias serials;
 extern alias servers;
 extern alias users;
@@ -89,7 +90,7 @@ public sealed class Recorder : IAsyncDisposable
 }
 
 /// <summary>
-/// The four services on real ports with their real databases, the gateway routed to them, and a second gateway whose
+/// Every service on real ports with their real databases, the gateway routed to them, and a second gateway whose
 /// clusters are recorders (what the gateway forwards, and where).
 /// </summary>
 public sealed class Platform : IAsyncLifetime
@@ -98,7 +99,7 @@ public sealed class Platform : IAsyncLifetime
     private const string AdmissionSecret = "test-admission-secret-0123456789abcdef";
 
     public IReadOnlyList<IPlatformService> Services { get; }
-    public Dictionary<string, Recorder> Recorders { get; } = new[] { "users", "serials", "acl", "servers" }.ToDictionary(c => c, _ => new Recorder());
+    public Dictionary<string, Recorder> Recorders { get; } = new[] { "users", "serials", "acl", "servers", "finance" }.ToDictionary(c => c, _ => new Recorder());
     public GatewayHost Gateway { get; private set; } = null!;
     public GatewayHost RecordingGateway { get; private set; } = null!;
 
@@ -122,6 +123,7 @@ public sealed class Platform : IAsyncLifetime
             new("Servers:InstanceLabel", $"test-{Guid.NewGuid():N}"[..20]),
             new("Servers:Jobs:Health", "0 0 0 1 1 ? 2099"), new("Servers:Jobs:Traffic", "0 0 0 1 1 ? 2099"),
             new("Servers:Jobs:Reconcile", "0 0 0 1 1 ? 2099")),
+        new PlatformService<finance::Program>("finance"),
     ];
 
     public async ValueTask InitializeAsync()
