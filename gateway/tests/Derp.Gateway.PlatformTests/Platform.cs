@@ -9,8 +9,6 @@ using Derp.ServiceDefaults.Security;
 using Derp.TestSupport;
 using Microsoft.AspNetCore.Builder;
 using Microsoft.AspNetCore.Hosting;
-using Microsoft.AspNetCore.Hosting.Server;
-using Microsoft.AspNetCore.Hosting.Server.Features;
 using Microsoft.AspNetCore.Http;
 using Microsoft.AspNetCore.Mvc.Testing;
 using Microsoft.AspNetCore.Routing;
@@ -30,20 +28,9 @@ public interface IPlatformService
 
 /// <summary>One service on a loopback Kestrel port (the gateway needs a real address), with its own database.</summary>
 public sealed class PlatformService<TProgram>(string name, params KeyValuePair<string, string?>[] settings)
-    : ServiceFactory<TProgram>(name), IPlatformService where TProgram : class
+    : LoopbackServiceFactory<TProgram>(name, settings), IPlatformService where TProgram : class
 {
     public string Cluster { get; } = name;
-    public string Address { get; private set; } = "";
-
-    protected override IEnumerable<KeyValuePair<string, string?>> Settings() => settings;
-
-    public override ValueTask InitializeAsync()
-    {
-        UseKestrel(kestrel => kestrel.Listen(IPAddress.Loopback, 0));
-        StartServer();
-        Address = Services.GetRequiredService<IServer>().Features.Get<IServerAddressesFeature>()!.Addresses.First() + "/";
-        return ValueTask.CompletedTask;
-    }
 }
 
 /// <summary>The gateway with its own configuration (routes, policies), its clusters pointed where a test wants.</summary>
