@@ -5,6 +5,7 @@ import { useI18n } from './lib/i18n';
 import { AdminUsersPage, AuditPage } from './pages/AdminPages';
 import { LoginPage, RegisterPage, VerifyPage } from './pages/AuthPages';
 import { DashboardPage } from './pages/DashboardPage';
+import { DonatePage, MyOrdersPage, PayOrderPage, PlansPage, ThanksPage, WalletPage } from './pages/FinancePages';
 import { MyPolicyPage, PolicyLogsPage } from './pages/PolicyPages';
 import { AdminContainersPage, AdminServersPage, AlertsPage, ServerDetailPage } from './pages/ServersPages';
 import { AccountPage, AdminRentalsPage, AdminUserDetailPage, DevicesPage } from './pages/RentalPages';
@@ -31,6 +32,8 @@ function Header() {
         {user?.role === 'renter' && <Link to="/redeem">{t('redeem')}</Link>}
         {user?.role === 'renter' && <Link to="/policy">{t('myPolicy')}</Link>}
         {user?.role === 'renter' && <Link to="/devices">{t('devices')}</Link>}
+        {user?.role === 'renter' && <Link to="/plans">{t('plans')}</Link>}
+        {(user?.role === 'renter' || user?.role === 'distributor') && <Link to="/wallet">{t('wallet')}</Link>}
         {isAdmin(user) && <Link to="/admin/rentals">{t('rentals')}</Link>}
         {isAdmin(user) && <Link to="/admin/users">{t('users')}</Link>}
         {isAdmin(user) && <Link to="/admin/servers">{t('servers')}</Link>}
@@ -82,10 +85,16 @@ export function App() {
           <Route path="/admin/serials" element={<RequireUser admin><AdminSerialsPage /></RequireUser>} />
           <Route path="/admin/serials/mismatches" element={<RequireUser admin><MismatchesPage /></RequireUser>} />
           <Route path="/admin/serials/:id" element={<RequireUser admin><SerialDetailPage /></RequireUser>} />
+          <Route path="/plans" element={<PlansPage />} />
+          <Route path="/orders" element={<RequireUser><MyOrdersPage /></RequireUser>} />
+          <Route path="/orders/:id" element={<RequireUser><PayOrderPage /></RequireUser>} />
+          <Route path="/wallet" element={<RequireUser><WalletPage /></RequireUser>} />
+          <Route path="/donate" element={<RequireUser><DonatePage /></RequireUser>} />
+          <Route path="/thanks" element={<ThanksPage />} />
           <Route path="*" element={<Navigate to="/" replace />} />
         </Routes>
       </main>
-      <footer>{t('tagline')}</footer>
+      <footer>{t('tagline')} · <Link to="/plans">{t('plans')}</Link> · <Link to="/thanks">{t('thanks')}</Link></footer>
     </>
   );
 }

@@ -125,3 +125,15 @@ export async function download(path: string, fallbackName: string): Promise<void
   link.click();
   URL.revokeObjectURL(url);
 }
+
+/** An authenticated image (a receiving QR code) as an object URL for <img>; the caller revokes it when done. */
+export async function objectUrl(path: string, retried = false): Promise<string> {
+  const tokens = tokenStore.get();
+  const response = await fetch(path, { headers: tokens ? { Authorization: `Bearer ${tokens.accessToken}` } : {} });
+  if (response.status === 401 && tokens && !retried) {
+    refreshing ??= refresh().finally(() => (refreshing = null));
+    if (await refreshing) return objectUrl(path, true);
+  }
+  if (!response.ok) throw new ApiError(await toProblem(response));
+  return URL.createObjectURL(await response.blob());
+}

@@ -79,7 +79,7 @@ export function MyRentalCard() {
       {rental === undefined && !error && <p>{t('loading')}</p>}
       {rental === null && <p data-testid="no-rental">{t('noRental')}</p>}
       {rental && <><RentalSummary rental={rental} /><h3>{t('history')}</h3><History periods={rental.history} /></>}
-      <p><Link to="/redeem">{t('renew')}</Link> · <Link to="/devices">{t('devices')}</Link> · <Link to="/account">{t('account')}</Link></p>
+      <p><Link to="/plans" data-testid="renew">{t('renewRental')}</Link> · <Link to="/redeem">{t('renew')}</Link> · <Link to="/devices">{t('devices')}</Link> · <Link to="/account">{t('account')}</Link></p>
     </section>
   );
 }
