@@ -639,7 +639,7 @@ export function WalletDetailPage() {
       <h1>{t('wallet')}: <Link to={`/admin/users/${userId}`}>{row?.userEmail ?? userId}</Link></h1>
       <ProblemMessage error={wallet.error ?? ledger.error} />
       <div className="stats">
-        <div className="stat"><strong className="big" data-testid="wallet-balance">{row ? formatCents(row.balanceCents, row.currency) : formatCents(0)}</strong><span>{t('balance')}</span></div>
+        <div className="stat"><strong className="big" data-testid="wallet-balance">{!wallet.data ? '—' : row ? formatCents(row.balanceCents, row.currency) : formatCents(0)}</strong><span>{t('balance')}</span></div>
       </div>
       <ActionPanel title={t('adjust')} testId="action-adjust" submitLabel={t('adjust')} onSubmit={async () => {
         const amountCents = requireYuan(adjustment.amount, t('invalidAmount'), { allowNegative: true });
