@@ -1,6 +1,6 @@
 // Admin side of finance: overview with charts, plans, orders and their actions, unmatched receipts, wallets,
 // donations, payment settings (receiving accounts and QR codes), settlements and the finance audit log.
-import { useCallback, useEffect, useState, type ReactNode } from 'react';
+import { useCallback, useEffect, useRef, useState, type ReactNode } from 'react';
 import { Link, NavLink, useParams, useSearchParams } from 'react-router-dom';
 import { BarChart, Field, Figure, Form, HorizontalBars, Pager, ProblemMessage, ScrollTable } from '../components';
 import { api, ApiError, type Paged } from '../lib/api';
@@ -168,10 +168,15 @@ function planForm(plan: Plan): typeof emptyPlanForm {
 function PlanEditor({ plan, onSaved, onCancel }: { plan: Plan | null; onSaved: () => Promise<void>; onCancel: () => void }) {
   const { t } = useI18n();
   const [form, setForm] = useState(() => (plan ? planForm(plan) : emptyPlanForm));
-  useEffect(() => setForm(plan ? planForm(plan) : emptyPlanForm), [plan]);
+  const box = useRef<HTMLDivElement>(null);
+  useEffect(() => {
+    setForm(plan ? planForm(plan) : emptyPlanForm);
+    // Edit is pressed in the table above: bring the form to the eye.
+    if (plan) box.current?.scrollIntoView?.({ behavior: 'smooth', block: 'start' });
+  }, [plan]);
   const set = <K extends keyof typeof emptyPlanForm>(key: K) => (value: (typeof emptyPlanForm)[K]) => setForm((f) => ({ ...f, [key]: value }));
   return (
-    <div className="rental" data-testid="plan-editor">
+    <div className="rental" data-testid="plan-editor" ref={box}>
       <h2>{plan ? `${t('editPlan')}: ${plan.nameZh}` : t('newPlan')}</h2>
       <Form submitLabel={plan ? t('save') : t('create')} onSubmit={async () => {
         const body = {
@@ -655,7 +660,7 @@ export function WalletDetailPage() {
       <h2>{t('ledger')}</h2>
       {ledger.data && (
         <>
-          <LedgerTable entries={ledger.data.items} />
+          <LedgerTable entries={ledger.data.items} orderPath={(id) => `/admin/finance/orders/${id}`} />
           <Pager page={page} pageSize={financePageSize} total={ledger.data.total} onPage={setPage} />
         </>
       )}

@@ -107,7 +107,7 @@ export function RenterFinanceNav() {
   );
 }
 
-export function LedgerTable({ entries }: { entries: LedgerEntry[] }) {
+export function LedgerTable({ entries, orderPath = (id) => `/orders/${id}` }: { entries: LedgerEntry[]; orderPath?: (orderId: string) => string }) {
   const { t, language, label } = useI18n();
   if (entries.length === 0) return <p className="muted-text">{t('noEntries')}</p>;
   return (
@@ -120,7 +120,7 @@ export function LedgerTable({ entries }: { entries: LedgerEntry[] }) {
             <td><span className="badge">{label('ledgerType', e.type)}</span></td>
             <td><Money cents={e.amountCents} signed /></td>
             <td><Money cents={e.balanceAfterCents} /></td>
-            <td>{e.remark}{e.orderId && <> <Link to={`/orders/${e.orderId}`} className="muted">{t('orderNumber')}</Link></>}</td>
+            <td>{e.remark}{e.orderId && <> <Link to={orderPath(e.orderId)}>{t('orderNumber')}</Link></>}</td>
           </tr>
         ))}
       </tbody>
