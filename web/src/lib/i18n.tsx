@@ -395,6 +395,7 @@ const zh = {
   financeAudit_wallet_adjusted: '调整余额',
   financeAudit_account_settled: '结清账户',
   financeAudit_settings_changed: '修改设置',
+  targetId: '对象 ID',
 } as const;
 
 export type MessageKey = keyof typeof zh;
@@ -792,6 +793,7 @@ const en: Record<MessageKey, string> = {
   financeAudit_wallet_adjusted: 'Balance adjusted',
   financeAudit_account_settled: 'Account settled',
   financeAudit_settings_changed: 'Settings changed',
+  targetId: 'Target id',
 };
 
 export const messages: Record<Language, Record<MessageKey, string>> = { 'zh-CN': zh, en };

@@ -489,6 +489,8 @@ function ResolveReceipt({ receipt, onDone }: { receipt: Receipt; onDone: () => P
   const [candidates, setCandidates] = useState<Order[] | null>(null);
   const [searchError, setSearchError] = useState<unknown>(null);
   const [credit, setCredit] = useState({ userId: '', remark: '' });
+  const box = useRef<HTMLDivElement>(null);
+  useEffect(() => box.current?.scrollIntoView?.({ behavior: 'smooth', block: 'start' }), []);
   const search = async () => {
     setSearchError(null);
     try {
@@ -498,7 +500,7 @@ function ResolveReceipt({ receipt, onDone }: { receipt: Receipt; onDone: () => P
     }
   };
   return (
-    <div className="split" data-testid="resolve-receipt" data-receipt-id={receipt.id}>
+    <div className="split" data-testid="resolve-receipt" data-receipt-id={receipt.id} ref={box}>
       <div className="rental">
         <h3>{t('matchToOrder')}</h3>
         <div className="toolbar">
@@ -851,7 +853,7 @@ export function FinanceAuditPage() {
           <option value="">{t('action')}</option>
           {FinanceAuditActions.map((a) => <option key={a} value={a}>{label('financeAudit', a)}</option>)}
         </select>
-        <input aria-label="target" placeholder="ID" value={targetId} onChange={(e) => { setTargetId(e.target.value); setPage(1); }} />
+        <input aria-label={t('targetId')} name="targetId" placeholder={t('targetId')} value={targetId} onChange={(e) => { setTargetId(e.target.value); setPage(1); }} />
       </div>
       <ProblemMessage error={error} />
       {data && (
