@@ -3,7 +3,7 @@
 import { useCallback, useEffect, useState } from 'react';
 import { Link, NavLink, useNavigate, useParams } from 'react-router-dom';
 import { Field, Form, Pager, ProblemMessage, ScrollTable } from '../components';
-import { api, ApiError, objectUrl, type Paged } from '../lib/api';
+import { api, ApiError, imageDataUrl, type Paged } from '../lib/api';
 import { isAdmin, useAuth } from '../lib/auth';
 import {
   amountDue, itemsOf, orderPlanName, planName, toOrderDetail, type Donation, type LedgerEntry, type Order, type OrderDetail, type Plan,
@@ -75,20 +75,15 @@ export function CopyButton({ text }: { text: string }) {
   );
 }
 
-/** The receiving QR code needs the bearer token, so it is fetched and shown from an object URL. */
+/** The receiving QR code needs the bearer token, so it is fetched and shown as a data: URL. */
 export function AuthedImage({ path, alt, version }: { path: string | null; alt: string; version?: number }) {
   const [url, setUrl] = useState<string | null>(null);
   useEffect(() => {
     if (!path) return;
-    let current: string | null = null;
     let live = true;
-    objectUrl(path).then((u) => {
-      if (live) setUrl((current = u));
-      else URL.revokeObjectURL(u);
-    }, () => setUrl(null));
+    imageDataUrl(path).then((u) => live && setUrl(u), () => live && setUrl(null));
     return () => {
       live = false;
-      if (current) URL.revokeObjectURL(current);
     };
   }, [path, version]);
   return url ? <img src={url} alt={alt} /> : null;
