@@ -396,6 +396,9 @@ const zh = {
   financeAudit_account_settled: '结清账户',
   financeAudit_settings_changed: '修改设置',
   targetId: '对象 ID',
+  donor: '捐赠人',
+  messageCol: '留言',
+  donateSubmit: '捐赠',
 } as const;
 
 export type MessageKey = keyof typeof zh;
@@ -794,6 +797,9 @@ const en: Record<MessageKey, string> = {
   financeAudit_account_settled: 'Account settled',
   financeAudit_settings_changed: 'Settings changed',
   targetId: 'Target id',
+  donor: 'Donor',
+  messageCol: 'Message',
+  donateSubmit: 'Donate',
 };
 
 export const messages: Record<Language, Record<MessageKey, string>> = { 'zh-CN': zh, en };

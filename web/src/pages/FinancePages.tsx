@@ -411,14 +411,14 @@ export function DonationsTable({ donations, showCode, testId }: { donations: Don
   if (donations.length === 0) return <p className="muted-text">{t('noEntries')}</p>;
   return (
     <ScrollTable testId={testId}>
-      <thead><tr><th>{t('time')}</th><th>{t('donorName')}</th><th>{t('amount')}</th><th>{t('donationMessage')}</th>{showCode && <th>{t('cardKey')}</th>}</tr></thead>
+      <thead><tr><th>{t('time')}</th><th>{t('donor')}</th><th>{t('amount')}</th><th>{t('messageCol')}</th>{showCode && <th>{t('cardKey')}</th>}</tr></thead>
       <tbody>
         {donations.map((d) => (
           <tr key={d.id}>
             <td>{when(d.createdAt, language)}</td>
             <td>{d.donorName ?? (d.anonymous ? t('anonymousDonor') : '—')}{d.anonymous && d.donorName && <> <span className="badge">{t('anonymous')}</span></>}</td>
             <td><Money cents={d.amountCents} currency={d.currency} /></td>
-            <td>{d.message}</td>
+            <td className="wrap">{d.message}</td>
             {showCode && <td className="mono">{d.fullCode}</td>}
           </tr>
         ))}
@@ -438,7 +438,7 @@ export function DonatePage() {
       <h1>{t('donate')}</h1>
       <p className="muted-text">{t('donateHint')}</p>
       {result && <p className="alert success" data-testid="donated">{result}</p>}
-      <Form submitLabel={t('donate')} onSubmit={async () => {
+      <Form submitLabel={t('donateSubmit')} onSubmit={async () => {
         setResult(null);
         const redeemed = await api<{ kind: string; fullCode: string }>('/api/serials/redeem', {
           method: 'POST',
