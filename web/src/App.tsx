@@ -5,10 +5,8 @@ import { useI18n } from './lib/i18n';
 import { AdminUsersPage, AuditPage } from './pages/AdminPages';
 import { LoginPage, RegisterPage, VerifyPage } from './pages/AuthPages';
 import { DashboardPage } from './pages/DashboardPage';
-import {
-  AdminDonationsPage, AdminOrderDetailPage, AdminOrdersPage, AdminPlansPage, FinanceAuditPage, FinanceDashboardPage, PaymentSettingsPage, ReceiptsPage,
-  SettlementsPage, WalletDetailPage, WalletsPage,
-} from './pages/FinanceAdminPages';
+import { AdminDonationsPage, PaymentSettingsPage, ReceiptsPage, SettlementsPage, WalletDetailPage, WalletsPage } from './pages/FinanceAdminMoneyPages';
+import { AdminOrderDetailPage, AdminOrdersPage, AdminPlansPage, FinanceAuditPage, FinanceDashboardPage } from './pages/FinanceAdminPages';
 import { DonatePage, MyOrdersPage, PayOrderPage, PlansPage, ThanksPage, WalletPage } from './pages/FinancePages';
 import { MyPolicyPage, PolicyLogsPage } from './pages/PolicyPages';
 import { AdminContainersPage, AdminServersPage, AlertsPage, ServerDetailPage } from './pages/ServersPages';
