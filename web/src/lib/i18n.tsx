@@ -399,6 +399,7 @@ const zh = {
   donor: '捐赠人',
   messageCol: '留言',
   donateSubmit: '捐赠',
+  payer: '付款人',
 } as const;
 
 export type MessageKey = keyof typeof zh;
@@ -800,6 +801,7 @@ const en: Record<MessageKey, string> = {
   donor: 'Donor',
   messageCol: 'Message',
   donateSubmit: 'Donate',
+  payer: 'Payer',
 };
 
 export const messages: Record<Language, Record<MessageKey, string>> = { 'zh-CN': zh, en };

@@ -127,7 +127,7 @@ export function ReceiptsPage() {
       {data && (
         <>
           <ScrollTable testId="receipts">
-            <thead><tr><th>{t('receivedAt')}</th><th>{t('channel')}</th><th>{t('amount')}</th><th>{t('reference')}</th><th>{t('memo')}</th><th>{t('payerName')}</th><th>{t('status')}</th><th /></tr></thead>
+            <thead><tr><th>{t('receivedAt')}</th><th>{t('channel')}</th><th>{t('amount')}</th><th>{t('reference')}</th><th>{t('memo')}</th><th>{t('payer')}</th><th>{t('status')}</th><th /></tr></thead>
             <tbody>
               {data.items.map((r) => (
                 <tr key={r.id} data-receipt-id={r.id} data-reference={r.reference}>
@@ -364,7 +364,7 @@ export function PaymentSettingsPage() {
   );
 }
 
-// ---------------------------------------------------------------- settlements and audit
+// ---------------------------------------------------------------- settlements
 
 function SettlementCard({ settlement, onDone }: { settlement: Settlement; onDone: () => Promise<void> }) {
   const { t, language, label } = useI18n();
