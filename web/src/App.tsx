@@ -5,6 +5,9 @@ import { useI18n } from './lib/i18n';
 import { AdminUsersPage, AuditPage } from './pages/AdminPages';
 import { LoginPage, RegisterPage, VerifyPage } from './pages/AuthPages';
 import { DashboardPage } from './pages/DashboardPage';
+import { AdminDonationsPage, PaymentSettingsPage, ReceiptsPage, SettlementsPage, WalletDetailPage, WalletsPage } from './pages/FinanceAdminMoneyPages';
+import { AdminOrderDetailPage, AdminOrdersPage, AdminPlansPage, FinanceAuditPage, FinanceDashboardPage } from './pages/FinanceAdminPages';
+import { DonatePage, MyOrdersPage, PayOrderPage, PlansPage, ThanksPage, WalletPage } from './pages/FinancePages';
 import { MyPolicyPage, PolicyLogsPage } from './pages/PolicyPages';
 import { AdminContainersPage, AdminServersPage, AlertsPage, ServerDetailPage } from './pages/ServersPages';
 import { AccountPage, AdminRentalsPage, AdminUserDetailPage, DevicesPage } from './pages/RentalPages';
@@ -31,6 +34,8 @@ function Header() {
         {user?.role === 'renter' && <Link to="/redeem">{t('redeem')}</Link>}
         {user?.role === 'renter' && <Link to="/policy">{t('myPolicy')}</Link>}
         {user?.role === 'renter' && <Link to="/devices">{t('devices')}</Link>}
+        {user?.role === 'renter' && <Link to="/plans">{t('plans')}</Link>}
+        {(user?.role === 'renter' || user?.role === 'distributor') && <Link to="/wallet">{t('wallet')}</Link>}
         {isAdmin(user) && <Link to="/admin/rentals">{t('rentals')}</Link>}
         {isAdmin(user) && <Link to="/admin/users">{t('users')}</Link>}
         {isAdmin(user) && <Link to="/admin/servers">{t('servers')}</Link>}
@@ -40,6 +45,7 @@ function Header() {
         {isAdmin(user) && <Link to="/admin/serials/mismatches">{t('mismatches')}</Link>}
         {(isAdmin(user) || user?.role === 'distributor') && <Link to="/admin/policy-logs">{t('policyLogs')}</Link>}
         {isAdmin(user) && <Link to="/admin/audit">{t('audit')}</Link>}
+        {isAdmin(user) && <Link to="/admin/finance">{t('finance')}</Link>}
       </nav>
       <div className="spacer" />
       <button className="link" onClick={() => setLanguage(language === 'zh-CN' ? 'en' : 'zh-CN')}>{t('language')}</button>
@@ -82,10 +88,27 @@ export function App() {
           <Route path="/admin/serials" element={<RequireUser admin><AdminSerialsPage /></RequireUser>} />
           <Route path="/admin/serials/mismatches" element={<RequireUser admin><MismatchesPage /></RequireUser>} />
           <Route path="/admin/serials/:id" element={<RequireUser admin><SerialDetailPage /></RequireUser>} />
+          <Route path="/plans" element={<PlansPage />} />
+          <Route path="/orders" element={<RequireUser><MyOrdersPage /></RequireUser>} />
+          <Route path="/orders/:id" element={<RequireUser><PayOrderPage /></RequireUser>} />
+          <Route path="/wallet" element={<RequireUser><WalletPage /></RequireUser>} />
+          <Route path="/donate" element={<RequireUser><DonatePage /></RequireUser>} />
+          <Route path="/thanks" element={<ThanksPage />} />
+          <Route path="/admin/finance" element={<RequireUser admin><FinanceDashboardPage /></RequireUser>} />
+          <Route path="/admin/finance/plans" element={<RequireUser admin><AdminPlansPage /></RequireUser>} />
+          <Route path="/admin/finance/orders" element={<RequireUser admin><AdminOrdersPage /></RequireUser>} />
+          <Route path="/admin/finance/orders/:id" element={<RequireUser admin><AdminOrderDetailPage /></RequireUser>} />
+          <Route path="/admin/finance/receipts" element={<RequireUser admin><ReceiptsPage /></RequireUser>} />
+          <Route path="/admin/finance/wallets" element={<RequireUser admin><WalletsPage /></RequireUser>} />
+          <Route path="/admin/finance/wallets/:userId" element={<RequireUser admin><WalletDetailPage /></RequireUser>} />
+          <Route path="/admin/finance/donations" element={<RequireUser admin><AdminDonationsPage /></RequireUser>} />
+          <Route path="/admin/finance/settings" element={<RequireUser admin><PaymentSettingsPage /></RequireUser>} />
+          <Route path="/admin/finance/settlements" element={<RequireUser admin><SettlementsPage /></RequireUser>} />
+          <Route path="/admin/finance/audit" element={<RequireUser admin><FinanceAuditPage /></RequireUser>} />
           <Route path="*" element={<Navigate to="/" replace />} />
         </Routes>
       </main>
-      <footer>{t('tagline')}</footer>
+      <footer>{t('tagline')} · <Link to="/plans">{t('plans')}</Link> · <Link to="/thanks">{t('thanks')}</Link></footer>
     </>
   );
 }

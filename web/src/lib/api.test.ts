@@ -1,4 +1,4 @@
-import { ApiError, api, tokenStore, toProblem } from './api';
+import { ApiError, api, imageDataUrl, tokenStore, toProblem } from './api';
 
 function problemResponse(status: number, body: object, headers: Record<string, string> = {}) {
   return new Response(JSON.stringify(body), { status, headers: { 'Content-Type': 'application/problem+json', ...headers } });
@@ -42,5 +42,16 @@ describe('api client', () => {
     vi.stubGlobal('fetch', vi.fn(async () => problemResponse(401, { code: 'refresh_token_reused' })));
     await expect(api('/api/users/me')).rejects.toBeInstanceOf(ApiError);
     expect(tokenStore.get()).toBeNull();
+  });
+
+  it('reads an authenticated image as a data URL with its content type', async () => {
+    tokenStore.set({ accessToken: 'a', refreshToken: 'r', expiresIn: 900 });
+    const bytes = new Uint8Array(70000).map((_, i) => i % 256);
+    const fetchMock = vi.fn(async () => new Response(bytes, { status: 200, headers: { 'Content-Type': 'image/png' } }));
+    vi.stubGlobal('fetch', fetchMock);
+    const url = await imageDataUrl('/api/finance/payment-accounts/alipay/qr');
+    expect(url.startsWith('data:image/png;base64,')).toBe(true);
+    expect(Uint8Array.from(atob(url.split(',')[1]), (c) => c.charCodeAt(0))).toEqual(bytes);
+    expect((fetchMock.mock.calls[0] as unknown[])[1]).toEqual({ headers: { Authorization: 'Bearer a' } });
   });
 });

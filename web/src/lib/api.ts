@@ -125,3 +125,22 @@ export async function download(path: string, fallbackName: string): Promise<void
   link.click();
   URL.revokeObjectURL(url);
 }
+
+/**
+ * An authenticated image (a receiving QR code) as a data: URL for <img>. Not an object URL: the gateway's
+ * Content-Security-Policy lets images come from 'self' and data: only, so a blob: URL would not be shown.
+ */
+export async function imageDataUrl(path: string, retried = false): Promise<string> {
+  const tokens = tokenStore.get();
+  const response = await fetch(path, { headers: tokens ? { Authorization: `Bearer ${tokens.accessToken}` } : {} });
+  if (response.status === 401 && tokens && !retried) {
+    refreshing ??= refresh().finally(() => (refreshing = null));
+    if (await refreshing) return imageDataUrl(path, true);
+  }
+  if (!response.ok) throw new ApiError(await toProblem(response));
+  const type = response.headers.get('Content-Type')?.split(';')[0] || 'application/octet-stream';
+  const bytes = new Uint8Array(await response.arrayBuffer());
+  let binary = '';
+  for (let i = 0; i < bytes.length; i += 0x8000) binary += String.fromCharCode(...bytes.subarray(i, i + 0x8000));
+  return `data:${type};base64,${btoa(binary)}`;
+}

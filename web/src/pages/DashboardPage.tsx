@@ -16,12 +16,16 @@ export function DashboardPage() {
       </p>
       <p>{t(intro)}</p>
       {user.role === 'renter' && <MyRentalCard />}
+      {(user.role === 'renter' || user.role === 'distributor') && (
+        <p><Link to="/wallet">{t('wallet')}</Link> · <Link to="/donate">{t('donate')}</Link>{user.role === 'renter' && <> · <Link to="/orders">{t('myOrders')}</Link></>}</p>
+      )}
       {isAdmin(user) && (
         <div className="tiles">
           <Link className="tile" to="/admin/serials">{t('serials')}</Link>
           <Link className="tile" to="/admin/users">{t('users')}</Link>
           <Link className="tile" to="/admin/rentals">{t('rentals')}</Link>
           <Link className="tile" to="/admin/audit">{t('audit')}</Link>
+          <Link className="tile" to="/admin/finance">{t('finance')}</Link>
         </div>
       )}
     </section>

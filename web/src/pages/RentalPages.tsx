@@ -79,7 +79,7 @@ export function MyRentalCard() {
       {rental === undefined && !error && <p>{t('loading')}</p>}
       {rental === null && <p data-testid="no-rental">{t('noRental')}</p>}
       {rental && <><RentalSummary rental={rental} /><h3>{t('history')}</h3><History periods={rental.history} /></>}
-      <p><Link to="/redeem">{t('renew')}</Link> · <Link to="/devices">{t('devices')}</Link> · <Link to="/account">{t('account')}</Link></p>
+      <p><Link to="/plans" data-testid="renew">{t('renewRental')}</Link> · <Link to="/redeem">{t('renew')}</Link> · <Link to="/devices">{t('devices')}</Link> · <Link to="/account">{t('account')}</Link></p>
     </section>
   );
 }
@@ -196,6 +196,7 @@ export function AdminUserDetailPage() {
       <p><Link to="/admin/users">← {t('back')}</Link></p>
       <h1>{t('userDetail')}: {user?.email}</h1>
       {user && <p>{t('role')}: {user.role} · {t('status')}: {user.status} · {t('created')}: {date(user.createdAt, language)}</p>}
+      <p><Link to={`/admin/finance/wallets/${id}`}>{t('wallet')}</Link> · <Link to={`/admin/finance/orders?userId=${id}`}>{t('orders')}</Link></p>
       <ProblemMessage error={error} />
       {rental === null && <p>{t('noRental')}</p>}
       {rental && <><RentalSummary rental={rental} /><h3>{t('history')}</h3><History periods={rental.history} /></>}
