@@ -31,9 +31,16 @@ public sealed class SerialRedeemedConsumer(FinanceContext db, Ledger ledger, Tim
                 redeemed.Kind, redeemed.SerialId, redeemed.UserId);
             return Task.CompletedTask;
         }
-        return db.ConsumeOnceAsync(context, nameof(SerialRedeemedConsumer), cancellationToken =>
-            redeemed.Kind == SerialKinds.Balance ? TopUpAsync(redeemed, cancellationToken) : DonateAsync(redeemed, cancellationToken));
+        return db.ConsumeOnceAsync(context, nameof(SerialRedeemedConsumer), async cancellationToken =>
+        {
+            // Two messages carrying one serial may be consumed at once: the second waits here until the first commits,
+            // then finds its row. (A top-up without a related id has no unique key that would stop it otherwise.)
+            await db.Database.ExecuteSqlAsync($"SELECT pg_advisory_xact_lock({SerialLockKey(redeemed.SerialId)})", cancellationToken);
+            await (redeemed.Kind == SerialKinds.Balance ? TopUpAsync(redeemed, cancellationToken) : DonateAsync(redeemed, cancellationToken));
+        });
     }
+
+    private static long SerialLockKey(Guid serialId) => BitConverter.ToInt64(serialId.ToByteArray(), 8);
 
     private async Task TopUpAsync(SerialRedeemed redeemed, CancellationToken cancellationToken)
     {
