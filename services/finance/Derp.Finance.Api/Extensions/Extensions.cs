@@ -19,11 +19,14 @@ public static class Extensions
             bus.AddConsumer<RentalExtendedConsumer>();
             bus.AddConsumer<RentalExpiredConsumer>();
             bus.AddConsumer<UserDeregisteredConsumer>();
+            bus.AddConsumer<SerialRedeemedConsumer>();
         });
         builder.AddDerpJobs(quartz => { });
 
         builder.Services.AddOptions<FinanceOptions>().Bind(builder.Configuration.GetSection(FinanceOptions.Section));
         builder.Services.AddScoped<Ledger>();
+        builder.Services.AddOptions<ReportingOptions>().Bind(builder.Configuration.GetSection(FinanceOptions.Section))
+            .Validate(o => o.HasKnownZone(), "Finance:ReportingTimeZone must be an IANA time zone this machine knows.").ValidateOnStart();
         return builder;
     }
 }
