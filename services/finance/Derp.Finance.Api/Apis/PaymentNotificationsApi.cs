@@ -91,6 +91,16 @@ public static class PaymentNotificationsApi
             return provider.Refuse(unknownOrder);
         }
 
+        if (outcome.Duplicate && (outcome.Payment.AmountCents != payment.AmountCents || outcome.Order?.Number != payment.OrderNumber))
+        {
+            // The provider's transaction id was recorded before with another amount or order. Sending it again cannot
+            // change that, so it is acknowledged; the first record stands and an operator is told.
+            logger.LogWarning("A {Provider} payment {Reference} of {AmountCents} for order {OrderNumber} was recorded before as {RecordedCents} for another order or amount",
+                provider.Name, payment.Reference, payment.AmountCents, payment.OrderNumber, outcome.Payment.AmountCents);
+            PaymentNotificationMetrics.Count(provider.Name, "conflicting_duplicate");
+            return provider.Acknowledge();
+        }
+
         logger.LogInformation("{Provider} payment {Reference} of {AmountCents} for order {OrderNumber}: {Result}",
             provider.Name, payment.Reference, payment.AmountCents, payment.OrderNumber, outcome.Duplicate ? "duplicate" : "applied");
         PaymentNotificationMetrics.Count(provider.Name, outcome.Duplicate ? "duplicate" : "accepted");

@@ -110,6 +110,25 @@ public sealed class PaymentNotificationsEndToEndTests(ProvidersFinanceApiFactory
     }
 
     [Fact]
+    public async Task A_transaction_id_seen_before_with_another_amount_changes_nothing_and_is_counted()
+    {
+        var order = await PendingOrderAsync();
+        var tradeNo = "2026112322001" + WeChatPayTestSigner.RandomText(8);
+        var before = await factory.NotificationsCountedAsync("alipay", "conflicting_duplicate");
+
+        var first = await factory.PostAlipayAsync(factory.Alipay.SignedBody(AlipayTestSigner.PaidTrade(order.Number, tradeNo, totalAmount: "10.00")));
+        var other = await factory.PostAlipayAsync(factory.Alipay.SignedBody(AlipayTestSigner.PaidTrade(order.Number, tradeNo, totalAmount: "20.00")));
+
+        (await first.Content.ReadAsStringAsync()).ShouldBe("success");
+        (await other.Content.ReadAsStringAsync()).ShouldBe("success");
+        var (partlyPaid, payments) = await ReadAsync(order.Id, PaymentChannels.Alipay, tradeNo);
+        payments.ShouldHaveSingleItem().AmountCents.ShouldBe(1000);
+        partlyPaid.PaidCents.ShouldBe(1000);
+        partlyPaid.Status.ShouldBe(OrderStatuses.PendingPayment);
+        (await factory.NotificationsCountedAsync("alipay", "conflicting_duplicate")).ShouldBeGreaterThan(before);
+    }
+
+    [Fact]
     public async Task A_verified_payment_for_an_order_we_never_issued_is_refused_so_the_provider_retries()
     {
         var before = await factory.NotificationsCountedAsync("alipay", "order_not_found");

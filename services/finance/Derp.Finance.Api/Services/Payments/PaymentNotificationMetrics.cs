@@ -8,7 +8,7 @@ public static class PaymentNotificationMetrics
     private static readonly Meter Meter = new("Derp.Finance.Payments");
 
     /// <summary>
-    /// <c>result</c>: accepted, duplicate, ignored, disabled, or the refusal's code (signature_invalid,
+    /// <c>result</c>: accepted, duplicate, conflicting_duplicate, ignored, disabled, or the refusal's code (signature_invalid,
     /// notification_replayed, provider_account_mismatch, notification_malformed, notification_undecryptable,
     /// order_not_found, internal_error). A refusal that keeps rising is a forger, a misconfiguration, or a lost order.
     /// </summary>
