@@ -24,4 +24,8 @@ public static class FinanceProblemCodes
     public const string ProviderDisabled = "provider_disabled";
     public const string SignatureInvalid = "signature_invalid";
     public const string PublicDonationsOff = "public_donations_off";
+    public const string NotificationMalformed = "notification_malformed";
+    public const string NotificationReplayed = "notification_replayed";
+    public const string ProviderAccountMismatch = "provider_account_mismatch";
+    public const string NotificationUndecryptable = "notification_undecryptable";
 }

@@ -1,6 +1,7 @@
 using Derp.Finance.Api.Infrastructure;
 using Derp.Finance.Api.IntegrationEvents;
 using Derp.Finance.Api.Services;
+using Derp.Finance.Api.Services.Payments;
 using Derp.ServiceDefaults.Jobs;
 using Derp.ServiceDefaults.Messaging;
 using Derp.ServiceDefaults.Persistence;
@@ -27,6 +28,9 @@ public static class Extensions
         builder.Services.AddScoped<Ledger>();
         builder.Services.AddOptions<ReportingOptions>().Bind(builder.Configuration.GetSection(FinanceOptions.Section))
             .Validate(o => o.HasKnownZone(), "Finance:ReportingTimeZone must be an IANA time zone this machine knows.").ValidateOnStart();
+
+        // Provider notifications (ADR-018): off unless configured; a configured one must be usable or the service stops.
+        builder.Services.AddPaymentProviders(builder.Configuration);
         return builder;
     }
 }
