@@ -87,13 +87,14 @@ public static class RedeemApi
 
         // Balance and donation uses create a record in finance; its id is chosen here so the use-log row points at it
         // in this transaction (seed 004), and finance creates it under that id exactly once.
+        Guid? financeRecordId = serial.Kind is SerialKinds.Balance or SerialKinds.Donation ? Guid.CreateVersion7() : null;
         var (relatedType, relatedId) = serial.Kind switch
         {
-            SerialKinds.Balance => (RelatedTypes.LedgerEntry, Guid.CreateVersion7()),
-            SerialKinds.Donation => (RelatedTypes.Donation, Guid.CreateVersion7()),
-            _ => serial.PlanId is { } planId ? (RelatedTypes.Plan, planId) : ((string?)null, (Guid?)null),
+            SerialKinds.Balance => (RelatedTypes.LedgerEntry, financeRecordId),
+            SerialKinds.Donation => (RelatedTypes.Donation, financeRecordId),
+            _ when serial.PlanId is not null => (RelatedTypes.Plan, serial.PlanId),
+            _ => ((string?)null, (Guid?)null),
         };
-        var financeRecordId = relatedType is RelatedTypes.LedgerEntry or RelatedTypes.Donation ? relatedId : null;
         var donation = serial.Kind == SerialKinds.Donation;
         db.UseLogs.Add(new SerialUseLog
         {
@@ -114,8 +115,8 @@ public static class RedeemApi
         {
             ClientIp = http.ClientIp(),
             RelatedId = financeRecordId,
-            DonorName = donation ? Blank(request.DonorName) : null,
-            DonationMessage = donation ? Blank(request.Message) : null,
+            DonorName = donation ? NullIfBlank(request.DonorName) : null,
+            DonationMessage = donation ? NullIfBlank(request.Message) : null,
             DonationAnonymous = donation && request.Anonymous,
         }, services.Clock);
         await db.SaveChangesAsync(cancellationToken);
@@ -126,7 +127,7 @@ public static class RedeemApi
             serial.TrafficQuotaGb, serial.ValueCents, now, financeRecordId)), false);
     }
 
-    private static string? Blank(string? text) => string.IsNullOrWhiteSpace(text) ? null : text.Trim();
+    private static string? NullIfBlank(string? text) => string.IsNullOrWhiteSpace(text) ? null : text.Trim();
 
     private static ProblemHttpResult? Refusal(Serial serial, DateTimeOffset now) => serial.Status switch
     {
