@@ -27,9 +27,12 @@ public static class AuditActions
     public const string DeviceRegistered = "device_registered";
     public const string DeviceRemoved = "device_removed";
 
+    /// <summary>The deregistration job kept a lapsed account because finance did not call it settled (at most once a day per account).</summary>
+    public const string DeregistrationBlocked = "deregistration_blocked";
+
     public static readonly IReadOnlyList<string> All =
         [Registered, EmailVerified, Login, LoginFailed, AccountLocked, Logout, PasswordChanged, RoleChanged, RefreshTokenReused,
-         RentalExtended, Deregistered, DeviceRegistered, DeviceRemoved];
+         RentalExtended, Deregistered, DeviceRegistered, DeviceRemoved, DeregistrationBlocked];
 }
 
 public static class RentalStatuses

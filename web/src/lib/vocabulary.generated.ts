@@ -6,7 +6,7 @@ export type AlertSeverity = (typeof AlertSeverities)[number];
 export const AlertTypes = ['host_unhealthy', 'host_recovered', 'capacity_short', 'regions_short', 'provisioning_failed', 'container_change_failed', 'remove_failed', 'relay_unreachable', 'traffic_rate', 'host_allowance', 'quota_exceeded'] as const;
 export type AlertType = (typeof AlertTypes)[number];
 
-export const AuditActions = ['registered', 'email_verified', 'login', 'login_failed', 'account_locked', 'logout', 'password_changed', 'role_changed', 'refresh_token_reused', 'rental_extended', 'deregistered', 'device_registered', 'device_removed'] as const;
+export const AuditActions = ['registered', 'email_verified', 'login', 'login_failed', 'account_locked', 'logout', 'password_changed', 'role_changed', 'refresh_token_reused', 'rental_extended', 'deregistered', 'device_registered', 'device_removed', 'deregistration_blocked'] as const;
 export type AuditAction = (typeof AuditActions)[number];
 
 export const BindingPolicies = ['strict', 'lenient'] as const;

@@ -85,6 +85,17 @@ public static class RedeemApi
             return new(Refusal(current, now) ?? ApiProblems.Conflict(SerialProblemCodes.SerialAlreadyUsed, "This serial has already been used."), false);
         }
 
+        // Balance and donation uses create a record in finance; its id is chosen here so the use-log row points at it
+        // in this transaction (seed 004), and finance creates it under that id exactly once.
+        Guid? financeRecordId = serial.Kind is SerialKinds.Balance or SerialKinds.Donation ? Guid.CreateVersion7() : null;
+        var (relatedType, relatedId) = serial.Kind switch
+        {
+            SerialKinds.Balance => (RelatedTypes.LedgerEntry, financeRecordId),
+            SerialKinds.Donation => (RelatedTypes.Donation, financeRecordId),
+            _ when serial.PlanId is not null => (RelatedTypes.Plan, serial.PlanId),
+            _ => ((string?)null, (Guid?)null),
+        };
+        var donation = serial.Kind == SerialKinds.Donation;
         db.UseLogs.Add(new SerialUseLog
         {
             SerialId = serial.Id,
@@ -92,22 +103,31 @@ public static class RedeemApi
             UserId = userId,
             Action = SerialActions.Redeem,
             UseType = useType,
-            RelatedId = serial.PlanId?.ToString(),
-            RelatedType = serial.PlanId is null ? null : "plan",
+            RelatedId = relatedId?.ToString(),
+            RelatedType = relatedType,
             Ip = http.ClientIp(),
             UserAgent = http.UserAgent(),
             Remark = serial.Kind,
             CreatedAt = now,
         });
         db.AddIntegrationEvent(new SerialRedeemed(serial.Id, serial.FullCode, userId, serial.Kind, useType, serial.PlanId, serial.DurationDays,
-            serial.DurationHours, serial.TrafficQuotaGb, serial.ValueCents, serial.DistributorId, now) { ClientIp = http.ClientIp() }, services.Clock);
+            serial.DurationHours, serial.TrafficQuotaGb, serial.ValueCents, serial.DistributorId, now)
+        {
+            ClientIp = http.ClientIp(),
+            RelatedId = financeRecordId,
+            DonorName = donation ? NullIfBlank(request.DonorName) : null,
+            DonationMessage = donation ? NullIfBlank(request.Message) : null,
+            DonationAnonymous = donation && request.Anonymous,
+        }, services.Clock);
         await db.SaveChangesAsync(cancellationToken);
         await transaction.CommitAsync(cancellationToken);
 
         services.Logger.LogInformation("User {UserId} redeemed serial {SerialId} ({Kind})", userId, serial.Id, serial.Kind);
         return new(TypedResults.Ok(new RedeemResponse(serial.Id, serial.FullCode, serial.Kind, useType, serial.PlanId, serial.DurationDays,
-            serial.TrafficQuotaGb, serial.ValueCents, now)), false);
+            serial.TrafficQuotaGb, serial.ValueCents, now, financeRecordId)), false);
     }
+
+    private static string? NullIfBlank(string? text) => string.IsNullOrWhiteSpace(text) ? null : text.Trim();
 
     private static ProblemHttpResult? Refusal(Serial serial, DateTimeOffset now) => serial.Status switch
     {

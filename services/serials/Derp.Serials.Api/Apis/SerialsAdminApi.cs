@@ -17,6 +17,9 @@ public static class SerialsAdminApi
 {
     private const int MaxPageSize = 500;
 
+    /// <summary>A batch's <c>generate</c> row points at the batch (serials' own record, not one of finance's <see cref="RelatedTypes"/>).</summary>
+    public const string BatchRelatedType = "batch";
+
     public static RouteGroupBuilder MapSerialsAdminApi(this IEndpointRouteBuilder routes)
     {
         var api = routes.MapGroup("api/serials").WithTags("Serials (admin)").RequireAuthorization(Policies.Admin);
@@ -25,6 +28,7 @@ public static class SerialsAdminApi
         api.MapGet("export", Export);
         api.MapGet("logs", ListUseLogs);
         api.MapGet("logs/stats", UseTypeCounts);
+        api.MapGet("use-logs/stats", UseTypeStats);
         api.MapGet("binding-mismatches", ListMismatches);
         api.MapGet("{id:guid}", GetSerial);
         api.MapPatch("{id:guid}", UpdateSerial).Validate<UpdateSerialRequest>();
@@ -38,9 +42,16 @@ public static class SerialsAdminApi
     {
         var db = services.Db;
         var now = services.Clock.GetUtcNow();
-        // No plan catalogue exists yet (finance will own it): a plan id could only be a typo that a renter pays for.
-        if (request.PlanId is not null)
-            return ApiProblems.Problem(422, SerialProblemCodes.PlanNotFound, "No such plan.", "Plans do not exist yet; leave planId out.");
+        // A plan's serials carry what the plan says, read from the projection of finance's plans (no call to finance).
+        Plan? plan = null;
+        if (request.PlanId is { } planId)
+        {
+            plan = await db.Plans.AsNoTracking().SingleOrDefaultAsync(p => p.Id == planId, cancellationToken);
+            if (plan is null)
+                return ApiProblems.Problem(422, SerialProblemCodes.PlanNotFound, "No such plan.", "planId must be a plan made in finance.");
+            if (plan.Retired)
+                return ApiProblems.Problem(422, SerialProblemCodes.PlanRetired, "This plan is retired.", "Serials are only made from plans that are not retired.");
+        }
         if (request.DistributorId is { } distributorId
             && !await db.UserRoles.AnyAsync(u => u.UserId == distributorId && u.Role == Roles.Distributor, cancellationToken))
             return ApiProblems.Problem(422, SerialProblemCodes.DistributorNotFound, "No such distributor.", "distributorId must be a user whose role is distributor.");
@@ -52,10 +63,11 @@ public static class SerialsAdminApi
             Count = request.Count,
             CodeLength = request.CodeLength ?? SerialCodes.DefaultLength,
             PlanId = request.PlanId,
-            DurationDays = request.DurationDays,
+            DurationDays = plan?.DurationDays ?? request.DurationDays,
             DurationHours = request.DurationHours,
-            TrafficQuotaGb = request.TrafficQuotaGb,
-            ValueCents = request.ValueCents,
+            // Finance's 0 GB is unlimited, which a serial says with no quota.
+            TrafficQuotaGb = plan is null ? request.TrafficQuotaGb : plan.TrafficQuotaGb > 0 ? plan.TrafficQuotaGb : null,
+            ValueCents = plan?.PriceCents ?? request.ValueCents,
             ValidDays = request.ValidDays ?? services.Options.Value.DefaultValidDays,
             BindingPolicy = request.BindingPolicy ?? BindingPolicies.Strict,
             DataKeyCiphertext = request.DataKey is null ? null : secrets.Protect(request.DataKey),
@@ -76,7 +88,7 @@ public static class SerialsAdminApi
                 UserId = batch.CreatedBy,
                 Action = SerialActions.Generate,
                 RelatedId = batch.Id.ToString(),
-                RelatedType = "batch",
+                RelatedType = BatchRelatedType,
                 Ip = http.ClientIp(),
                 UserAgent = http.UserAgent(),
                 Remark = $"{batch.Count} x {batch.Prefix} ({batch.Kind})",
@@ -115,7 +127,8 @@ public static class SerialsAdminApi
         var log = await services.Db.UseLogs.AsNoTracking()
             .Where(l => l.SerialId == id || (l.BatchId == serial.BatchId && l.Action == SerialActions.Generate))
             .OrderByDescending(l => l.Id).Take(200).ToListAsync();
-        return TypedResults.Ok(new SerialDetailResponse(SerialResponse.From(serial), log.Select(UseLogResponse.From).ToList()));
+        return TypedResults.Ok(new SerialDetailResponse(SerialResponse.From(serial),
+            log.Select(l => UseLogResponse.From(l, l.SerialId == id ? serial.FullCode : null)).ToList()));
     }
 
     public static async Task<Results<Ok<SerialResponse>, ProblemHttpResult>> UpdateSerial(
@@ -240,9 +253,13 @@ public static class SerialsAdminApi
         return Results.Empty;
     }
 
+    /// <summary>
+    /// Requirements §3.7 use log, with seed 004's typed links: <c>?useType=donation</c> is every donation use and
+    /// <c>?relatedType=donation&amp;relatedId=…</c> the card key of one donation (each row carries its serial's full code).
+    /// </summary>
     public static async Task<Results<Ok<PagedResponse<UseLogResponse>>, ValidationProblem>> ListUseLogs(
         [AsParameters] SerialsServices services, Guid? serialId = null, Guid? userId = null, string? action = null, string? useType = null,
-        DateTimeOffset? from = null, DateTimeOffset? to = null, int page = 1, int pageSize = 50)
+        string? relatedType = null, string? relatedId = null, DateTimeOffset? from = null, DateTimeOffset? to = null, int page = 1, int pageSize = 50)
     {
         if (Paging.Check(page, pageSize, MaxPageSize) is { } invalid)
             return invalid;
@@ -250,18 +267,49 @@ public static class SerialsAdminApi
             return ApiProblems.Validation("action", $"Action must be one of: {string.Join(", ", SerialActions.All)}.");
         if (useType is not null && !UseTypes.All.Contains(useType))
             return ApiProblems.Validation("useType", $"Use type must be one of: {string.Join(", ", UseTypes.All)}.");
+        if (relatedType is not null && !RelatedTypes.All.Contains(relatedType) && relatedType != BatchRelatedType)
+            return ApiProblems.Validation("relatedType", $"Related type must be one of: {string.Join(", ", RelatedTypes.All.Append(BatchRelatedType))}.");
+        if (relatedId is not null && relatedId.Length > 64)
+            return ApiProblems.Validation("relatedId", "Related id must be at most 64 characters.");
+        // Related ids are stored as Guid.ToString(): an id typed in upper case or with braces still finds its row.
+        if (Guid.TryParse(relatedId, out var relatedGuid))
+            relatedId = relatedGuid.ToString();
 
         var query = services.Db.UseLogs.AsNoTracking();
         if (serialId is not null) query = query.Where(l => l.SerialId == serialId);
         if (userId is not null) query = query.Where(l => l.UserId == userId);
         if (action is not null) query = query.Where(l => l.Action == action);
         if (useType is not null) query = query.Where(l => l.UseType == useType);
+        if (relatedType is not null) query = query.Where(l => l.RelatedType == relatedType);
+        if (relatedId is not null) query = query.Where(l => l.RelatedId == relatedId);
         if (from is not null) query = query.Where(l => l.CreatedAt >= from);
         if (to is not null) query = query.Where(l => l.CreatedAt <= to);
 
         var total = await query.CountAsync();
         var items = await query.OrderByDescending(l => l.Id).Skip((page - 1) * pageSize).Take(pageSize).ToListAsync();
-        return TypedResults.Ok(new PagedResponse<UseLogResponse>(items.Select(UseLogResponse.From).ToList(), total, page, pageSize));
+        var serialIds = items.Where(l => l.SerialId != null).Select(l => l.SerialId!.Value).Distinct().ToList();
+        var codes = await services.Db.Serials.AsNoTracking().Where(s => serialIds.Contains(s.Id)).ToDictionaryAsync(s => s.Id, s => s.FullCode);
+        return TypedResults.Ok(new PagedResponse<UseLogResponse>(
+            items.Select(l => UseLogResponse.From(l, l.SerialId is { } id ? codes.GetValueOrDefault(id) : null)).ToList(), total, page, pageSize));
+    }
+
+    /// <summary>
+    /// Seed 004's third query (<c>GROUP BY use_type</c>: the count of rows and of distinct serials), for every use type,
+    /// most used first, optionally in a time range. Batch rows (no use type) are not uses of a serial.
+    /// </summary>
+    public static async Task<Ok<List<UseTypeStatsResponse>>> UseTypeStats(
+        [AsParameters] SerialsServices services, DateTimeOffset? from = null, DateTimeOffset? to = null)
+    {
+        var query = services.Db.UseLogs.AsNoTracking().Where(l => l.UseType != null);
+        if (from is not null) query = query.Where(l => l.CreatedAt >= from);
+        if (to is not null) query = query.Where(l => l.CreatedAt <= to);
+        var counts = await query.GroupBy(l => l.UseType!)
+            .Select(g => new { UseType = g.Key, Count = g.Count(), DistinctSerials = g.Select(l => l.SerialId).Distinct().Count() })
+            .ToListAsync();
+        var result = UseTypes.All
+            .Select(t => counts.FirstOrDefault(c => c.UseType == t) is { } c ? new UseTypeStatsResponse(t, c.Count, c.DistinctSerials) : new UseTypeStatsResponse(t, 0, 0))
+            .OrderByDescending(s => s.Count).ThenBy(s => s.UseType, StringComparer.Ordinal).ToList();
+        return TypedResults.Ok(result);
     }
 
     /// <summary>Requirements §3.7: how many uses of each type, optionally in a time range.</summary>

@@ -24,5 +24,6 @@ public static class SerialProblemCodes
     public const string RedeemRateLimited = "redeem_rate_limited";
     public const string NotALicence = "not_a_licence";
     public const string PlanNotFound = "plan_not_found";
+    public const string PlanRetired = "plan_retired";
     public const string DistributorNotFound = "distributor_not_found";
 }

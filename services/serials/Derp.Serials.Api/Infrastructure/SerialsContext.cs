@@ -14,6 +14,7 @@ public sealed class SerialsContext(DbContextOptions<SerialsContext> options) : D
     public DbSet<BindingMismatch> BindingMismatches => Set<BindingMismatch>();
     public DbSet<SerialUseLog> UseLogs => Set<SerialUseLog>();
     public DbSet<UserRole> UserRoles => Set<UserRole>();
+    public DbSet<Plan> Plans => Set<Plan>();
 
     protected override void OnModelCreating(ModelBuilder modelBuilder)
     {
@@ -30,6 +31,16 @@ public sealed class UserRoleEntityTypeConfiguration : IEntityTypeConfiguration<U
         builder.ToTable("UserRoles");
         builder.HasKey(u => u.UserId);
         builder.Property(u => u.Role).HasMaxLength(32);
+    }
+}
+
+public sealed class PlanEntityTypeConfiguration : IEntityTypeConfiguration<Plan>
+{
+    public void Configure(EntityTypeBuilder<Plan> builder)
+    {
+        builder.ToTable("Plans");
+        builder.Property(p => p.Id).ValueGeneratedNever();
+        // No length limits on what finance owns: the projection must never refuse a plan finance accepted.
     }
 }
 

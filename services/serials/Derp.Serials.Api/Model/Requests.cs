@@ -1,5 +1,6 @@
 using Derp.Contracts.Serials;
 using Derp.Serials.Api.Services;
+using Derp.ServiceDefaults.Http;
 using FluentValidation;
 
 namespace Derp.Serials.Api.Model;
@@ -24,10 +25,13 @@ public sealed record CreateBatchResponse(Guid BatchId, int Count, string Prefix,
 
 public sealed record UpdateSerialRequest(string? Status = null, string? Remark = null, DateTimeOffset? ValidUntil = null);
 
-public sealed record RedeemRequest(string Code);
+/// <param name="DonorName">Donation serials: the name shown on the thank-you list (unless <paramref name="Anonymous"/>).</param>
+/// <param name="Message">Donation serials: the donor's words.</param>
+public sealed record RedeemRequest(string Code, string? DonorName = null, string? Message = null, bool Anonymous = false);
 
+/// <param name="RelatedId">Balance and donation serials: the finance record the use created (the ledger entry, the donation).</param>
 public sealed record RedeemResponse(Guid SerialId, string FullCode, string Kind, string UseType, Guid? PlanId, int? DurationDays,
-    int? TrafficQuotaGb, long? ValueCents, DateTimeOffset RedeemedAt);
+    int? TrafficQuotaGb, long? ValueCents, DateTimeOffset RedeemedAt, Guid? RelatedId);
 
 public sealed record SerialResponse(Guid Id, string FullCode, string Prefix, string Kind, string Status, Guid BatchId, Guid? DistributorId,
     Guid? PlanId, int? DurationDays, int? DurationHours, int? TrafficQuotaGb, long? ValueCents, string BindingPolicy, string? Remark,
@@ -44,12 +48,16 @@ public sealed record ClientEnvironmentResponse(string MachineCode, string? Hardw
 
 public sealed record SerialDetailResponse(SerialResponse Serial, IReadOnlyList<UseLogResponse> UseLog);
 
+/// <param name="FullCode">The serial's card key (seed 004: the card key of a donation); null for batch rows and deleted serials.</param>
 public sealed record UseLogResponse(long Id, Guid? SerialId, Guid? BatchId, Guid? UserId, string Action, string? UseType, string? RelatedId,
-    string? RelatedType, string? Ip, string? UserAgent, DateTimeOffset? ExpiresAt, string? Remark, DateTimeOffset CreatedAt)
+    string? RelatedType, string? Ip, string? UserAgent, DateTimeOffset? ExpiresAt, string? Remark, DateTimeOffset CreatedAt, string? FullCode = null)
 {
-    public static UseLogResponse From(SerialUseLog l) =>
-        new(l.Id, l.SerialId, l.BatchId, l.UserId, l.Action, l.UseType, l.RelatedId, l.RelatedType, l.Ip, l.UserAgent, l.ExpiresAt, l.Remark, l.CreatedAt);
+    public static UseLogResponse From(SerialUseLog l, string? fullCode = null) =>
+        new(l.Id, l.SerialId, l.BatchId, l.UserId, l.Action, l.UseType, l.RelatedId, l.RelatedType, l.Ip, l.UserAgent, l.ExpiresAt, l.Remark, l.CreatedAt, fullCode);
 }
+
+/// <summary>Seed 004's third query: per use type, how many use-log rows and how many distinct serials.</summary>
+public sealed record UseTypeStatsResponse(string UseType, int Count, int DistinctSerials);
 
 public sealed record BindingMismatchResponse(long Id, Guid SerialId, string FullCode, string Policy, string RequestJson, string? BoundMachineCode,
     string? BoundHardware, string? BoundIp, string? Ip, string? UserAgent, DateTimeOffset CreatedAt);
@@ -69,8 +77,14 @@ public sealed class CreateBatchRequestValidator : AbstractValidator<CreateBatchR
         RuleFor(r => r.DurationHours).InclusiveBetween(1, 24 * 3650).When(r => r.DurationHours is not null);
         RuleFor(r => r).Must(r => r.DurationDays is null || r.DurationHours is null)
             .WithName("durationDays").WithMessage("Give durationDays or durationHours, not both.");
-        RuleFor(r => r.DurationDays).NotNull().When(r => r.Kind == SerialKinds.Rental)
-            .WithMessage("A rental serial needs durationDays.");
+        RuleFor(r => r.DurationDays).NotNull().When(r => r.Kind == SerialKinds.Rental && r.PlanId is null)
+            .WithMessage("A rental serial needs durationDays (or a planId).");
+        // A plan's batch takes duration, quota and face value from the plan; a second source of them could only disagree.
+        RuleFor(r => r.PlanId).Null().When(r => r.Kind != SerialKinds.Rental).WithMessage("Only rental batches are made from a plan.");
+        RuleFor(r => r.DurationDays).Null().When(r => r.PlanId is not null).WithMessage("durationDays comes from the plan; leave it out.");
+        RuleFor(r => r.DurationHours).Null().When(r => r.PlanId is not null).WithMessage("durationHours comes from the plan; leave it out.");
+        RuleFor(r => r.TrafficQuotaGb).Null().When(r => r.PlanId is not null).WithMessage("trafficQuotaGb comes from the plan; leave it out.");
+        RuleFor(r => r.ValueCents).Null().When(r => r.PlanId is not null).WithMessage("valueCents comes from the plan's price; leave it out.");
         RuleFor(r => r).Must(r => r.DurationDays is not null || r.DurationHours is not null).When(r => r.Kind == SerialKinds.Licence)
             .WithName("durationHours").WithMessage("A licence needs durationDays or durationHours (for example 3 hours after first use).");
         RuleFor(r => r.TrafficQuotaGb).InclusiveBetween(1, 1_000_000).When(r => r.TrafficQuotaGb is not null);
@@ -101,7 +115,17 @@ public sealed class UpdateSerialRequestValidator : AbstractValidator<UpdateSeria
 
 public sealed class RedeemRequestValidator : AbstractValidator<RedeemRequest>
 {
-    public RedeemRequestValidator() =>
+    public const int MaxDonorNameLength = 64;
+    public const int MaxMessageLength = 500;
+
+    public RedeemRequestValidator()
+    {
         RuleFor(r => r.Code).Cascade(CascadeMode.Stop).NotEmpty().WithMessage("Code is required.")
             .Must(c => c.Trim().Length is > 0 and <= 64).WithMessage("Code must be at most 64 characters.");
+        // The donor's name is shown to other people (the public thank-you list): nothing that could make it read as something else.
+        RuleFor(r => r.DonorName).Cascade(CascadeMode.Stop)
+            .MaximumLength(MaxDonorNameLength).WithMessage($"Donor name must be at most {MaxDonorNameLength} characters.")
+            .Must(n => n is null || !InputRules.HasControlOrBidiCharacters(n)).WithMessage("Donor name contains characters that are not allowed.");
+        RuleFor(r => r.Message).MaximumLength(MaxMessageLength).WithMessage($"Message must be at most {MaxMessageLength} characters.");
+    }
 }

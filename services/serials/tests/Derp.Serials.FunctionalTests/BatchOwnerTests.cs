@@ -14,15 +14,6 @@ public sealed class BatchOwnerTests(SerialsApiFactory factory) : IClassFixture<S
                 .ToDictionary());
 
     [Fact]
-    public async Task A_plan_id_is_refused_until_plans_exist()
-    {
-        var response = await CreateAsync(new { planId = Guid.NewGuid() });
-
-        response.StatusCode.ShouldBe(HttpStatusCode.UnprocessableEntity);
-        (await response.ProblemCodeAsync()).ShouldBe("plan_not_found");
-    }
-
-    [Fact]
     public async Task Only_a_user_who_is_a_distributor_can_own_a_batch()
     {
         var stranger = await CreateAsync(new { distributorId = Guid.NewGuid() });

@@ -3,6 +3,7 @@ using Microsoft.EntityFrameworkCore;
 using System.Net;
 using System.Net.Http.Json;
 using System.Text.Json;
+using Derp.Contracts.Finance;
 using Derp.Contracts.Serials;
 using Derp.Contracts.Users;
 using Derp.TestSupport;
@@ -20,11 +21,15 @@ public sealed class RedeemTests(SerialsApiFactory factory) : IClassFixture<Seria
         await using var probe = await RabbitMqProbe.ForEventAsync<SerialRedeemed>();
         var admin = factory.Admin();
         var planId = Guid.NewGuid();
-        var (id, code) = (await admin.NewSerialsAsync("rental", extra: new { trafficQuotaGb = 200 })).Single();
-        // Batches cannot name a plan until a plan catalogue exists (plan_not_found); the serial's plan still travels.
-        await using (var scope = factory.Services.CreateAsyncScope())
-            await scope.ServiceProvider.GetRequiredService<Derp.Serials.Api.Infrastructure.SerialsContext>().Serials
-                .Where(s => s.Id == id).ExecuteUpdateAsync(s => s.SetProperty(x => x.PlanId, planId));
+        using (var watcher = ConsumeWatcher.Attach(factory.Services))
+        {
+            var messageId = Guid.NewGuid();
+            await factory.SendToConsumerAsync(new PlanChanged(planId, 1, "30天", "30 days", 30, 3000, "CNY", 200, true, true, false, DateTimeOffset.UtcNow), messageId);
+            await watcher.ConsumedAsync(messageId);
+        }
+        var batchId = await admin.CreateBatchAsync(new { prefix = "PLAN", count = 1, kind = "rental", planId });
+        var serial = (await admin.SerialsOfBatchAsync(batchId)).Single();
+        var (id, code) = (serial.GetProperty("id").GetGuid(), serial.GetProperty("fullCode").GetString()!);
         var userId = Guid.NewGuid();
 
         // Codes are matched case-insensitively, with surrounding spaces ignored.
@@ -38,6 +43,7 @@ public sealed class RedeemTests(SerialsApiFactory factory) : IClassFixture<Seria
         detail.GetProperty("serial").GetProperty("userId").GetGuid().ShouldBe(userId);
         var redeemLog = detail.GetProperty("useLog").EnumerateArray().Single(l => l.GetProperty("action").GetString() == "redeem");
         redeemLog.GetProperty("useType").GetString().ShouldBe("membership");
+        redeemLog.GetProperty("relatedType").GetString().ShouldBe("plan");
         redeemLog.GetProperty("relatedId").GetString().ShouldBe(planId.ToString());
 
         var message = await probe.WaitForAsync(m => m.GetProperty("serialId").GetGuid() == id, TimeSpan.FromSeconds(20));

@@ -19,7 +19,8 @@ public class SerialsApiFactory : ServiceFactory<Program>
     public HttpClient Renter(Guid? userId = null) => ClientAs(userId ?? Guid.NewGuid(), Roles.Renter);
 
     /// <summary>Puts an event straight on this instance's consumer queue for it.</summary>
-    public Task SendToConsumerAsync<T>(T message) where T : class => RabbitMqProbe.SendToConsumerAsync(EndpointPrefix, message);
+    public Task SendToConsumerAsync<T>(T message, Guid? messageId = null) where T : class =>
+        RabbitMqProbe.SendToConsumerAsync(EndpointPrefix, message, messageId);
 
     protected override IEnumerable<KeyValuePair<string, string?>> Settings() =>
     [

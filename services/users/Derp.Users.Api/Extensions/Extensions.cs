@@ -8,6 +8,7 @@ using Derp.Users.Api.Infrastructure;
 using Derp.Users.Api.IntegrationEvents;
 using Derp.Users.Api.Jobs;
 using Derp.Users.Api.Services;
+using Microsoft.Extensions.Options;
 using Quartz;
 
 namespace Derp.Users.Api.Extensions;
@@ -22,6 +23,7 @@ public static class Extensions
         builder.AddDerpMessaging<UsersContext>(bus =>
         {
             bus.AddConsumer<SerialRedeemedConsumer>();
+            bus.AddConsumer<OrderPaidConsumer>();
             bus.AddConsumer<ContainersProvisionedConsumer>();
             bus.AddConsumer<AclGeneratedConsumer>();
             bus.AddConsumer<ServerRemovedConsumer>();
@@ -46,7 +48,13 @@ public static class Extensions
         builder.Services.AddSingleton<TokenService>();
         builder.Services.AddSingleton<Derp.ServiceDefaults.Auth.ISessionRevocationSnapshot, SessionRevocationSnapshotFromDatabase>();
         builder.Services.AddScoped<RentalLifecycle>();
-        builder.Services.AddSingleton<IAccountSettlement, EveryoneSettled>();
+        builder.Services.AddOptions<FinanceOptions>().Bind(builder.Configuration.GetSection(FinanceOptions.Section));
+        builder.Services.AddHttpClient<IAccountSettlement, FinanceSettlement>((services, client) =>
+        {
+            var finance = services.GetRequiredService<IOptions<FinanceOptions>>().Value;
+            client.BaseAddress = finance.BaseUrl;
+            client.Timeout = finance.Timeout;
+        });
         builder.Services.AddSingleton<EmailDispatcher>();
         builder.Services.AddHostedService(sp => sp.GetRequiredService<EmailDispatcher>());
         builder.Services.AddHostedService<AdminSeeder>();

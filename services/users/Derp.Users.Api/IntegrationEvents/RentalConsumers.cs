@@ -1,4 +1,5 @@
 using Derp.Contracts.Acl;
+using Derp.Contracts.Finance;
 using Derp.Contracts.Serials;
 using Derp.Contracts.Servers;
 using Derp.Contracts.Users;
@@ -34,6 +35,39 @@ public sealed class SerialRedeemedConsumer(UsersContext db, RentalLifecycle rent
             if (length <= TimeSpan.Zero)
                 throw new InvalidOperationException($"Rental serial {redeemed.SerialId} carries no duration.");
             await rentals.AddPeriodAsync(user, new NewPeriod(RentalSources.Serial, redeemed.SerialId, redeemed.PlanId, redeemed.TrafficQuotaGb, null, redeemed.ClientIp),
+                start => start + length, cancellationToken);
+        });
+    }
+}
+
+/// <summary>
+/// A paid plan order (finance) starts or extends the rental exactly as a redeemed rental serial does; the rental event
+/// it publishes carries the order id, which makes the order fulfilled in finance.
+/// </summary>
+public sealed class OrderPaidConsumer(UsersContext db, RentalLifecycle rentals, ILogger<OrderPaidConsumer> logger) : IConsumer<OrderPaid>
+{
+    public Task Consume(ConsumeContext<OrderPaid> context)
+    {
+        var paid = context.Message;
+        return db.ConsumeOnceAsync(context, nameof(OrderPaidConsumer), async cancellationToken =>
+        {
+            // The same order can only ever add one period, whatever message carries it (and the unique order id on the
+            // period is the last word when two such messages race).
+            if (await db.RentalPeriods.AnyAsync(p => p.OrderId == paid.OrderId, cancellationToken))
+                return;
+            var user = await db.Users.SingleAsync(u => u.Id == paid.UserId, cancellationToken);
+            if (user.Status != UserStatuses.Active)
+            {
+                // Finance sees no fulfilment and keeps the order paid: the money is settled there, not here.
+                logger.LogWarning("Order {OrderId} paid for deregistered user {UserId}; no rental", paid.OrderId, user.Id);
+                return;
+            }
+            var length = Rental.PeriodLength(paid.DurationDays, null);
+            if (length <= TimeSpan.Zero)
+                throw new InvalidOperationException($"Order {paid.OrderId} carries no duration.");
+            // Finance's 0 GB is unlimited, which a period says with no quota.
+            var quota = paid.TrafficQuotaGb > 0 ? paid.TrafficQuotaGb : (int?)null;
+            await rentals.AddPeriodAsync(user, new NewPeriod(RentalSources.Order, null, paid.PlanId, quota, null, paid.ClientIp, paid.OrderId),
                 start => start + length, cancellationToken);
         });
     }

@@ -35,7 +35,11 @@ public sealed class RentalReminderJob(RentalLifecycle rentals, ILogger<RentalRem
     }
 }
 
-/// <summary>Requirements §2.6: 30 days after expiry without renewal, a settled account is closed.</summary>
+/// <summary>
+/// Requirements §2.6: 30 days after expiry without renewal, a settled account is closed. An account finance does not
+/// call settled (or when finance cannot be asked) is kept and tried again next hour; the admins see it in the audit
+/// log (<c>deregistration_blocked</c>, at most once a day per account) and settle it in finance.
+/// </summary>
 [DisallowConcurrentExecution]
 public sealed class DeregistrationJob(UsersContext db, RentalLifecycle rentals, IAccountSettlement settlement, TimeProvider clock,
     ILogger<DeregistrationJob> logger) : IJob
@@ -55,9 +59,11 @@ public sealed class DeregistrationJob(UsersContext db, RentalLifecycle rentals, 
         var closed = 0;
         foreach (var userId in lapsed)
         {
-            if (!await settlement.IsSettledAsync(userId, cancellationToken))
+            var check = await settlement.CheckAsync(userId, cancellationToken);
+            if (!check.Settled)
             {
-                logger.LogWarning("User {UserId} lapsed over 30 days ago but is not settled; kept", userId);
+                logger.LogWarning("User {UserId} lapsed over 30 days ago but is not settled ({Detail}); kept", userId, check.Detail);
+                await RecordBlockedAsync(userId, check, cancellationToken);
                 continue;
             }
             await using var transaction = await db.Database.BeginTransactionAsync(cancellationToken);
@@ -76,4 +82,18 @@ public sealed class DeregistrationJob(UsersContext db, RentalLifecycle rentals, 
             logger.LogInformation("Deregistered {Count} lapsed accounts", closed);
         return closed;
     }
+
+    /// <summary>One audit row a day per blocked account is an alert; one an hour would bury everything else.</summary>
+    private async Task RecordBlockedAsync(Guid userId, SettlementCheck check, CancellationToken cancellationToken)
+    {
+        var now = clock.GetUtcNow();
+        var since = now - BlockedAuditInterval;
+        if (await db.AuditEntries.AnyAsync(a => a.UserId == userId && a.Action == AuditActions.DeregistrationBlocked && a.CreatedAt > since, cancellationToken))
+            return;
+        var detail = $"not settled in finance: {check.Detail}";
+        db.Audit(null, clock, AuditActions.DeregistrationBlocked, userId, detail: detail.Length <= 1000 ? detail : detail[..1000]);
+        await db.SaveChangesAsync(cancellationToken);
+    }
+
+    public static readonly TimeSpan BlockedAuditInterval = TimeSpan.FromDays(1);
 }

@@ -53,11 +53,14 @@ public sealed class RentalPeriod
     public Guid RentalId { get; set; }
     public Guid UserId { get; set; }
 
-    /// <summary><c>serial</c> or <c>admin</c>.</summary>
+    /// <summary><c>serial</c>, <c>admin</c> or <c>order</c> (<see cref="RentalSources"/>).</summary>
     public required string Source { get; set; }
 
     /// <summary>The redeemed serial; unique, so a redelivered redemption cannot add a second period.</summary>
     public Guid? SerialId { get; set; }
+
+    /// <summary>The paid plan order (finance); unique, so an order adds one period whatever message carries it.</summary>
+    public Guid? OrderId { get; set; }
 
     public Guid? PlanId { get; set; }
     public int? TrafficQuotaGb { get; set; }

@@ -103,7 +103,7 @@ public sealed record RegisterDeviceRequest(string Name, string MachineCode, stri
 public sealed record DeregisterRequest(string Password);
 
 public sealed record RentalPeriodResponse(Guid Id, string Source, Guid? SerialId, Guid? PlanId, int? TrafficQuotaGb, DateTimeOffset StartsAt,
-    DateTimeOffset EndsAt, DateTimeOffset CreatedAt);
+    DateTimeOffset EndsAt, DateTimeOffset CreatedAt, Guid? OrderId = null);
 
 public sealed record RentalResponse(Guid Id, Guid UserId, string Status, Guid? PlanId, DateTimeOffset StartedAt, DateTimeOffset ExpiresAt, int DaysLeft,
     int? TrafficQuotaGb, long TrafficUsedBytes, string ServiceState, int? PolicyVersion, IReadOnlyList<RentalPeriodResponse> History)
@@ -112,7 +112,7 @@ public sealed record RentalResponse(Guid Id, Guid UserId, string Status, Guid? P
         r.StartedAt, r.ExpiresAt, Math.Max(0, (int)Math.Ceiling((r.ExpiresAt - now).TotalDays)), r.TrafficQuotaGb, r.TrafficUsedBytes, r.ServiceState,
         r.PolicyVersion,
         periods.OrderByDescending(p => p.StartsAt).Select(p => new RentalPeriodResponse(p.Id, p.Source, p.SerialId, p.PlanId, p.TrafficQuotaGb,
-            p.StartsAt, p.EndsAt, p.CreatedAt)).ToList());
+            p.StartsAt, p.EndsAt, p.CreatedAt, p.OrderId)).ToList());
 }
 
 public sealed record RentalListItem(Guid Id, Guid UserId, string Email, string Username, string Status, DateTimeOffset ExpiresAt, int? TrafficQuotaGb,

@@ -6,19 +6,9 @@ using Microsoft.EntityFrameworkCore;
 
 namespace Derp.Users.Api.Services;
 
-/// <summary>Whether a renter owes nothing; finance will answer this (issue 5: until it exists, everyone is settled).</summary>
-public interface IAccountSettlement
-{
-    Task<bool> IsSettledAsync(Guid userId, CancellationToken cancellationToken);
-}
-
-public sealed class EveryoneSettled : IAccountSettlement
-{
-    public Task<bool> IsSettledAsync(Guid userId, CancellationToken cancellationToken) => Task.FromResult(true);
-}
-
 /// <param name="ClientIp">The address of the request behind the period (the redeeming renter, the extending admin).</param>
-public sealed record NewPeriod(string Source, Guid? SerialId, Guid? PlanId, int? TrafficQuotaGb, Guid? CreatedBy, string? ClientIp = null);
+/// <param name="OrderId">The paid plan order behind the period (source <c>order</c>); the rental events carry it back to finance.</param>
+public sealed record NewPeriod(string Source, Guid? SerialId, Guid? PlanId, int? TrafficQuotaGb, Guid? CreatedBy, string? ClientIp = null, Guid? OrderId = null);
 
 /// <summary>
 /// Rental changes. Each runs inside the caller's transaction; the rental row is locked first, so two redemptions
@@ -42,6 +32,7 @@ public sealed class RentalLifecycle(UsersContext db, TimeProvider clock)
             UserId = user.Id,
             Source = period.Source,
             SerialId = period.SerialId,
+            OrderId = period.OrderId,
             PlanId = period.PlanId,
             TrafficQuotaGb = period.TrafficQuotaGb,
             StartsAt = start,
@@ -64,7 +55,7 @@ public sealed class RentalLifecycle(UsersContext db, TimeProvider clock)
             };
             db.Rentals.Add(rental);
             record.RentalId = rental.Id;
-            db.AddIntegrationEvent(new RentalActivated(rental.Id, user.Id, record.Id, start, rental.ExpiresAt, period.PlanId, period.TrafficQuotaGb, period.SerialId) { ClientIp = period.ClientIp }, clock);
+            db.AddIntegrationEvent(new RentalActivated(rental.Id, user.Id, record.Id, start, rental.ExpiresAt, period.PlanId, period.TrafficQuotaGb, period.SerialId) { ClientIp = period.ClientIp, OrderId = period.OrderId }, clock);
             db.QueueEmail(user, RentalEmails.Activated, clock, new Dictionary<string, string> { ["ExpiresAt"] = Notifications.MailDate(rental.ExpiresAt) });
         }
         else
@@ -83,7 +74,7 @@ public sealed class RentalLifecycle(UsersContext db, TimeProvider clock)
                 rental.OverQuota = false;
                 rental.TrafficUsedBytes = 0;
             }
-            db.AddIntegrationEvent(new RentalExtended(rental.Id, user.Id, record.Id, previous, rental.ExpiresAt, wasExpired, rental.TrafficQuotaGb, period.Source) { ClientIp = period.ClientIp }, clock);
+            db.AddIntegrationEvent(new RentalExtended(rental.Id, user.Id, record.Id, previous, rental.ExpiresAt, wasExpired, rental.TrafficQuotaGb, period.Source) { ClientIp = period.ClientIp, OrderId = period.OrderId }, clock);
             db.QueueEmail(user, RentalEmails.Extended, clock, new Dictionary<string, string> { ["ExpiresAt"] = Notifications.MailDate(rental.ExpiresAt) });
         }
         db.RentalPeriods.Add(record);

@@ -36,10 +36,14 @@ public sealed class OutboxTests(UsersBehindForwarderFactory factory) : IClassFix
 
         var message = await probe.WaitForAsync(m => m.GetProperty("email").GetString() == email, TimeSpan.FromSeconds(20));
         message.GetProperty("role").GetString().ShouldBe("renter");
-        await using var scope = factory.Services.CreateAsyncScope();
-        var row = await scope.ServiceProvider.GetRequiredService<UsersContext>().Set<OutboxMessage>()
-            .FromSqlInterpolated($"SELECT * FROM outbox_messages WHERE payload->>'email' = {email}").SingleAsync();
-        row.SentAt.ShouldNotBeNull();
+        // The publisher marks the row sent just after the broker took the message, so the probe may see it first.
+        await Until.TrueAsync(async () =>
+        {
+            await using var scope = factory.Services.CreateAsyncScope();
+            var row = await scope.ServiceProvider.GetRequiredService<UsersContext>().Set<OutboxMessage>()
+                .FromSqlInterpolated($"SELECT * FROM outbox_messages WHERE payload->>'email' = {email}").SingleAsync();
+            return row.SentAt is not null;
+        }, "the outbox row to be marked sent", TimeSpan.FromSeconds(20));
     }
 
     [Fact]

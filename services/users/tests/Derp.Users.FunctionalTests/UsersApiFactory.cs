@@ -1,12 +1,34 @@
 using System.Net;
 using System.Net.Http.Json;
 using Derp.TestSupport;
+using Derp.Users.Api.Services;
+using Microsoft.AspNetCore.Hosting;
+using Microsoft.AspNetCore.TestHost;
+using Microsoft.Extensions.DependencyInjection;
 
 namespace Derp.Users.FunctionalTests;
 
 public class UsersApiFactory : ServiceFactory<Program>
 {
     public UsersApiFactory() : base("users") { }
+
+    /// <summary>
+    /// Finance does not run beside these tests: where settlement is not the subject, every account is settled.
+    /// <see cref="FinanceSettlementFactory"/> keeps the real HTTP client against a finance stand-in instead.
+    /// </summary>
+    protected virtual bool EveryAccountSettled => true;
+
+    protected override void ConfigureWebHost(IWebHostBuilder builder)
+    {
+        base.ConfigureWebHost(builder);
+        if (EveryAccountSettled)
+            builder.ConfigureTestServices(services => services.AddSingleton<IAccountSettlement, SettledAccounts>());
+    }
+
+    private sealed class SettledAccounts : IAccountSettlement
+    {
+        public Task<SettlementCheck> CheckAsync(Guid userId, CancellationToken cancellationToken) => Task.FromResult(new SettlementCheck(true, "settled"));
+    }
 
     public string AdminEmail { get; } = $"root-{Guid.NewGuid():N}@derp.test";
     public const string AdminPassword = "Sup3r-admin-pass";

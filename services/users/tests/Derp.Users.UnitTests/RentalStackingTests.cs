@@ -67,6 +67,36 @@ public sealed class RentalStackingTests
         Rental.PeriodLength(days, hours).ShouldBe(TimeSpan.FromHours(expectedHours));
 
     [Fact]
+    public void A_renewal_order_paid_with_twelve_days_left_ends_thirty_days_after_the_old_expiry()
+    {
+        // An OrderPaid of a 30-day plan: its period lasts the plan's days, from where the running rental ends.
+        var expiry = Now.AddDays(12);
+
+        var start = Rental.PeriodStart(RentalOf(RentalStatuses.Active, expiry), Now);
+
+        (start + Rental.PeriodLength(30, null)).ShouldBe(Now.AddDays(42));
+    }
+
+    [Fact]
+    public void A_renewal_order_paid_after_expiry_runs_its_days_from_the_payment()
+    {
+        var start = Rental.PeriodStart(RentalOf(RentalStatuses.Expired, Now.AddDays(-10)), Now);
+
+        (start + Rental.PeriodLength(5, null)).ShouldBe(Now.AddDays(5));
+    }
+
+    [Fact]
+    public void A_serial_and_then_an_order_stack_one_after_the_other()
+    {
+        var afterSerial = Rental.PeriodStart(null, Now) + Rental.PeriodLength(30, null);
+        var rental = RentalOf(RentalStatuses.Active, afterSerial);
+
+        var afterOrder = Rental.PeriodStart(rental, Now.AddDays(3)) + Rental.PeriodLength(180, null);
+
+        afterOrder.ShouldBe(Now.AddDays(210));
+    }
+
+    [Fact]
     public void An_hourly_period_stacks_to_the_hour()
     {
         var expiry = Now.AddHours(2);

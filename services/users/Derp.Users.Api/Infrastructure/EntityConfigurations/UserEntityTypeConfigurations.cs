@@ -86,6 +86,7 @@ public sealed class RentalPeriodEntityTypeConfiguration : IEntityTypeConfigurati
         builder.ToTable("RentalPeriods");
         builder.Property(p => p.Source).HasMaxLength(16);
         builder.HasIndex(p => p.SerialId).IsUnique();
+        builder.HasIndex(p => p.OrderId).IsUnique();
         builder.HasIndex(p => new { p.RentalId, p.StartsAt });
         builder.HasOne<Rental>().WithMany().HasForeignKey(p => p.RentalId).OnDelete(DeleteBehavior.Cascade);
     }

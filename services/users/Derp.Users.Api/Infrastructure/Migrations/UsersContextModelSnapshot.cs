@@ -474,6 +474,10 @@ namespace Derp.Users.Api.Infrastructure.Migrations
                         .HasColumnType("timestamp with time zone")
                         .HasColumnName("ends_at");
 
+                    b.Property<Guid?>("OrderId")
+                        .HasColumnType("uuid")
+                        .HasColumnName("order_id");
+
                     b.Property<Guid?>("PlanId")
                         .HasColumnType("uuid")
                         .HasColumnName("plan_id");
@@ -506,6 +510,10 @@ namespace Derp.Users.Api.Infrastructure.Migrations
 
                     b.HasKey("Id")
                         .HasName("pk_rental_periods");
+
+                    b.HasIndex("OrderId")
+                        .IsUnique()
+                        .HasDatabaseName("ix_rental_periods_order_id");
 
                     b.HasIndex("SerialId")
                         .IsUnique()
