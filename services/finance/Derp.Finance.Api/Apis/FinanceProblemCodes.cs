@@ -23,4 +23,5 @@ public static class FinanceProblemCodes
     public const string AccountSettled = "account_settled";
     public const string ProviderDisabled = "provider_disabled";
     public const string SignatureInvalid = "signature_invalid";
+    public const string RefundAmountInvalid = "refund_amount_invalid";
 }
