@@ -245,4 +245,52 @@ public sealed class OrderTests(FinanceApiFactory factory) : IClassFixture<Financ
         var notAGuid = await renter.PostAsJsonAsync("/api/finance/orders", new { planId = "thirty-days" });
         notAGuid.StatusCode.ShouldBe(HttpStatusCode.BadRequest);
     }
+
+    [Fact]
+    public async Task A_new_order_is_fulfilled_by_the_activation_it_caused_and_a_refunded_one_stays_refunded()
+    {
+        var admin = factory.Admin();
+        var planId = await admin.CreatePlanIdAsync(priceCents: 500, durationDays: 3);
+        var userId = Guid.NewGuid();
+        var renter = factory.Renter(userId);
+        var order = await renter.BuyAsync(planId);
+        (await admin.ConfirmAsync(order.Id(), 500, $"TX{Guid.NewGuid():N}")).EnsureSuccessStatusCode();
+        var now = DateTimeOffset.UtcNow;
+
+        await factory.SendAsync(new RentalActivated(Guid.NewGuid(), userId, Guid.NewGuid(), now, now.AddDays(3), planId, 50, null) { OrderId = order.Id() });
+
+        await Until.TrueAsync(async () => await factory.OrderStatusAsync(order.Id()) == OrderStatuses.Fulfilled, "the order to be fulfilled");
+        // The renter now has a rental on the plan: the next order is a renewal and the plan counts them.
+        (await renter.BuyAsync(planId)).Str("type").ShouldBe(OrderTypes.Renewal);
+        (await factory.CreateClient().GetFromJsonAsync<JsonElement>("/api/finance/plans")).EnumerateArray().Single(p => p.Id() == planId)
+            .GetProperty("activeRenters").GetInt32().ShouldBe(1);
+
+        var refundedOrder = await renter.BuyAsync(planId);
+        (await admin.ConfirmAsync(refundedOrder.Id(), 500, $"TX{Guid.NewGuid():N}")).EnsureSuccessStatusCode();
+        (await admin.PostAsJsonAsync($"/api/finance/orders/{refundedOrder.Id()}/refund", new { method = "manual", reason = "paid back in cash" })).EnsureSuccessStatusCode();
+        var later = DateTimeOffset.UtcNow;
+        var messageId = Guid.NewGuid();
+        await factory.SendAsync(new RentalExtended(Guid.NewGuid(), userId, Guid.NewGuid(), later, later.AddDays(6), false, 50, "order") { OrderId = refundedOrder.Id() }, messageId);
+        await Until.TrueAsync(async () =>
+        {
+            var handled = false;
+            await factory.WithDbAsync(async db => handled = await db.Set<Derp.ServiceDefaults.Messaging.InboxMessage>().AnyAsync(m => m.MessageId == messageId));
+            return handled;
+        }, "the extension to be consumed");
+        (await factory.OrderStatusAsync(refundedOrder.Id())).ShouldBe(OrderStatuses.Refunded);
+        (await factory.BalanceAsync(userId)).ShouldBe(0); // a manual refund moves nothing in the wallet
+    }
+
+    [Theory]
+    [InlineData("/api/finance/me/orders?page=0")]
+    [InlineData("/api/finance/me/orders?page=2147483647&pageSize=100")]
+    [InlineData("/api/finance/me/orders?pageSize=101")]
+    [InlineData("/api/finance/me/orders?page=abc")]
+    public async Task Bad_paging_is_a_problem_not_an_error(string path)
+    {
+        var response = await factory.Renter(Guid.NewGuid()).GetAsync(path);
+
+        response.StatusCode.ShouldBe(HttpStatusCode.BadRequest);
+        (await response.ProblemCodeAsync()).ShouldNotBeNullOrEmpty();
+    }
 }
