@@ -8,6 +8,7 @@ using Derp.ServiceDefaults.Messaging;
 using Derp.ServiceDefaults.Problems;
 using Microsoft.AspNetCore.Http.HttpResults;
 using Microsoft.EntityFrameworkCore;
+using Npgsql;
 
 namespace Derp.Finance.Api.Apis;
 
@@ -238,17 +239,29 @@ public static class OrdersAdminApi
         OrderPayments payments, TimeProvider clock, string action, object details, Func<Order, Task<ProblemHttpResult?>> change,
         CancellationToken cancellationToken)
     {
-        await using var transaction = await db.Database.BeginTransactionAsync(cancellationToken);
-        var order = await payments.LockOrderAsync(id, cancellationToken);
-        if (order is null)
-            return OrdersApi.OrderNotFound();
-        var before = order.Status;
-        if (await change(order) is { } problem)
-            return problem;
-        db.AddAudit(http, clock, action, "order", id, new { before, after = order.Status, details });
-        await db.SaveChangesAsync(cancellationToken);
-        await transaction.CommitAsync(cancellationToken);
-        return TypedResults.Ok(await AdminDetailAsync(db, order, cancellationToken));
+        for (var attempt = 1; ; attempt++)
+        {
+            try
+            {
+                await using var transaction = await db.Database.BeginTransactionAsync(cancellationToken);
+                var order = await payments.LockOrderAsync(id, cancellationToken);
+                if (order is null)
+                    return OrdersApi.OrderNotFound();
+                var before = order.Status;
+                if (await change(order) is { } problem)
+                    return problem;
+                db.AddAudit(http, clock, action, "order", id, new { before, after = order.Status, details });
+                await db.SaveChangesAsync(cancellationToken);
+                await transaction.CommitAsync(cancellationToken);
+                return TypedResults.Ok(await AdminDetailAsync(db, order, cancellationToken));
+            }
+            catch (DbUpdateException e) when (attempt < 3 && e.InnerException is PostgresException
+                                              { SqlState: PostgresErrorCodes.UniqueViolation, ConstraintName: "ix_orders_memo" })
+            {
+                // A re-opened order's memo was taken by an order made at the same moment: start again, drawing another.
+                db.ChangeTracker.Clear();
+            }
+        }
     }
 
     private static async Task<Dictionary<Guid, string?>> EmailsAsync(FinanceContext db, IEnumerable<Guid> userIds, CancellationToken cancellationToken)

@@ -3,6 +3,7 @@ using System.Net.Http.Json;
 using System.Text.Json;
 using Derp.Contracts.Finance;
 using Derp.Finance.Api.Jobs;
+using Derp.Finance.Api.Services;
 using Derp.TestSupport;
 using Microsoft.EntityFrameworkCore;
 using Microsoft.Extensions.DependencyInjection;
@@ -289,6 +290,56 @@ public sealed class PaymentTests(FinanceApiFactory factory) : IClassFixture<Fina
         unknown.StatusCode.ShouldBe(HttpStatusCode.NotFound);
         (await unknown.ProblemCodeAsync()).ShouldBe("order_not_found");
         (await admin.AdminOrderAsync(order.Id())).Cents("paidCents").ShouldBe(0);
+    }
+
+    [Fact]
+    public async Task A_reopened_order_whose_memo_went_to_another_pending_order_gets_a_new_one()
+    {
+        var (_, order) = await PendingOrderAsync(3_000);
+        await ExpireAsync(order.Id());
+        var (_, other) = await PendingOrderAsync(3_000);
+        // The expired order's memo is free again, and the next order happened to draw it.
+        await factory.WithDbAsync(db => db.Orders.Where(o => o.Id == other.Id()).ExecuteUpdateAsync(s => s.SetProperty(o => o.Memo, order.Str("memo"))));
+
+        var reopened = await (await factory.Admin().PostAsJsonAsync($"/api/finance/orders/{order.Id()}/reopen", new { reason = "renter asked" })).JsonAsync();
+
+        reopened.Str("status").ShouldBe(OrderStatuses.PendingPayment);
+        reopened.Str("memo").ShouldNotBe(order.Str("memo"));
+        reopened.GetProperty("audit").EnumerateArray().Last().Str("action").ShouldBe(FinanceAuditActions.OrderReopened);
+    }
+
+    [Fact]
+    public async Task A_provider_notification_pays_the_order_named_by_its_number_once()
+    {
+        var (userId, order) = await PendingOrderAsync(3_000);
+        var notification = new IncomingPayment(PaymentChannels.Alipay, $"2026112322001{Guid.NewGuid():N}"[..28], 3_000, Currencies.Cny, DateTimeOffset.UtcNow);
+
+        async Task<PaymentOutcome?> NotifyAsync(string number)
+        {
+            await using var scope = factory.Services.CreateAsyncScope();
+            return await scope.ServiceProvider.GetRequiredService<OrderPayments>().ApplyToOrderNumberAsync(number, notification, CancellationToken.None);
+        }
+
+        var first = await NotifyAsync(order.Str("number"));
+        var replay = await NotifyAsync(order.Str("number"));
+
+        first.ShouldNotBeNull().Duplicate.ShouldBeFalse();
+        first.Order!.Status.ShouldBe(OrderStatuses.Paid);
+        replay.ShouldNotBeNull().Duplicate.ShouldBeTrue();
+        replay.Payment.Id.ShouldBe(first.Payment.Id);
+        (await NotifyAsync("00000000000000000000")).ShouldBeNull();
+        (await factory.BalanceAsync(userId)).ShouldBe(0);
+        // Money in a currency the order is not priced in is kept, unmatched, for an admin.
+        var (_, cnyOrder) = await PendingOrderAsync(3_000);
+        var foreign = await ForeignAsync(cnyOrder.Str("number"), notification with { Reference = $"USD{Guid.NewGuid():N}", Currency = "USD" });
+        foreign.ShouldNotBeNull().Payment.Status.ShouldBe(ReceiptStatuses.Unmatched);
+        foreign.Order.ShouldBeNull();
+    }
+
+    private async Task<PaymentOutcome?> ForeignAsync(string number, IncomingPayment payment)
+    {
+        await using var scope = factory.Services.CreateAsyncScope();
+        return await scope.ServiceProvider.GetRequiredService<OrderPayments>().ApplyToOrderNumberAsync(number, payment, CancellationToken.None);
     }
 
     private async Task ExpireAsync(Guid orderId)
