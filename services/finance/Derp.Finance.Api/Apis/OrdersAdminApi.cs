@@ -215,8 +215,9 @@ public static class OrdersAdminApi
     public static async Task<OrderResponse> AdminDetailAsync(FinanceContext db, Order order, CancellationToken cancellationToken)
     {
         var payments = await db.Payments.AsNoTracking().Where(p => p.OrderId == order.Id).OrderBy(p => p.CreatedAt).ToListAsync(cancellationToken);
-        var orderId = order.Id.ToString();
-        var audit = await db.Audit.AsNoTracking().Where(a => a.TargetId == orderId).OrderBy(a => a.Id).ToListAsync(cancellationToken);
+        // The order's own entries and those of receipts matched to it.
+        var targets = payments.Select(p => p.Id.ToString()).Append(order.Id.ToString()).ToList();
+        var audit = await db.Audit.AsNoTracking().Where(a => targets.Contains(a.TargetId)).OrderBy(a => a.Id).ToListAsync(cancellationToken);
         var email = await db.Renters.Where(r => r.UserId == order.UserId).Select(r => r.Email).SingleOrDefaultAsync(cancellationToken);
         return OrdersApi.Detail(order, email, payments) with { Audit = audit.Select(AuditResponse.From).ToList() };
     }

@@ -150,7 +150,7 @@ public sealed class OrderPayments(FinanceContext db, Ledger ledger, TimeProvider
                 {
                     Id = paymentId,
                     Channel = PaymentChannels.Wallet,
-                    // One wallet payment per order: the order can only be pending once more after being paid by nobody.
+                    // At most one wallet payment per order: it pays all that is due, and a paid order is never pending again.
                     Reference = order.Id.ToString(),
                     AmountCents = due,
                     AppliedCents = due,

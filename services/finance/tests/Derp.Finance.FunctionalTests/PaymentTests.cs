@@ -172,6 +172,8 @@ public sealed class PaymentTests(FinanceApiFactory factory) : IClassFixture<Fina
         matched.GetProperty("payment").Str("status").ShouldBe(ReceiptStatuses.Matched);
         matched.GetProperty("payment").Cents("appliedCents").ShouldBe(3_000);
         (await factory.BalanceAsync(otherUserId)).ShouldBe(500);
+        (await admin.AdminOrderAsync(other.Id())).GetProperty("audit").EnumerateArray().Select(a => a.Str("action"))
+            .ShouldBe([FinanceAuditActions.ReceiptRecorded, FinanceAuditActions.ReceiptMatched]);
         (await factory.BalanceAsync(userId)).ShouldBe(0);
 
         var again = await admin.PostAsJsonAsync($"/api/finance/receipts/{unmatched.GetProperty("payment").Id()}/match", new { orderId = other.Id() });
