@@ -338,6 +338,42 @@ public sealed class PaymentTests(FinanceApiFactory factory) : IClassFixture<Fina
         foreign.Order.ShouldBeNull();
     }
 
+    [Fact]
+    public async Task Bad_receipts_and_receipt_actions_are_problems()
+    {
+        var admin = factory.Admin();
+        foreach (var body in new object[]
+                 {
+                     new { channel = "wallet", amountCents = 100, reference = "r", receivedAt = DateTimeOffset.UtcNow },
+                     new { channel = "other", amountCents = 0, reference = "r", receivedAt = DateTimeOffset.UtcNow },
+                     new { channel = "other", amountCents = 100, reference = " ", receivedAt = DateTimeOffset.UtcNow },
+                     new { channel = "other", amountCents = 100, reference = "r", receivedAt = DateTimeOffset.UtcNow, memo = new string('M', 33) },
+                 })
+        {
+            var response = await admin.PostAsJsonAsync("/api/finance/receipts", body);
+            response.StatusCode.ShouldBe(HttpStatusCode.BadRequest);
+            (await response.ProblemCodeAsync()).ShouldBe("validation_failed");
+        }
+        (await (await admin.GetAsync("/api/finance/receipts?status=lost")).ProblemCodeAsync()).ShouldBe("validation_failed");
+        (await (await admin.PostAsJsonAsync($"/api/finance/receipts/{Guid.NewGuid()}/credit", new { userId = Guid.Empty })).ProblemCodeAsync())
+            .ShouldBe("validation_failed");
+        var unknown = await admin.PostAsJsonAsync($"/api/finance/receipts/{Guid.NewGuid()}/credit", new { userId = Guid.NewGuid() });
+        unknown.StatusCode.ShouldBe(HttpStatusCode.NotFound);
+        (await unknown.ProblemCodeAsync()).ShouldBe("receipt_not_found");
+        var receipt = await (await admin.PostAsJsonAsync("/api/finance/receipts", new
+        {
+            channel = PaymentChannels.Other, amountCents = 100, reference = Reference(), receivedAt = DateTimeOffset.UtcNow,
+        })).JsonAsync();
+        var noOrder = await admin.PostAsJsonAsync($"/api/finance/receipts/{receipt.GetProperty("payment").Id()}/match", new { orderId = Guid.NewGuid() });
+        noOrder.StatusCode.ShouldBe(HttpStatusCode.NotFound);
+        (await noOrder.ProblemCodeAsync()).ShouldBe("order_not_found");
+        // Refused changes leave the receipt waiting.
+        var inbox = await admin.GetFromJsonAsync<JsonElement>("/api/finance/receipts?status=unmatched&pageSize=200");
+        inbox.GetProperty("items").EnumerateArray().ShouldContain(r => r.Id() == receipt.GetProperty("payment").Id());
+        (await factory.CreateClient().GetAsync("/api/finance/me/orders")).StatusCode.ShouldBe(HttpStatusCode.Unauthorized);
+        (await factory.CreateClient().PostAsJsonAsync("/api/finance/orders", new { planId = Guid.NewGuid() })).StatusCode.ShouldBe(HttpStatusCode.Unauthorized);
+    }
+
     private async Task<PaymentOutcome?> ForeignAsync(string number, IncomingPayment payment)
     {
         await using var scope = factory.Services.CreateAsyncScope();
