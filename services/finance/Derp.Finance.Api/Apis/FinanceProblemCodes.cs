@@ -28,4 +28,5 @@ public static class FinanceProblemCodes
     public const string NotificationReplayed = "notification_replayed";
     public const string ProviderAccountMismatch = "provider_account_mismatch";
     public const string NotificationUndecryptable = "notification_undecryptable";
+    public const string RefundAmountInvalid = "refund_amount_invalid";
 }

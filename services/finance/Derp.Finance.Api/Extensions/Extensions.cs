@@ -1,10 +1,13 @@
 using Derp.Finance.Api.Infrastructure;
 using Derp.Finance.Api.IntegrationEvents;
+using Derp.Finance.Api.Jobs;
 using Derp.Finance.Api.Services;
 using Derp.Finance.Api.Services.Payments;
 using Derp.ServiceDefaults.Jobs;
 using Derp.ServiceDefaults.Messaging;
 using Derp.ServiceDefaults.Persistence;
+using Derp.ServiceDefaults.Problems;
+using Quartz;
 
 namespace Derp.Finance.Api.Extensions;
 
@@ -22,10 +25,18 @@ public static class Extensions
             bus.AddConsumer<UserDeregisteredConsumer>();
             bus.AddConsumer<SerialRedeemedConsumer>();
         });
-        builder.AddDerpJobs(quartz => { });
+        builder.AddDerpJobs(quartz =>
+        {
+            quartz.ScheduleJob<OrderExpiryJob>(trigger => trigger.WithIdentity("finance-order-expiry-every-minute").WithCronSchedule("0 * * * * ?"),
+                job => job.WithIdentity(OrderExpiryJob.Key));
+        });
 
         builder.Services.AddOptions<FinanceOptions>().Bind(builder.Configuration.GetSection(FinanceOptions.Section));
         builder.Services.AddScoped<Ledger>();
+        builder.Services.AddScoped<OrderPayments>();
+        builder.Services.AddScoped<OrderExpiryJob>();
+        builder.Services.AddHostedService<PlanSeeder>();
+        builder.Services.AddValidatorsFrom(typeof(Extensions).Assembly);
         builder.Services.AddOptions<ReportingOptions>().Bind(builder.Configuration.GetSection(FinanceOptions.Section))
             .Validate(o => o.HasKnownZone(), "Finance:ReportingTimeZone must be an IANA time zone this machine knows.").ValidateOnStart();
 

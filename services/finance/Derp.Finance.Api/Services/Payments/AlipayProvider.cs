@@ -67,13 +67,13 @@ public sealed class AlipayProvider : IPaymentProvider
         var tradeNo = Value(parameters, "trade_no");
         if (orderNumber is null || tradeNo is null)
             return Refused(NotificationRefusals.Malformed("out_trade_no and trade_no are required."));
-        if (!YuanAmounts.TryParseToFen(Value(parameters, "total_amount"), out var fen) || fen <= 0)
+        if (!Money.TryParseYuan(Value(parameters, "total_amount"), out var fen) || fen <= 0)
             return Refused(NotificationRefusals.Malformed("total_amount is not an amount in yuan with at most two decimals."));
         if (!TryParseChinaTime(Value(parameters, "gmt_payment") ?? Value(parameters, "notify_time"), out var paidAt))
             return Refused(NotificationRefusals.Malformed("gmt_payment is not a time as yyyy-MM-dd HH:mm:ss."));
 
         // Alipay's domestic trades are always in yuan.
-        return new NotificationVerdict.Verified(new VerifiedPayment(orderNumber, tradeNo, fen.Value, Currencies.Cny, paidAt));
+        return new NotificationVerdict.Verified(new VerifiedPayment(orderNumber, tradeNo, fen, Currencies.Cny, paidAt));
     }
 
     public IResult Acknowledge() => TypedResults.Text("success", "text/plain", Encoding.UTF8);

@@ -19,8 +19,6 @@ public static class PaymentProvidersRegistration
             .ValidateOnStart();
         services.AddSingleton<AlipayProvider>();
         services.AddSingleton<WeChatPayProvider>();
-        // Applying a verified payment is OrderPayments' job; registered here too in case this lands before it.
-        services.TryAddScoped<OrderPayments>();
         return services;
     }
 
