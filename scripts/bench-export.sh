@@ -13,7 +13,7 @@ export DERP_STATE_DIR="$ROOT/.state/bench-export" DERP_GATEWAY_PORT=29080 DERP_U
 export DERP_ADMIN_EMAIL=bench-admin@derp.local DERP_ADMIN_PASSWORD=bench-Admin-pass-1
 export DERP_GATEWAY_SETTINGS="Gateway__RateLimit__PermitPerMinute=1000000000 Logging__LogLevel__Default=Warning"
 trap 'scripts/platform.sh destroy >/dev/null 2>&1 || true' EXIT
-for db in derp_users_bench derp_serials_bench derp_acl_bench derp_servers_bench; do
+for db in derp_users_bench derp_serials_bench derp_acl_bench derp_servers_bench derp_finance_bench; do
   runuser -u postgres -- psql -q -c "DROP DATABASE IF EXISTS $db WITH (FORCE)" >/dev/null 2>&1 || true
 done
 scripts/platform.sh up >/dev/null

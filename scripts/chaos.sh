@@ -39,7 +39,7 @@ trap cleanup EXIT
 
 rm -rf "$DERP_STATE_DIR"; mkdir -p "$DERP_STATE_DIR"
 remove_relays
-for db in derp_users_chaos derp_serials_chaos derp_acl_chaos derp_servers_chaos; do
+for db in derp_users_chaos derp_serials_chaos derp_acl_chaos derp_servers_chaos derp_finance_chaos; do
   runuser -u postgres -- psql -q -c "DROP DATABASE IF EXISTS $db WITH (FORCE)" >/dev/null 2>&1 || true
 done
 # Forwarders of this copy's own, each in its own process group (setsid) so that stopping the group (SIGSTOP) pauses

@@ -86,7 +86,7 @@ remove_e2e_relays() { # the e2e copy's relay containers on this machine's engine
     | grep -o '"Id":"[0-9a-f]*"' | cut -d'"' -f4 | while read -r id; do curl -fsS -X DELETE --unix-socket /run/podman/podman.sock "http://d/v1.41/containers/$id?force=true" >/dev/null; done || true
 }
 remove_e2e_relays
-for db in derp_users_e2e derp_serials_e2e derp_acl_e2e derp_servers_e2e; do
+for db in derp_users_e2e derp_serials_e2e derp_acl_e2e derp_servers_e2e derp_finance_e2e; do
   runuser -u postgres -- psql -q -c "DROP DATABASE IF EXISTS $db WITH (FORCE)" >/dev/null 2>&1 || true
 done
 if scripts/platform.sh up >"$RESULTS/e2e-platform.log" 2>&1; then
