@@ -27,7 +27,9 @@ public sealed class HostileInputTests(Platform platform)
         new("unknown charset", e => WithBody(e, "{}", "application/json; charset=foo")),
         new("nul in the query", e => new HttpRequestMessage(new HttpMethod(e.Method),
             e.Path() + "?" + string.Join('&', QueryNames(e, typeof(string)).Append("q").Select(n => $"{n}=a%00b%1B")))),
-        new("nul in the route", e => new HttpRequestMessage(new HttpMethod(e.Method), e.Path("a%00b"))),
+        // A control character, not NUL: the in-memory test client cannot even build a path with %00 in it (Kestrel
+        // refuses such a request line with 400 before any endpoint runs).
+        new("control character in the route", e => new HttpRequestMessage(new HttpMethod(e.Method), e.Path("a%1Bb"))),
         new("page past int", e => new HttpRequestMessage(new HttpMethod(e.Method), e.Path() + "?page=2147483647&pageSize=50")),
         new("dates out of range in the query", e => new HttpRequestMessage(new HttpMethod(e.Method),
             e.Path() + "?" + string.Join('&', QueryNames(e, typeof(DateTimeOffset)).Concat(["from", "to"]).Distinct()
