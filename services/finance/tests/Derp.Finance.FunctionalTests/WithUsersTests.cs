@@ -144,6 +144,13 @@ public sealed class WithUsersTests(FinanceWithUsers platform) : IClassFixture<Fi
         var cases = await Admin().GetFromJsonAsync<JsonElement>("/api/finance/settlements");
         var open = cases.GetProperty("items").EnumerateArray().Single(c => c.GetProperty("userId").GetGuid() == renter.Id);
         open.GetProperty("blockers").EnumerateArray().Select(b => b.GetString()).ShouldContain(SettlementBlockers.Balance);
+        // Closing the account by hand asks the same question.
+        using (var close = new HttpRequestMessage(HttpMethod.Delete, "/api/users/me") { Content = JsonContent.Create(new { password = "correct-horse-42" }) })
+        {
+            var refused = await renter.AtUsers.SendAsync(close);
+            refused.StatusCode.ShouldBe(HttpStatusCode.Conflict);
+            (await refused.Content.ReadFromJsonAsync<JsonElement>()).GetProperty("code").GetString().ShouldBe("account_not_settled");
+        }
 
         var settled = await Admin().PostAsJsonAsync($"/api/finance/settlements/{renter.Id}", new { action = SettlementActions.Refund, remark = "paid back by Alipay" });
         settled.StatusCode.ShouldBe(HttpStatusCode.OK, await settled.Content.ReadAsStringAsync());

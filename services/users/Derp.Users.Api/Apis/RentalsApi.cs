@@ -170,8 +170,8 @@ public static class RentalsApi
 
     /// <summary>Self-service account closure, confirmed with the password: the same effects as the 30-day job.</summary>
     public static async Task<Results<NoContent, ProblemHttpResult>> Deregister(
-        [FromBody] DeregisterRequest request, HttpContext http, RentalLifecycle rentals, [AsParameters] UsersServices services,
-        CancellationToken cancellationToken)
+        [FromBody] DeregisterRequest request, HttpContext http, RentalLifecycle rentals, IAccountSettlement settlement,
+        [AsParameters] UsersServices services, CancellationToken cancellationToken)
     {
         var db = services.Db;
         var user = await db.Users.SingleOrDefaultAsync(u => u.Id == http.User.UserId(), cancellationToken);
@@ -179,6 +179,11 @@ public static class RentalsApi
             return ApiProblems.NotFound(UserProblemCodes.UserNotFound, "The account no longer exists.");
         if (AuthApi.VerifyPassword(user, request.Password) == Microsoft.AspNetCore.Identity.PasswordVerificationResult.Failed)
             return ApiProblems.Problem(400, UserProblemCodes.InvalidCurrentPassword, "The password is wrong.");
+        // Closing by hand asks finance the same question the 30-day job asks: a balance or an open order is settled
+        // first (refunded or used), never silently forfeited.
+        if (await settlement.CheckAsync(user.Id, cancellationToken) is { Settled: false } unsettled)
+            return ApiProblems.Conflict(UserProblemCodes.AccountNotSettled,
+                "The account still has money or an open order. Use or refund the balance and finish or cancel open orders first.", unsettled.Detail);
         await using var transaction = await db.Database.BeginTransactionAsync(cancellationToken);
         await rentals.DeregisterAsync(user, "closed by the user", user.Id, http, cancellationToken);
         await db.SaveChangesAsync(cancellationToken);

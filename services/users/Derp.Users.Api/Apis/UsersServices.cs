@@ -18,6 +18,8 @@ public sealed record UsersServices(
 
 public static class UserProblemCodes
 {
+    /// <summary>Requirements §1.5: money left, an unpaid order or one still being fulfilled; closing waits for settlement.</summary>
+    public const string AccountNotSettled = "account_not_settled";
     public const string UsernameTaken = "username_taken";
     public const string InvalidVerificationCode = "invalid_verification_code";
     public const string VerificationCodeExpired = "verification_code_expired";
