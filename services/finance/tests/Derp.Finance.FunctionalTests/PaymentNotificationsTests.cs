@@ -50,13 +50,6 @@ public sealed class ProvidersFinanceApiFactory : FinanceApiFactory
         var line = (await CreateClient().GetStringAsync("/metrics")).Split('\n').FirstOrDefault(l => l.StartsWith(prefix, StringComparison.Ordinal));
         return line is null ? 0 : double.Parse(line[prefix.Length..], CultureInfo.InvariantCulture);
     }
-
-    public override async ValueTask DisposeAsync()
-    {
-        await base.DisposeAsync();
-        Alipay.Dispose();
-        WeChat.Dispose();
-    }
 }
 
 /// <summary>Off by default: a finance instance nobody configured answers as if there were no endpoint.</summary>
@@ -65,7 +58,7 @@ public sealed class PaymentNotificationsDisabledTests(FinanceApiFactory factory)
     [Fact]
     public async Task Both_endpoints_answer_404_provider_disabled_until_configured()
     {
-        using var alipay = new AlipayTestSigner();
+        var alipay = new AlipayTestSigner();
         var alipayResponse = await factory.CreateClient().PostAsync("/api/finance/notify/alipay",
             new StringContent(alipay.SignedBody(AlipayTestSigner.PaidTrade("D1", "T1")), Encoding.UTF8, "application/x-www-form-urlencoded"));
         alipayResponse.StatusCode.ShouldBe(HttpStatusCode.NotFound);

@@ -6,11 +6,10 @@ using Microsoft.Extensions.Options;
 
 namespace Derp.Finance.UnitTests;
 
-public sealed class PaymentsAlipayTests : IDisposable
+public sealed class PaymentsAlipayTests
 {
     private readonly AlipayTestSigner _alipay = new();
 
-    public void Dispose() => _alipay.Dispose();
 
     private AlipayProvider Provider(string? publicKey = null) =>
         new(Options.Create(new AlipayOptions { Enabled = true, AppId = AlipayTestSigner.AppId, PublicKey = publicKey ?? _alipay.PublicKeyPem }));

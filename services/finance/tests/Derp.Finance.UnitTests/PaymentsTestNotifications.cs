@@ -10,11 +10,14 @@ namespace Derp.Finance.Tests.Payments;
 // service's verifying side, from the providers' published algorithms, so a shared mistake cannot hide.
 
 /// <summary>Plays Alipay: signs asynchronous notifications RSA2 with its own key pair.</summary>
-public sealed class AlipayTestSigner : IDisposable
+public sealed class AlipayTestSigner
 {
     public const string AppId = "2021000000000001";
 
-    public RSA Key { get; } = RSA.Create(2048);
+    // One key pair per test process: making a 2048-bit key takes a good part of a second, and every test would.
+    private static readonly RSA SharedKey = RSA.Create(2048);
+
+    public RSA Key => SharedKey;
 
     public string PublicKeyPem => Key.ExportSubjectPublicKeyInfoPem();
 
@@ -78,17 +81,18 @@ public sealed class AlipayTestSigner : IDisposable
     public static string FormBody(IEnumerable<KeyValuePair<string, string>> parameters) =>
         string.Join('&', parameters.Select(p => $"{WebUtility.UrlEncode(p.Key)}={WebUtility.UrlEncode(p.Value)}"));
 
-    public void Dispose() => Key.Dispose();
 }
 
 /// <summary>Plays WeChat Pay: encrypts the transaction with the merchant's APIv3 key and signs the notification with its platform key.</summary>
-public sealed class WeChatPayTestSigner : IDisposable
+public sealed class WeChatPayTestSigner
 {
     public const string MchId = "1900000109";
     public const string AppId = "wxd678efh567hg6787";
     public const string Serial = "5157F09EFDC096DE15EBE81A47057A7232F1B8E1";
 
-    public RSA PlatformKey { get; } = RSA.Create(2048);
+    private static readonly RSA SharedPlatformKey = RSA.Create(2048);
+
+    public RSA PlatformKey => SharedPlatformKey;
 
     /// <summary>32 random letters and digits, as the merchant console asks for.</summary>
     public string ApiV3Key { get; } = RandomText(32);
@@ -165,7 +169,6 @@ public sealed class WeChatPayTestSigner : IDisposable
     public static string RandomText(int length) =>
         RandomNumberGenerator.GetString("ABCDEFGHIJKLMNOPQRSTUVWXYZabcdefghijklmnopqrstuvwxyz0123456789", length);
 
-    public void Dispose() => PlatformKey.Dispose();
 }
 
 /// <summary>A clock that says what the test tells it.</summary>

@@ -8,14 +8,13 @@ using Microsoft.Extensions.Options;
 
 namespace Derp.Finance.UnitTests;
 
-public sealed class PaymentsWeChatPayTests : IDisposable
+public sealed class PaymentsWeChatPayTests
 {
     private static readonly DateTimeOffset Now = new(2026, 11, 23, 3, 0, 10, TimeSpan.Zero);
 
     private readonly WeChatPayTestSigner _wechat = new();
     private readonly FixedClock _clock = new(Now);
 
-    public void Dispose() => _wechat.Dispose();
 
     private WeChatPayProvider Provider() => new(Options.Create(new WeChatPayOptions
     {
