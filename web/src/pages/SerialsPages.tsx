@@ -4,6 +4,7 @@ import { Field, Form, ProblemMessage } from '../components';
 import { api, download, type Paged } from '../lib/api';
 import { useI18n, type MessageKey } from '../lib/i18n';
 import { SerialKinds, SerialStatuses } from '../lib/vocabulary.generated';
+import { planName, type Plan } from '../lib/finance';
 
 export interface Serial {
   id: string;
@@ -71,9 +72,15 @@ export function RedeemPage() {
 }
 
 function BatchForm({ onCreated }: { onCreated: () => void }) {
-  const { t } = useI18n();
-  const [form, setForm] = useState({ prefix: 'VIP', count: '100', kind: 'rental', codeLength: '10', durationDays: '30', durationHours: '',
+  const { t, language } = useI18n();
+  const [form, setForm] = useState({ prefix: 'VIP', count: '100', kind: 'rental', planId: '', codeLength: '10', durationDays: '30', durationHours: '',
     trafficQuotaGb: '', valueCents: '', validDays: '30', bindingPolicy: 'strict', dataKey: '', remark: '' });
+  // A rental batch for a plan takes the plan's days, quota and face value (serials keeps finance's plans).
+  const [plans, setPlans] = useState<Plan[]>([]);
+  useEffect(() => {
+    api<Plan[]>('/api/finance/plans/all').then((all) => setPlans(all.filter((p) => !p.retired))).catch(() => setPlans([]));
+  }, []);
+  const fromPlan = form.kind === 'rental' && form.planId !== '';
   const [elapsed, setElapsed] = useState<number | null>(null);
   const [done, setDone] = useState<string | null>(null);
   const set = (key: keyof typeof form) => (value: string) => setForm({ ...form, [key]: value });
@@ -90,8 +97,11 @@ function BatchForm({ onCreated }: { onCreated: () => void }) {
         method: 'POST',
         body: {
           prefix: form.prefix, count: number(form.count), kind: form.kind, codeLength: number(form.codeLength),
-          durationDays: number(form.durationDays), durationHours: number(form.durationHours), trafficQuotaGb: number(form.trafficQuotaGb),
-          valueCents: number(form.valueCents), validDays: number(form.validDays), bindingPolicy: form.bindingPolicy,
+          ...(fromPlan
+            ? { planId: form.planId }
+            : { durationDays: number(form.durationDays), durationHours: number(form.durationHours), trafficQuotaGb: number(form.trafficQuotaGb),
+                valueCents: number(form.valueCents) }),
+          validDays: number(form.validDays), bindingPolicy: form.bindingPolicy,
           dataKey: form.dataKey || undefined, remark: form.remark || undefined,
         },
       });
@@ -113,11 +123,23 @@ function BatchForm({ onCreated }: { onCreated: () => void }) {
           <label className="field"><span>{t('kind')}</span>
             <select name="kind" value={form.kind} onChange={(e) => set('kind')(e.target.value)}>{SerialKinds.map((k) => <option key={k}>{k}</option>)}</select>
           </label>
+          {form.kind === 'rental' && plans.length > 0 && (
+            <label className="field"><span>{t('plan')}</span>
+              <select name="planId" value={form.planId} onChange={(e) => set('planId')(e.target.value)}>
+                <option value="">—</option>
+                {plans.map((p) => <option key={p.id} value={p.id}>{planName(p, language)}</option>)}
+              </select>
+            </label>
+          )}
           <Field label={t('codeLength')} name="codeLength" type="number" value={form.codeLength} onChange={set('codeLength')} />
-          <OptionalField label={t('durationDays')} name="durationDays" value={form.durationDays} onChange={set('durationDays')} />
-          <OptionalField label={t('durationHours')} name="durationHours" value={form.durationHours} onChange={set('durationHours')} />
-          <OptionalField label={t('trafficQuotaGb')} name="trafficQuotaGb" value={form.trafficQuotaGb} onChange={set('trafficQuotaGb')} />
-          <OptionalField label={t('valueCents')} name="valueCents" value={form.valueCents} onChange={set('valueCents')} />
+          {!fromPlan && (
+            <>
+              <OptionalField label={t('durationDays')} name="durationDays" value={form.durationDays} onChange={set('durationDays')} />
+              <OptionalField label={t('durationHours')} name="durationHours" value={form.durationHours} onChange={set('durationHours')} />
+              <OptionalField label={t('trafficQuotaGb')} name="trafficQuotaGb" value={form.trafficQuotaGb} onChange={set('trafficQuotaGb')} />
+              <OptionalField label={t('valueCents')} name="valueCents" value={form.valueCents} onChange={set('valueCents')} />
+            </>
+          )}
           <OptionalField label={t('validDays')} name="validDays" value={form.validDays} onChange={set('validDays')} />
           <label className="field"><span>{t('bindingPolicy')}</span>
             <select name="bindingPolicy" value={form.bindingPolicy} onChange={(e) => set('bindingPolicy')(e.target.value)}>
