@@ -103,10 +103,8 @@ export function AuditTable({ entries }: { entries: FinanceAuditEntry[] }) {
             <td>{when(a.createdAt, language)}</td>
             <td><span className="badge">{label('financeAudit', a.action)}</span></td>
             <td className="mono">{a.actorId?.slice(0, 8)}</td>
-            <td>{a.actorAddress}</td>
-            <td className="muted mono" title={typeof a.details === 'string' ? a.details : JSON.stringify(a.details)}>
-              {typeof a.details === 'string' ? a.details : JSON.stringify(a.details)}
-            </td>
+            <td>{a.actorIp}</td>
+            <td className="muted mono wrap">{a.detailsJson}</td>
           </tr>
         ))}
       </tbody>
