@@ -157,6 +157,7 @@ test('a renter buys a 30-day plan, pays by transfer, an admin confirms it, the r
   assert.equal(await confirm.locator('input[name=amount]').inputValue(), (plan.priceCents / 100).toFixed(2));
   await confirm.locator('input[name=reference]').fill(reference);
   await confirm.locator('input[name=receivedAt]').fill(new Date(Date.now() - 2 * 60000 - new Date().getTimezoneOffset() * 60000).toISOString().slice(0, 16));
+  await adminPage.screenshot({ path: join(screenshots, 'e2e-finance-admin-confirm.png'), fullPage: true });
   await confirm.locator('button[type=submit]').click();
   await adminPage.locator('[data-testid=admin-order][data-status=paid], [data-testid=admin-order][data-status=fulfilled]').waitFor({ timeout: 15000 });
   await adminPage.getByTestId('payments').getByText(reference).waitFor();

@@ -210,7 +210,7 @@ describe('admin', () => {
 
   it('confirms a transfer for an order with channel, amount, reference and time', async () => {
     stubGateway(admin, {
-      '/api/finance/orders/o1': { ...order, payments: [], audit: [{ id: 1, actorId: 'u-admin', actorIp: '10.0.0.1', action: 'order_reopened', targetType: 'order', targetId: 'o1', detailsJson: '{"reason":"late"}', createdAt: '2026-11-23T03:10:00Z' }] },
+      '/api/finance/orders/o1': { ...order, payments: [], audit: [{ id: 1, actorId: 'u-admin', actorIp: '10.0.0.1', action: 'order_reopened', targetType: 'order', targetId: 'o1', detailsJson: '{"reason": "late", "remark": null, "amountCents": 3000}', createdAt: '2026-11-23T03:10:00Z' }] },
       'POST /api/finance/orders/o1/payments': { payment: { id: 'pm1', channel: 'wechat_transfer', reference: 'WX-1', amountCents: 1010, appliedCents: 1010, currency: 'CNY', receivedAt: '2026-11-23T03:05:00Z', status: 'matched', orderId: 'o1', creditedUserId: null, memo: null, payerName: null, remark: null, recordedBy: 'u-admin', createdAt: '2026-11-23T03:05:00Z' }, order: { ...order, paidCents: 1010 }, duplicate: false },
     });
     renderAt('/admin/finance/orders/o1');
@@ -218,7 +218,7 @@ describe('admin', () => {
     expect(screen.getByText('Order reopened')).toBeTruthy();
     const auditRow = screen.getByText('Order reopened').closest('tr')!;
     expect(within(auditRow).getByText('10.0.0.1')).toBeTruthy();
-    expect(within(auditRow).getByText('{"reason":"late"}')).toBeTruthy();
+    expect(within(auditRow).getByText('reason: late · amountCents: 3000')).toBeTruthy();
     expect((panel.querySelector('input[name=amount]') as HTMLInputElement).value).toBe('30.00');
     fireEvent.change(panel.querySelector('select[name=channel]')!, { target: { value: 'wechat_transfer' } });
     fireEvent.change(panel.querySelector('input[name=amount]')!, { target: { value: '10.10' } });
