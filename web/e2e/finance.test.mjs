@@ -5,21 +5,40 @@ import { test, before, after } from 'node:test';
 import assert from 'node:assert/strict';
 import { join } from 'node:path';
 import { deflateSync } from 'node:zlib';
-import { admin as adminAccount, apiCall, baseUrl, eventually, launch, login, loginInBrowser, newRenter, screenshots } from './support.mjs';
+import { admin as adminAccount, apiCall, baseUrl, eventually, launch, loginInBrowser, newRenter, screenshots } from './support.mjs';
 
+// Users limits sign-ins per address (30 in 5 minutes) and every browser test signs in from here: each account signs in
+// once, in the browser, and the API calls use the token the portal keeps; other viewports copy the signed-in storage.
 let browser;
-before(async () => { browser = await launch(); });
+let admin; // { page, token }
+before(async () => {
+  browser = await launch();
+  admin = await signIn(adminAccount, laptop, 'en');
+});
 after(async () => browser?.close());
 
 const day = 24 * 60 * 60 * 1000;
 const laptop = { width: 1280, height: 800 };
 const phone = { width: 390, height: 844 };
 
-/** A page in its own browser context: its own viewport, its own sign-in, the portal in the given language. */
-async function newPage(viewport, language) {
-  const context = await browser.newContext({ viewport });
+/** A page in a browser context of its own (viewport, the portal in the given language), optionally with another's storage. */
+async function newPage(viewport, language, storageState) {
+  const context = await browser.newContext({ viewport, storageState });
   await context.addInitScript((lang) => localStorage.setItem('derp.language', lang), language);
   return context.newPage();
+}
+
+/** Signs `account` in on a new page; the API token is the one the portal got. */
+async function signIn(account, viewport, language) {
+  const page = await newPage(viewport, language);
+  await loginInBrowser(page, account);
+  const token = await page.evaluate(() => JSON.parse(localStorage.getItem('derp.tokens')).accessToken);
+  return { page, token };
+}
+
+/** The same signed-in user in another viewport and language. */
+async function samePerson(page, viewport, language) {
+  return newPage(viewport, language, await page.context().storageState());
 }
 
 const crcTable = Array.from({ length: 256 }, (_, n) => {
@@ -74,14 +93,12 @@ async function revenueInRange(page) {
 }
 
 test('a renter buys a 30-day plan, pays by transfer, an admin confirms it, the rental starts and revenue counts it', async () => {
-  const adminToken = await login(adminAccount);
+  const { page: adminPage, token: adminToken } = admin;
   const plans = (await apiCall('GET', '/api/finance/plans')).json;
   const plan = plans.find((p) => p.durationDays === 30);
   assert.ok(plan, 'the seeded 30-day plan is on sale');
 
   // The admin sets up the receiving Alipay account with its QR code in the portal's payment settings.
-  const adminPage = await newPage(laptop, 'en');
-  await loginInBrowser(adminPage, adminAccount);
   await adminPage.goto(`${baseUrl}/admin/finance/settings`);
   const alipay = adminPage.getByTestId('account-alipay');
   await alipay.waitFor();
@@ -98,11 +115,8 @@ test('a renter buys a 30-day plan, pays by transfer, an admin confirms it, the r
   const revenueBefore = await revenueInRange(adminPage);
 
   // The renter (no rental yet) picks the 30-day plan: a new order, and the pay page with the memo, countdown and QR.
-  const renter = await newRenter();
-  const renterToken = await login(renter);
+  const { page, token: renterToken } = await signIn(await newRenter(), laptop, 'en');
   assert.equal((await apiCall('GET', '/api/users/me/rental', null, renterToken)).status, 404);
-  const page = await newPage(laptop, 'en');
-  await loginInBrowser(page, renter);
   await page.goto(`${baseUrl}/plans`);
   const card = page.locator(`[data-testid=plan-card][data-plan-id="${plan.id}"]`);
   await card.waitFor();
@@ -131,8 +145,7 @@ test('a renter buys a 30-day plan, pays by transfer, an admin confirms it, the r
   assert.deepEqual([order.type, order.status, order.memo, order.priceCents, order.durationDays], ['new', 'pending_payment', memo, plan.priceCents, 30]);
 
   // The same two pages on a phone, in Chinese.
-  const phonePage = await newPage(phone, 'zh-CN');
-  await loginInBrowser(phonePage, renter);
+  const phonePage = await samePerson(page, phone, 'zh-CN');
   await phonePage.goto(`${baseUrl}/plans`);
   await phonePage.locator('[data-testid=plan-card]').first().waitFor();
   await phonePage.getByRole('heading', { name: '套餐' }).waitFor();
@@ -194,11 +207,10 @@ test('a renter buys a 30-day plan, pays by transfer, an admin confirms it, the r
   await adminPage.getByTestId('revenue-chart').waitFor();
   await adminPage.getByTestId('plan-mix').getByText(plan.nameEn).waitFor();
   await adminPage.screenshot({ path: join(screenshots, 'e2e-finance-dashboard.png'), fullPage: true });
-  await adminPage.context().close();
 });
 
 test('a renter donates with a card key and the donation reaches the admin donations list', async () => {
-  const adminToken = await login(adminAccount);
+  const { page: adminPage, token: adminToken } = admin;
   const prefix = `DN${Math.floor(Math.random() * 9000) + 1000}`;
   const batch = await apiCall('POST', '/api/serials/batches', { prefix, count: 1, kind: 'donation', valueCents: 1000, remark: 'e2e donation' }, adminToken);
   assert.equal(batch.status, 201, JSON.stringify(batch.json));
@@ -207,11 +219,9 @@ test('a renter donates with a card key and the donation reaches the admin donati
   assert.ok(code?.startsWith(`${prefix}-`), `a card key with the prefix (${code})`);
 
   const renter = await newRenter();
-  const renterToken = await login(renter);
+  const { page, token: renterToken } = await signIn(renter, laptop, 'en');
   const donor = `Donor ${prefix}`;
   const message = `Thanks for the relays (${prefix})`;
-  const page = await newPage(laptop, 'en');
-  await loginInBrowser(page, renter);
   await page.goto(`${baseUrl}/donate`);
   await page.getByTestId('donate-page').waitFor();
   await page.fill('input[name=code]', code);
@@ -231,14 +241,11 @@ test('a renter donates with a card key and the donation reaches the admin donati
   await page.screenshot({ path: join(screenshots, 'e2e-finance-donate.png'), fullPage: true });
   await page.context().close();
 
-  const adminPage = await newPage(laptop, 'en');
-  await loginInBrowser(adminPage, adminAccount);
   await adminPage.goto(`${baseUrl}/admin/finance/donations`);
   const row = adminPage.getByTestId('donations').locator('tr', { hasText: code });
   await row.waitFor();
   assert.match(await row.textContent(), new RegExp(`${donor}.*¥10\\.00.*${message.replace(/[()]/g, '\\$&')}`));
   await adminPage.screenshot({ path: join(screenshots, 'e2e-finance-admin-donations.png'), fullPage: true });
-  await adminPage.context().close();
 
   const listed = (await apiCall('GET', '/api/finance/donations?pageSize=100', null, adminToken)).json.items.find((d) => d.fullCode === code);
   assert.deepEqual([listed?.donorName, listed?.amountCents, listed?.userEmail], [donor, 1000, renter.email]);
