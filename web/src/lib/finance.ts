@@ -45,7 +45,7 @@ export function toOrderDetail(body: Record<string, unknown>): OrderDetail {
 
 export interface Wallet { balanceCents: number; currency: string }
 export interface LedgerEntry {
-  id: string | number; type: LedgerEntryType; amountCents: number; balanceAfterCents: number; orderId: string | null; serialId: string | null;
+  id: string; type: LedgerEntryType; amountCents: number; balanceAfterCents: number; currency: string; orderId: string | null; serialId: string | null;
   donationId: string | null; receiptId: string | null; operatorId: string | null; remark: string | null; createdAt: string;
 }
 export interface WalletRow { userId: string; userEmail?: string | null; balanceCents: number; currency: string; updatedAt: string }

@@ -234,7 +234,7 @@ describe('admin', () => {
   it('adjusts a wallet by a negative amount', async () => {
     stubGateway(admin, {
       '/api/finance/wallets': { items: [{ userId: 'u-renter', userEmail: 'r@derp.test', balanceCents: 5000, currency: 'CNY', updatedAt: '2026-11-23T03:00:00Z' }], total: 1, page: 1, pageSize: 20 },
-      '/api/finance/wallets/u-renter/ledger': { items: [{ id: 1, type: 'serial_top_up', amountCents: 5000, balanceAfterCents: 5000, orderId: null, serialId: 's', donationId: null, receiptId: null, operatorId: null, remark: null, createdAt: '2026-11-23T03:00:00Z' }], total: 1, page: 1, pageSize: 20 },
+      '/api/finance/wallets/u-renter/ledger': { items: [{ id: 'le1', type: 'serial_top_up', amountCents: 5000, balanceAfterCents: 5000, currency: 'CNY', orderId: null, serialId: 's', donationId: null, receiptId: null, operatorId: null, remark: null, createdAt: '2026-11-23T03:00:00Z' }], total: 1, page: 1, pageSize: 20 },
       'POST /api/finance/wallets/u-renter/adjustments': { id: 2 },
     });
     renderAt('/admin/finance/wallets/u-renter');

@@ -113,8 +113,8 @@ export function LedgerTable({ entries, orderPath = (id) => `/orders/${id}` }: { 
           <tr key={e.id} data-type={e.type}>
             <td>{when(e.createdAt, language)}</td>
             <td><span className="badge">{label('ledgerType', e.type)}</span></td>
-            <td><Money cents={e.amountCents} signed /></td>
-            <td><Money cents={e.balanceAfterCents} /></td>
+            <td><Money cents={e.amountCents} currency={e.currency} signed /></td>
+            <td><Money cents={e.balanceAfterCents} currency={e.currency} /></td>
             <td>{e.remark}{e.orderId && <> <Link to={orderPath(e.orderId)}>{t('orderNumber')}</Link></>}</td>
           </tr>
         ))}
