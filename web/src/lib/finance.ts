@@ -13,10 +13,22 @@ export interface Order {
   refundedAt: string | null; refundedCents: number; marks: string[]; remark: string | null;
 }
 
-export interface Payment { id: string; channel: string; amountCents: number; currency?: string; reference: string | null; receivedAt: string; createdAt?: string }
+/** A payment on an order; the receipts inbox lists the same rows (status, the order it went to, the user it was credited to). */
+export interface Payment {
+  id: string; channel: string; reference: string; amountCents: number; appliedCents: number; currency: string; receivedAt: string;
+  status: ReceiptStatus; orderId: string | null; creditedUserId: string | null; memo: string | null; payerName: string | null; remark: string | null;
+  recordedBy: string | null; createdAt: string;
+}
+export type Receipt = Payment;
+
+/** What recording, matching or crediting money answers. */
+export interface PaymentResult { payment: Payment; order: Order | null; duplicate: boolean }
 export interface ReceivingAccount { channel: PaymentAccountChannel; accountName: string; account: string; qrUrl: string | null }
 export interface Instructions { memo: string; amountDueCents: number; expiresAt: string; accounts: ReceivingAccount[] }
-export interface FinanceAuditEntry { id: number | string; actorId: string | null; actorAddress: string | null; action: string; targetId: string | null; details: unknown; createdAt: string }
+/** An admin action: `detailsJson` is the action's details as the service stored them (a JSON text). */
+export interface FinanceAuditEntry {
+  id: number; actorId: string | null; actorIp: string | null; action: string; targetType: string; targetId: string; detailsJson: string | null; createdAt: string;
+}
 
 export interface OrderDetail { order: Order; payments: Payment[]; instructions: Instructions | null; audit: FinanceAuditEntry[] }
 
@@ -33,19 +45,14 @@ export function toOrderDetail(body: Record<string, unknown>): OrderDetail {
 
 export interface Wallet { balanceCents: number; currency: string }
 export interface LedgerEntry {
-  id: string | number; type: LedgerEntryType; amountCents: number; balanceAfterCents: number; orderId: string | null; serialId: string | null;
+  id: string; type: LedgerEntryType; amountCents: number; balanceAfterCents: number; currency: string; orderId: string | null; serialId: string | null;
   donationId: string | null; receiptId: string | null; operatorId: string | null; remark: string | null; createdAt: string;
 }
 export interface WalletRow { userId: string; userEmail?: string | null; balanceCents: number; currency: string; updatedAt: string }
 
 export interface Donation {
-  id: string; userId?: string; serialId?: string; fullCode?: string; donorName: string | null; message: string | null; anonymous: boolean;
+  id: string; userId?: string; userEmail?: string | null; serialId?: string; fullCode?: string; donorName: string | null; message: string | null; anonymous: boolean;
   amountCents: number; currency: string; createdAt: string;
-}
-
-export interface Receipt {
-  id: string; channel: string; amountCents: number; currency?: string; reference: string; receivedAt: string; memo: string | null;
-  payerName: string | null; remark: string | null; status: ReceiptStatus; orderId: string | null; userId: string | null; createdAt?: string;
 }
 
 export interface FinanceSettings {
@@ -53,7 +60,11 @@ export interface FinanceSettings {
   accounts: { channel: PaymentAccountChannel; accountName: string; account: string; hasQr: boolean; enabled: boolean }[];
 }
 
-export interface Settlement { userId: string; userEmail?: string | null; blockers: SettlementBlocker[]; balanceCents: number; currency?: string; since?: string; createdAt?: string }
+/** An account the deregistration job found unsettled (open) or one an admin settled. */
+export interface Settlement {
+  userId: string; userEmail: string | null; open: boolean; blockers: SettlementBlocker[]; balanceCents: number; firstAskedAt: string; lastAskedAt: string;
+  settledAt: string | null; settledBy: string | null; action: string | null; remark: string | null;
+}
 
 export interface Stats {
   currency: string; revenueCents: number; revenueThisMonthCents: number; revenueAllTimeCents: number;

@@ -1,7 +1,7 @@
 import { messages, translate, vocabularyLabel, type VocabularyGroup } from './i18n';
 import {
   FinanceAuditActions, LedgerEntryTypes, OrderMarks, OrderStatuses, OrderTypes, PaymentAccountChannels, PaymentChannels, ReceiptStatuses,
-  RefundMethods, SettlementActions, SettlementBlockers,
+  RefundMethods, RentalSources, SettlementActions, SettlementBlockers,
 } from './vocabulary.generated';
 
 describe('i18n', () => {
@@ -24,9 +24,10 @@ describe('vocabulary labels', () => {
     ['orderStatus', OrderStatuses], ['orderType', OrderTypes], ['paymentChannel', PaymentChannels], ['accountChannel', PaymentAccountChannels],
     ['ledgerType', LedgerEntryTypes], ['refundMethod', RefundMethods], ['orderMark', OrderMarks], ['receiptStatus', ReceiptStatuses],
     ['settlementBlocker', SettlementBlockers], ['settlementAction', SettlementActions], ['financeAudit', FinanceAuditActions],
+    ['rentalSource', RentalSources],
   ];
 
-  it('labels every finance vocabulary value in both languages', () => {
+  it('labels every finance vocabulary value (and rental sources) in both languages', () => {
     for (const [group, values] of groups) {
       for (const value of values) {
         for (const language of ['zh-CN', 'en'] as const) {

@@ -280,6 +280,7 @@ const zh = {
   prepaidBalances: '预付余额合计',
   donationsTotal: '捐赠（{n} 笔）',
   awaitingSettlement: '待结清账户',
+  awaitingSince: '自 {time} 起待结清',
   newOrders: '新购订单',
   renewalOrders: '续费订单',
   revenueSeries: '收入趋势',
@@ -350,6 +351,9 @@ const zh = {
   orderStatus_refunded: '已退款',
   orderType_new: '新购',
   orderType_renewal: '续费',
+  rentalSource_serial: '卡密',
+  rentalSource_admin: '管理员',
+  rentalSource_order: '订单',
   paymentChannel_wallet: '钱包',
   paymentChannel_alipay_transfer: '支付宝转账',
   paymentChannel_wechat_transfer: '微信转账',
@@ -682,12 +686,13 @@ const en: Record<MessageKey, string> = {
   prepaidBalances: 'Prepaid balances',
   donationsTotal: 'Donations ({n})',
   awaitingSettlement: 'Awaiting settlement',
+  awaitingSince: 'Waiting since {time}',
   newOrders: 'New orders',
   renewalOrders: 'Renewal orders',
   revenueSeries: 'Revenue',
   planMix: 'Plan mix',
   ordersByStatus: 'Orders by status',
-  ordersCount: '{n} orders',
+  ordersCount: 'orders: {n}',
   newPlan: 'New plan',
   editPlan: 'Edit plan',
   nameZh: 'Name (Chinese)',
@@ -752,6 +757,9 @@ const en: Record<MessageKey, string> = {
   orderStatus_refunded: 'Refunded',
   orderType_new: 'New',
   orderType_renewal: 'Renewal',
+  rentalSource_serial: 'Serial',
+  rentalSource_admin: 'Admin',
+  rentalSource_order: 'Order',
   paymentChannel_wallet: 'Wallet',
   paymentChannel_alipay_transfer: 'Alipay transfer',
   paymentChannel_wechat_transfer: 'WeChat transfer',
@@ -813,7 +821,7 @@ export function translate(language: Language, key: MessageKey, values: Record<st
 /** The vocabularies (lib/vocabulary.generated.ts) shown to people: each value has a message `${group}_${value}`. */
 export type VocabularyGroup =
   | 'orderStatus' | 'orderType' | 'paymentChannel' | 'accountChannel' | 'ledgerType' | 'refundMethod' | 'orderMark'
-  | 'receiptStatus' | 'settlementBlocker' | 'settlementAction' | 'financeAudit';
+  | 'receiptStatus' | 'settlementBlocker' | 'settlementAction' | 'financeAudit' | 'rentalSource';
 
 /** The label of a vocabulary value; a value this build does not know yet (a newer server) shows as itself. */
 export function vocabularyLabel(language: Language, group: VocabularyGroup, value: string): string {

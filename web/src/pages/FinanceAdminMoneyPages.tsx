@@ -4,7 +4,7 @@ import { useEffect, useRef, useState } from 'react';
 import { Link, useParams } from 'react-router-dom';
 import { Field, Form, Pager, ProblemMessage, ScrollTable } from '../components';
 import { api, type Paged } from '../lib/api';
-import { dayStart, orderPlanName, type Donation, type FinanceSettings, type LedgerEntry, type Order, type Receipt, type Settlement, type WalletRow } from '../lib/finance';
+import { dayStart, orderPlanName, type Donation, type FinanceSettings, type LedgerEntry, type Order, type PaymentResult, type Receipt, type Settlement, type WalletRow } from '../lib/finance';
 import { useI18n, type MessageKey } from '../lib/i18n';
 import { base64OfDataUrl, formatCents, parseYuan, qrFileProblem } from '../lib/money';
 import { PaymentAccountChannels, ReceiptStatuses, SettlementActions, type PaymentAccountChannel } from '../lib/vocabulary.generated';
@@ -26,14 +26,14 @@ function RecordReceipt({ onDone }: { onDone: () => Promise<void> }) {
       {result && <p className="alert success" data-testid="receipt-recorded">{result}</p>}
       <Form submitLabel={t('recordReceipt')} onSubmit={async () => {
         setResult(null);
-        const receipt = await api<Receipt>('/api/finance/receipts', {
+        const { payment } = await api<PaymentResult>('/api/finance/receipts', {
           method: 'POST',
           body: {
             channel: form.channel, amountCents: requireYuan(form.amount, t('invalidAmount')), reference: form.reference.trim(), receivedAt: isoOfLocal(form.receivedAt),
             memo: form.memo.trim() || undefined, payerName: form.payerName.trim() || undefined, remark: form.remark.trim() || undefined,
           },
         });
-        setResult(t('receiptRecorded', { status: label('receiptStatus', receipt.status) }));
+        setResult(t('receiptRecorded', { status: label('receiptStatus', payment.status) }));
         setForm({ ...emptyReceipt, receivedAt: localNow() });
         await onDone();
       }}>
@@ -140,7 +140,7 @@ export function ReceiptsPage() {
                   <td>
                     <span className="badge">{label('receiptStatus', r.status)}</span>
                     {r.orderId && <> <Link to={`/admin/finance/orders/${r.orderId}`}>{t('orderNumber')}</Link></>}
-                    {r.userId && <> <Link to={`/admin/finance/wallets/${r.userId}`}>{t('wallet')}</Link></>}
+                    {r.creditedUserId && <> <Link to={`/admin/finance/wallets/${r.creditedUserId}`}>{t('wallet')}</Link></>}
                   </td>
                   <td>{r.status === 'unmatched' && <button type="button" className="small" onClick={() => setSelected(r)}>{t('match')} / {t('credit')}</button>}</td>
                 </tr>
@@ -374,8 +374,8 @@ function SettlementCard({ settlement, onDone }: { settlement: Settlement; onDone
     <div className="rental" data-testid="settlement" data-user-id={settlement.userId}>
       <div className="rental-head">
         <strong><Link to={`/admin/users/${settlement.userId}`}>{settlement.userEmail ?? settlement.userId}</Link></strong>
-        <Money cents={settlement.balanceCents} currency={settlement.currency} />
-        <span className="muted">{when(settlement.since ?? settlement.createdAt, language)}</span>
+        <Money cents={settlement.balanceCents} />
+        <span className="muted">{t('awaitingSince', { time: when(settlement.firstAskedAt, language) })}</span>
       </div>
       <p>{t('blockers')}: {settlement.blockers.map((b) => <span key={b} className="badge status-disabled" data-blocker={b}>{label('settlementBlocker', b)}</span>)}</p>
       <p><Link to={`/admin/finance/orders?userId=${settlement.userId}`}>{t('orders')}</Link> · <Link to={`/admin/finance/wallets/${settlement.userId}`}>{t('ledger')}</Link></p>

@@ -91,6 +91,21 @@ export function Check({ label, name, checked, onChange }: { label: string; name:
   return <label className="check"><input type="checkbox" name={name} checked={checked} onChange={(e) => onChange(e.target.checked)} />{label}</label>;
 }
 
+/** An audit entry's details (the JSON text the service stored) as "key: value · key: value"; anything else as it is. */
+export function auditDetails(detailsJson: string | null): string {
+  if (!detailsJson) return '';
+  try {
+    const details: unknown = JSON.parse(detailsJson);
+    if (details === null || typeof details !== 'object' || Array.isArray(details)) return String(details);
+    return Object.entries(details)
+      .filter(([, value]) => value !== null && value !== undefined)
+      .map(([key, value]) => `${key}: ${typeof value === 'object' ? JSON.stringify(value) : String(value)}`)
+      .join(' · ');
+  } catch {
+    return detailsJson;
+  }
+}
+
 export function AuditTable({ entries }: { entries: FinanceAuditEntry[] }) {
   const { t, language, label } = useI18n();
   if (entries.length === 0) return <p className="muted-text">{t('noEntries')}</p>;
@@ -103,10 +118,8 @@ export function AuditTable({ entries }: { entries: FinanceAuditEntry[] }) {
             <td>{when(a.createdAt, language)}</td>
             <td><span className="badge">{label('financeAudit', a.action)}</span></td>
             <td className="mono">{a.actorId?.slice(0, 8)}</td>
-            <td>{a.actorAddress}</td>
-            <td className="muted mono" title={typeof a.details === 'string' ? a.details : JSON.stringify(a.details)}>
-              {typeof a.details === 'string' ? a.details : JSON.stringify(a.details)}
-            </td>
+            <td>{a.actorIp}</td>
+            <td className="muted wrap" title={a.detailsJson ?? undefined}>{auditDetails(a.detailsJson)}</td>
           </tr>
         ))}
       </tbody>

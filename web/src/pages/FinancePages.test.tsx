@@ -210,12 +210,15 @@ describe('admin', () => {
 
   it('confirms a transfer for an order with channel, amount, reference and time', async () => {
     stubGateway(admin, {
-      '/api/finance/orders/o1': { ...order, payments: [], audit: [{ id: 1, actorId: 'u-admin', actorAddress: '10.0.0.1', action: 'order_reopened', targetId: 'o1', details: { reason: 'late' }, createdAt: '2026-11-23T03:10:00Z' }] },
-      'POST /api/finance/orders/o1/payments': { ...order, status: 'paid', paidCents: 3000 },
+      '/api/finance/orders/o1': { ...order, payments: [], audit: [{ id: 1, actorId: 'u-admin', actorIp: '10.0.0.1', action: 'order_reopened', targetType: 'order', targetId: 'o1', detailsJson: '{"reason": "late", "remark": null, "amountCents": 3000}', createdAt: '2026-11-23T03:10:00Z' }] },
+      'POST /api/finance/orders/o1/payments': { payment: { id: 'pm1', channel: 'wechat_transfer', reference: 'WX-1', amountCents: 1010, appliedCents: 1010, currency: 'CNY', receivedAt: '2026-11-23T03:05:00Z', status: 'matched', orderId: 'o1', creditedUserId: null, memo: null, payerName: null, remark: null, recordedBy: 'u-admin', createdAt: '2026-11-23T03:05:00Z' }, order: { ...order, paidCents: 1010 }, duplicate: false },
     });
     renderAt('/admin/finance/orders/o1');
     const panel = await screen.findByTestId('action-confirm');
     expect(screen.getByText('Order reopened')).toBeTruthy();
+    const auditRow = screen.getByText('Order reopened').closest('tr')!;
+    expect(within(auditRow).getByText('10.0.0.1')).toBeTruthy();
+    expect(within(auditRow).getByText('reason: late · amountCents: 3000')).toBeTruthy();
     expect((panel.querySelector('input[name=amount]') as HTMLInputElement).value).toBe('30.00');
     fireEvent.change(panel.querySelector('select[name=channel]')!, { target: { value: 'wechat_transfer' } });
     fireEvent.change(panel.querySelector('input[name=amount]')!, { target: { value: '10.10' } });
@@ -231,7 +234,7 @@ describe('admin', () => {
   it('adjusts a wallet by a negative amount', async () => {
     stubGateway(admin, {
       '/api/finance/wallets': { items: [{ userId: 'u-renter', userEmail: 'r@derp.test', balanceCents: 5000, currency: 'CNY', updatedAt: '2026-11-23T03:00:00Z' }], total: 1, page: 1, pageSize: 20 },
-      '/api/finance/wallets/u-renter/ledger': { items: [{ id: 1, type: 'serial_top_up', amountCents: 5000, balanceAfterCents: 5000, orderId: null, serialId: 's', donationId: null, receiptId: null, operatorId: null, remark: null, createdAt: '2026-11-23T03:00:00Z' }], total: 1, page: 1, pageSize: 20 },
+      '/api/finance/wallets/u-renter/ledger': { items: [{ id: 'le1', type: 'serial_top_up', amountCents: 5000, balanceAfterCents: 5000, currency: 'CNY', orderId: null, serialId: 's', donationId: null, receiptId: null, operatorId: null, remark: null, createdAt: '2026-11-23T03:00:00Z' }], total: 1, page: 1, pageSize: 20 },
       'POST /api/finance/wallets/u-renter/adjustments': { id: 2 },
     });
     renderAt('/admin/finance/wallets/u-renter');
@@ -268,12 +271,12 @@ describe('admin', () => {
   });
 
   it('records a receipt and matches an unmatched one to an order found by memo', async () => {
-    const receipt = { id: 'rc1', channel: 'alipay_transfer', amountCents: 3000, currency: 'CNY', reference: 'ALI-9', receivedAt: '2026-11-23T03:00:00Z', memo: 'D7K2QX', payerName: 'Bob', remark: null, status: 'unmatched', orderId: null, userId: null };
+    const receipt = { id: 'rc1', channel: 'alipay_transfer', amountCents: 3000, currency: 'CNY', reference: 'ALI-9', receivedAt: '2026-11-23T03:00:00Z', memo: 'D7K2QX', payerName: 'Bob', remark: null, status: 'unmatched', orderId: null, creditedUserId: null, appliedCents: 0, recordedBy: 'u-admin', createdAt: '2026-11-23T03:00:00Z' };
     stubGateway(admin, {
       '/api/finance/receipts': { items: [receipt], total: 1, page: 1, pageSize: 20 },
-      'POST /api/finance/receipts': { ...receipt, id: 'rc2', status: 'unmatched' },
+      'POST /api/finance/receipts': { payment: { ...receipt, id: 'rc2', status: 'unmatched' }, order: null, duplicate: false },
       '/api/finance/orders': { items: [order], total: 1, page: 1, pageSize: 20 },
-      'POST /api/finance/receipts/rc1/match': { ...receipt, status: 'matched', orderId: 'o1' },
+      'POST /api/finance/receipts/rc1/match': { payment: { ...receipt, status: 'matched', orderId: 'o1' }, order: null, duplicate: false },
     });
     renderAt('/admin/finance/receipts');
     const record = await screen.findByTestId('record-receipt');
@@ -295,12 +298,13 @@ describe('admin', () => {
 
   it('settles an account with the chosen action and a remark', async () => {
     stubGateway(admin, {
-      '/api/finance/settlements': { items: [{ userId: 'u-renter', userEmail: 'r@derp.test', blockers: ['balance', 'unpaid_order'], balanceCents: 700, currency: 'CNY' }], total: 1, page: 1, pageSize: 20 },
-      'POST /api/finance/settlements/u-renter': { settled: true },
+      '/api/finance/settlements': { items: [{ userId: 'u-renter', userEmail: 'r@derp.test', open: true, blockers: ['balance', 'unpaid_order'], balanceCents: 700, firstAskedAt: '2026-11-23T02:00:00Z', lastAskedAt: '2026-11-23T03:00:00Z', settledAt: null, settledBy: null, action: null, remark: null }], total: 1, page: 1, pageSize: 20 },
+      'POST /api/finance/settlements/u-renter': { userId: 'u-renter', settled: true, blockers: [], balanceCents: 0 },
     });
     renderAt('/admin/finance/settlements');
     const card = await screen.findByTestId('settlement');
     expect(within(card).getByText('Balance left')).toBeTruthy();
+    expect(within(card).getByText(/^Waiting since /).textContent).not.toMatch(/—|Invalid/);
     fireEvent.change(card.querySelector('select[name=action]')!, { target: { value: 'forfeit' } });
     fireEvent.change(card.querySelector('input[name=remark]')!, { target: { value: 'closed account' } });
     fireEvent.submit(card.querySelector('form')!);

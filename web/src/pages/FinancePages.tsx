@@ -113,8 +113,8 @@ export function LedgerTable({ entries, orderPath = (id) => `/orders/${id}` }: { 
           <tr key={e.id} data-type={e.type}>
             <td>{when(e.createdAt, language)}</td>
             <td><span className="badge">{label('ledgerType', e.type)}</span></td>
-            <td><Money cents={e.amountCents} signed /></td>
-            <td><Money cents={e.balanceAfterCents} /></td>
+            <td><Money cents={e.amountCents} currency={e.currency} signed /></td>
+            <td><Money cents={e.balanceAfterCents} currency={e.currency} /></td>
             <td>{e.remark}{e.orderId && <> <Link to={orderPath(e.orderId)}>{t('orderNumber')}</Link></>}</td>
           </tr>
         ))}
@@ -411,7 +411,7 @@ export function DonationsTable({ donations, showCode, testId }: { donations: Don
   if (donations.length === 0) return <p className="muted-text">{t('noEntries')}</p>;
   return (
     <ScrollTable testId={testId}>
-      <thead><tr><th>{t('time')}</th><th>{t('donor')}</th><th>{t('amount')}</th><th>{t('messageCol')}</th>{showCode && <th>{t('cardKey')}</th>}</tr></thead>
+      <thead><tr><th>{t('time')}</th><th>{t('donor')}</th><th>{t('amount')}</th><th>{t('messageCol')}</th>{showCode && <><th>{t('user')}</th><th>{t('cardKey')}</th></>}</tr></thead>
       <tbody>
         {donations.map((d) => (
           <tr key={d.id}>
@@ -419,7 +419,12 @@ export function DonationsTable({ donations, showCode, testId }: { donations: Don
             <td>{d.donorName ?? (d.anonymous ? t('anonymousDonor') : '—')}{d.anonymous && d.donorName && <> <span className="badge">{t('anonymous')}</span></>}</td>
             <td><Money cents={d.amountCents} currency={d.currency} /></td>
             <td className="wrap">{d.message}</td>
-            {showCode && <td className="mono">{d.fullCode}</td>}
+            {showCode && (
+              <>
+                <td>{d.userId && <Link to={`/admin/users/${d.userId}`}>{d.userEmail ?? d.userId.slice(0, 8)}</Link>}</td>
+                <td className="mono">{d.fullCode}</td>
+              </>
+            )}
           </tr>
         ))}
       </tbody>

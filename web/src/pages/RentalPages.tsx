@@ -34,13 +34,13 @@ function useRental(path: string) {
 }
 
 function History({ periods }: { periods: Period[] }) {
-  const { t, language } = useI18n();
+  const { t, language, label } = useI18n();
   return (
     <table>
       <thead><tr><th>{t('period')}</th><th>{t('source')}</th><th>{t('trafficQuotaGb')}</th></tr></thead>
       <tbody>
         {periods.map((p) => (
-          <tr key={p.id}><td>{date(p.startsAt, language)} → {date(p.endsAt, language)}</td><td>{p.source}</td><td>{p.trafficQuotaGb ?? '—'}</td></tr>
+          <tr key={p.id}><td>{date(p.startsAt, language)} → {date(p.endsAt, language)}</td><td>{label('rentalSource', p.source)}</td><td>{p.trafficQuotaGb ?? '—'}</td></tr>
         ))}
       </tbody>
     </table>
