@@ -77,7 +77,7 @@ for dockerfile in $(git ls-files '*Dockerfile'); do
   grep -q '^FROM ' "$dockerfile" && grep -q '^ENTRYPOINT' "$dockerfile" && record "$dockerfile" 1 0 || record "$dockerfile" 0 1
 done
 
-step "end to end: the platform on ports 18080/15101-15104, driven by Chromium"
+step "end to end: the platform on ports 18080/15101-15105, driven by Chromium"
 export DERP_STATE_DIR="$ROOT/.state/e2e" DERP_GATEWAY_PORT=18080 DERP_USERS_PORT=15101 DERP_SERIALS_PORT=15102 DERP_ACL_PORT=15103 DERP_SERVERS_PORT=15104 DERP_FINANCE_PORT=15105 DERP_RELAY_FIRST_PORT=34000 DERP_DB_SUFFIX=_e2e DERP_NO_BUILD=1
 export DERP_ADMIN_EMAIL=e2e-admin@derp.local DERP_ADMIN_PASSWORD=e2e-Admin-pass-1
 rm -rf "$DERP_STATE_DIR"

@@ -48,6 +48,9 @@ public sealed class Destination : IAsyncLifetime
 
 public sealed class GatewayFactory : WebApplicationFactory<Program>, IAsyncLifetime
 {
+    /// <summary>Every cluster of the gateway's configuration, each pointed at the recording destination.</summary>
+    public static readonly string[] Clusters = ["users", "serials", "acl", "servers", "finance"];
+
     public Destination Destination { get; } = new();
     public string WebRoot { get; } = Directory.CreateTempSubdirectory("derp-web-").FullName;
 
@@ -68,10 +71,8 @@ public sealed class GatewayFactory : WebApplicationFactory<Program>, IAsyncLifet
         builder.UseSetting("Jwt:SigningKey", TestInfrastructure.JwtSigningKey);
         builder.UseSetting("Gateway:WebRoot", WebRoot);
         builder.UseSetting("Gateway:RateLimit:PermitPerMinute", "40");
-        builder.UseSetting("ReverseProxy:Clusters:users:Destinations:primary:Address", Destination.Address);
-        builder.UseSetting("ReverseProxy:Clusters:acl:Destinations:primary:Address", Destination.Address);
-        builder.UseSetting("ReverseProxy:Clusters:serials:Destinations:primary:Address", Destination.Address);
-        builder.UseSetting("ReverseProxy:Clusters:servers:Destinations:primary:Address", Destination.Address);
+        foreach (var cluster in Clusters)
+            builder.UseSetting($"ReverseProxy:Clusters:{cluster}:Destinations:primary:Address", Destination.Address);
         builder.UseSetting("Logging:LogLevel:Default", "Warning");
     }
 
@@ -255,7 +256,7 @@ public sealed class GatewayEdgeTests(GatewayFactory factory) : IClassFixture<Gat
         response.Content.Headers.ContentType!.MediaType.ShouldBe("application/json");
         var body = await response.Content.ReadAsStringAsync();
         body.ShouldContain("Healthy");
-        foreach (var service in new[] { "users", "serials", "acl", "servers" })
+        foreach (var service in GatewayFactory.Clusters)
             body.ShouldContain($"\"{service}\":\"alive\"");
         factory.Destination.Received.ShouldContain(r => r.Path == "/health/live");
     }
