@@ -9,11 +9,11 @@ ROOT="$(cd "$(dirname "$0")/.." && pwd)"
 cd "$ROOT"
 
 export DERP_STATE_DIR="$ROOT/.state/bench-export" DERP_GATEWAY_PORT=29080 DERP_USERS_PORT=26101 DERP_SERIALS_PORT=26102 \
-  DERP_ACL_PORT=26103 DERP_SERVERS_PORT=26104 DERP_FINANCE_PORT=26105 DERP_RELAY_FIRST_PORT=38000 DERP_DB_SUFFIX=_bench
+  DERP_ACL_PORT=26103 DERP_SERVERS_PORT=26104 DERP_FINANCE_PORT=26105 DERP_DISTRIBUTION_PORT=26106 DERP_RELAY_FIRST_PORT=38000 DERP_DB_SUFFIX=_bench
 export DERP_ADMIN_EMAIL=bench-admin@derp.local DERP_ADMIN_PASSWORD=bench-Admin-pass-1
 export DERP_GATEWAY_SETTINGS="Gateway__RateLimit__PermitPerMinute=1000000000 Logging__LogLevel__Default=Warning"
 trap 'scripts/platform.sh destroy >/dev/null 2>&1 || true' EXIT
-for db in derp_users_bench derp_serials_bench derp_acl_bench derp_servers_bench derp_finance_bench; do
+for db in derp_users_bench derp_serials_bench derp_acl_bench derp_servers_bench derp_finance_bench derp_distribution_bench; do
   runuser -u postgres -- psql -q -c "DROP DATABASE IF EXISTS $db WITH (FORCE)" >/dev/null 2>&1 || true
 done
 scripts/platform.sh up >/dev/null

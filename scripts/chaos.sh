@@ -10,7 +10,7 @@ ROOT="$(cd "$(dirname "$0")/.." && pwd)"
 cd "$ROOT"
 
 export DERP_STATE_DIR="$ROOT/.state/chaos" DERP_GATEWAY_PORT=27080 DERP_USERS_PORT=27101 DERP_SERIALS_PORT=27102 \
-  DERP_ACL_PORT=27103 DERP_SERVERS_PORT=27104 DERP_FINANCE_PORT=27105 DERP_RELAY_FIRST_PORT=39000 DERP_DB_SUFFIX=_chaos
+  DERP_ACL_PORT=27103 DERP_SERVERS_PORT=27104 DERP_FINANCE_PORT=27105 DERP_DISTRIBUTION_PORT=27106 DERP_RELAY_FIRST_PORT=39000 DERP_DB_SUFFIX=_chaos
 export DERP_ADMIN_EMAIL=chaos-admin@derp.local DERP_ADMIN_PASSWORD=chaos-Admin-pass-1
 export CHAOS_VHOST=derp_chaos DERP_RABBITMQ_VHOST=derp_chaos
 REDIS_FORWARD_PORT=27379 SMTP_FORWARD_PORT=27525
@@ -39,7 +39,7 @@ trap cleanup EXIT
 
 rm -rf "$DERP_STATE_DIR"; mkdir -p "$DERP_STATE_DIR"
 remove_relays
-for db in derp_users_chaos derp_serials_chaos derp_acl_chaos derp_servers_chaos derp_finance_chaos; do
+for db in derp_users_chaos derp_serials_chaos derp_acl_chaos derp_servers_chaos derp_finance_chaos derp_distribution_chaos; do
   runuser -u postgres -- psql -q -c "DROP DATABASE IF EXISTS $db WITH (FORCE)" >/dev/null 2>&1 || true
 done
 # Forwarders of this copy's own, each in its own process group (setsid) so that stopping the group (SIGSTOP) pauses

@@ -4,7 +4,7 @@
 #   scripts/platform.sh down   stop what `up` started (by pid file, nothing else)
 # Ports and the state directory can be overridden (the end-to-end test runs a second copy this way):
 #   DERP_STATE_DIR, DERP_GATEWAY_PORT (8080), DERP_USERS_PORT (5101), DERP_SERIALS_PORT (5102), DERP_ACL_PORT (5103),
-#   DERP_SERVERS_PORT (5104), DERP_FINANCE_PORT (5105), DERP_RELAY_FIRST_PORT (30000: the demo hosts' relay ports), DERP_DB_SUFFIX,
+#   DERP_SERVERS_PORT (5104), DERP_FINANCE_PORT (5105), DERP_DISTRIBUTION_PORT (5106), DERP_RELAY_FIRST_PORT (30000: the demo hosts' relay ports), DERP_DB_SUFFIX,
 #   DERP_NO_BUILD=1, DERP_SERIALS_SETTINGS / DERP_USERS_SETTINGS / DERP_FINANCE_SETTINGS (extra KEY=VALUE pairs, e.g. for the load script),
 #   DERP_REDIS (host:port), DERP_SMTP_PORT (the chaos script puts forwarders of its own there)
 #   scripts/platform.sh destroy  `down`, then delete the copy's RabbitMQ virtual host (copies made for a test or a load run)
@@ -20,6 +20,7 @@ SERIALS_PORT="${DERP_SERIALS_PORT:-5102}"
 ACL_PORT="${DERP_ACL_PORT:-5103}"
 SERVERS_PORT="${DERP_SERVERS_PORT:-5104}"
 FINANCE_PORT="${DERP_FINANCE_PORT:-5105}"
+DISTRIBUTION_PORT="${DERP_DISTRIBUTION_PORT:-5106}"
 RELAY_FIRST_PORT="${DERP_RELAY_FIRST_PORT:-30000}"
 DB_SUFFIX="${DERP_DB_SUFFIX:-}"
 VHOST="${DERP_RABBITMQ_VHOST:-derp$DB_SUFFIX}"
@@ -148,6 +149,12 @@ up() {
     "Messaging__EndpointPrefix=finance$DB_SUFFIX" ${DERP_FINANCE_SETTINGS:-}
   wait_ready finance "http://127.0.0.1:$FINANCE_PORT/health/ready" 120
 
+  start distribution "$ROOT/services/distribution/Derp.Distribution.Api/bin/$CONFIGURATION/net10.0/Derp.Distribution.Api.dll" "${common[@]}" \
+    "Urls=http://127.0.0.1:$DISTRIBUTION_PORT" \
+    "ConnectionStrings__Database=Host=127.0.0.1;Username=derp;Password=derp;Database=derp_distribution$DB_SUFFIX" \
+    "Redis__KeyPrefix=derp$DB_SUFFIX:" "Messaging__EndpointPrefix=distribution$DB_SUFFIX"
+  wait_ready distribution "http://127.0.0.1:$DISTRIBUTION_PORT/health/ready" 120
+
   start gateway "$ROOT/gateway/Derp.Gateway/bin/$CONFIGURATION/net10.0/Derp.Gateway.dll" "${common[@]}" \
     "Urls=http://127.0.0.1:$GATEWAY_PORT" \
     "Gateway__WebRoot=$ROOT/web/dist" \
@@ -155,7 +162,8 @@ up() {
     "ReverseProxy__Clusters__serials__Destinations__primary__Address=http://127.0.0.1:$SERIALS_PORT/" \
     "ReverseProxy__Clusters__acl__Destinations__primary__Address=http://127.0.0.1:$ACL_PORT/" \
     "ReverseProxy__Clusters__servers__Destinations__primary__Address=http://127.0.0.1:$SERVERS_PORT/" \
-    "ReverseProxy__Clusters__finance__Destinations__primary__Address=http://127.0.0.1:$FINANCE_PORT/" ${DERP_GATEWAY_SETTINGS:-}
+    "ReverseProxy__Clusters__finance__Destinations__primary__Address=http://127.0.0.1:$FINANCE_PORT/" \
+    "ReverseProxy__Clusters__distribution__Destinations__primary__Address=http://127.0.0.1:$DISTRIBUTION_PORT/" ${DERP_GATEWAY_SETTINGS:-}
   wait_ready gateway "http://127.0.0.1:$GATEWAY_PORT/health/live" 60
 
   echo

@@ -77,8 +77,8 @@ for dockerfile in $(git ls-files '*Dockerfile'); do
   grep -q '^FROM ' "$dockerfile" && grep -q '^ENTRYPOINT' "$dockerfile" && record "$dockerfile" 1 0 || record "$dockerfile" 0 1
 done
 
-step "end to end: the platform on ports 18080/15101-15105, driven by Chromium"
-export DERP_STATE_DIR="$ROOT/.state/e2e" DERP_GATEWAY_PORT=18080 DERP_USERS_PORT=15101 DERP_SERIALS_PORT=15102 DERP_ACL_PORT=15103 DERP_SERVERS_PORT=15104 DERP_FINANCE_PORT=15105 DERP_RELAY_FIRST_PORT=34000 DERP_DB_SUFFIX=_e2e DERP_NO_BUILD=1
+step "end to end: the platform on ports 18080/15101-15106, driven by Chromium"
+export DERP_STATE_DIR="$ROOT/.state/e2e" DERP_GATEWAY_PORT=18080 DERP_USERS_PORT=15101 DERP_SERIALS_PORT=15102 DERP_ACL_PORT=15103 DERP_SERVERS_PORT=15104 DERP_FINANCE_PORT=15105 DERP_DISTRIBUTION_PORT=15106 DERP_RELAY_FIRST_PORT=34000 DERP_DB_SUFFIX=_e2e DERP_NO_BUILD=1
 export DERP_ADMIN_EMAIL=e2e-admin@derp.local DERP_ADMIN_PASSWORD=e2e-Admin-pass-1
 rm -rf "$DERP_STATE_DIR"
 remove_e2e_relays() { # the e2e copy's relay containers on this machine's engine
@@ -86,7 +86,7 @@ remove_e2e_relays() { # the e2e copy's relay containers on this machine's engine
     | grep -o '"Id":"[0-9a-f]*"' | cut -d'"' -f4 | while read -r id; do curl -fsS -X DELETE --unix-socket /run/podman/podman.sock "http://d/v1.41/containers/$id?force=true" >/dev/null; done || true
 }
 remove_e2e_relays
-for db in derp_users_e2e derp_serials_e2e derp_acl_e2e derp_servers_e2e derp_finance_e2e; do
+for db in derp_users_e2e derp_serials_e2e derp_acl_e2e derp_servers_e2e derp_finance_e2e derp_distribution_e2e; do
   runuser -u postgres -- psql -q -c "DROP DATABASE IF EXISTS $db WITH (FORCE)" >/dev/null 2>&1 || true
 done
 if scripts/platform.sh up >"$RESULTS/e2e-platform.log" 2>&1; then

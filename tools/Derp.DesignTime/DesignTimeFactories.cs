@@ -1,3 +1,4 @@
+using Derp.Distribution.Api.Infrastructure;
 using Derp.Finance.Api.Infrastructure;
 using Derp.Acl.Api.Infrastructure;
 using Derp.Serials.Api.Infrastructure;
@@ -43,4 +44,9 @@ public sealed class ServersContextFactory : IDesignTimeDbContextFactory<ServersC
 public sealed class FinanceContextFactory : IDesignTimeDbContextFactory<FinanceContext>
 {
     public FinanceContext CreateDbContext(string[] args) => new(DesignTime.Options<FinanceContext>());
+}
+
+public sealed class DistributionContextFactory : IDesignTimeDbContextFactory<DistributionContext>
+{
+    public DistributionContext CreateDbContext(string[] args) => new(DesignTime.Options<DistributionContext>());
 }

@@ -25,7 +25,13 @@ public static class OrderTypes
     /// <summary>The renter has a rental (running or expired, not closed): the order extends it from its current expiry.</summary>
     public const string Renewal = "renewal";
 
-    public static readonly IReadOnlyList<string> All = [New, Renewal];
+    /// <summary>A distributor buying an approved serial request (distribution's <c>SerialPurchaseApproved</c>); no rental.</summary>
+    public const string SerialPurchase = "serial_purchase";
+
+    public static readonly IReadOnlyList<string> All = [New, Renewal, SerialPurchase];
+
+    /// <summary>Orders that buy rental time for the payer (users adds a period; distributors earn commission on them).</summary>
+    public static readonly IReadOnlyList<string> Rental = [New, Renewal];
 }
 
 /// <summary>How money reached an order (or a wallet).</summary>
@@ -92,8 +98,11 @@ public static class LedgerEntryTypes
     /// <summary>A donation serial's value, on the platform's donations account (not a renter's wallet).</summary>
     public const string Donation = "donation";
 
+    /// <summary>A distributor's available commission moved to their wallet (distribution's <c>CommissionMovedToWallet</c>).</summary>
+    public const string Commission = "commission";
+
     public static readonly IReadOnlyList<string> All =
-        [SerialTopUp, OrderPayment, Overpayment, ReceiptCredit, Refund, Adjustment, Forfeit, PaidOut, Donation];
+        [SerialTopUp, OrderPayment, Overpayment, ReceiptCredit, Refund, Adjustment, Forfeit, PaidOut, Donation, Commission];
 }
 
 public static class RefundMethods

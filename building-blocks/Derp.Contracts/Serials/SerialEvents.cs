@@ -36,3 +36,12 @@ public sealed record SerialRedeemed(
 
     public bool DonationAnonymous { get; init; }
 }
+
+/// <summary>
+/// serials issued the batch a paid serial request asked for (distribution's <c>SerialBatchRequested</c>), once per
+/// request. The codes travel so that distribution can deliver them from its storefront stock.
+/// </summary>
+public sealed record DistributorSerialsIssued(Guid RequestId, Guid BatchId, Guid DistributorId, Guid PlanId, IReadOnlyList<IssuedSerial> Serials,
+    DateTimeOffset IssuedAt);
+
+public sealed record IssuedSerial(Guid SerialId, string FullCode, DateTimeOffset ValidUntil);

@@ -1,4 +1,5 @@
 extern alias acl;
+extern alias distribution;
 extern alias finance;
 extern alias serials;
 extern alias servers;
@@ -86,7 +87,7 @@ public sealed class Platform : IAsyncLifetime
     private const string AdmissionSecret = "test-admission-secret-0123456789abcdef";
 
     public IReadOnlyList<IPlatformService> Services { get; }
-    public Dictionary<string, Recorder> Recorders { get; } = new[] { "users", "serials", "acl", "servers", "finance" }.ToDictionary(c => c, _ => new Recorder());
+    public Dictionary<string, Recorder> Recorders { get; } = new[] { "users", "serials", "acl", "servers", "finance", "distribution" }.ToDictionary(c => c, _ => new Recorder());
     public GatewayHost Gateway { get; private set; } = null!;
     public GatewayHost RecordingGateway { get; private set; } = null!;
 
@@ -111,6 +112,7 @@ public sealed class Platform : IAsyncLifetime
             new("Servers:Jobs:Health", "0 0 0 1 1 ? 2099"), new("Servers:Jobs:Traffic", "0 0 0 1 1 ? 2099"),
             new("Servers:Jobs:Reconcile", "0 0 0 1 1 ? 2099")),
         new PlatformService<finance::Program>("finance"),
+        new PlatformService<distribution::Program>("distribution"),
     ];
 
     public async ValueTask InitializeAsync()

@@ -49,7 +49,7 @@ public sealed class Destination : IAsyncLifetime
 public sealed class GatewayFactory : WebApplicationFactory<Program>, IAsyncLifetime
 {
     /// <summary>Every cluster of the gateway's configuration, each pointed at the recording destination.</summary>
-    public static readonly string[] Clusters = ["users", "serials", "acl", "servers", "finance"];
+    public static readonly string[] Clusters = ["users", "serials", "acl", "servers", "finance", "distribution"];
 
     public Destination Destination { get; } = new();
     public string WebRoot { get; } = Directory.CreateTempSubdirectory("derp-web-").FullName;

@@ -6,11 +6,20 @@ export type AlertSeverity = (typeof AlertSeverities)[number];
 export const AlertTypes = ['host_unhealthy', 'host_recovered', 'capacity_short', 'regions_short', 'provisioning_failed', 'container_change_failed', 'remove_failed', 'relay_unreachable', 'traffic_rate', 'host_allowance', 'quota_exceeded'] as const;
 export type AlertType = (typeof AlertTypes)[number];
 
+export const ApplicationStatuses = ['pending', 'approved', 'rejected'] as const;
+export type ApplicationStatus = (typeof ApplicationStatuses)[number];
+
 export const AuditActions = ['registered', 'email_verified', 'login', 'login_failed', 'account_locked', 'logout', 'password_changed', 'role_changed', 'refresh_token_reused', 'rental_extended', 'deregistered', 'device_registered', 'device_removed', 'deregistration_blocked'] as const;
 export type AuditAction = (typeof AuditActions)[number];
 
 export const BindingPolicies = ['strict', 'lenient'] as const;
 export type BindingPolicy = (typeof BindingPolicies)[number];
+
+export const CardTypes = ['serial', 'text', 'data', 'image', 'api'] as const;
+export type CardType = (typeof CardTypes)[number];
+
+export const CommissionStatuses = ['pending', 'available', 'locked', 'paid', 'reversed'] as const;
+export type CommissionStatus = (typeof CommissionStatuses)[number];
 
 export const ContainerStates = ['pending', 'running', 'stopped', 'exited', 'failed', 'removed'] as const;
 export type ContainerState = (typeof ContainerStates)[number];
@@ -18,8 +27,17 @@ export type ContainerState = (typeof ContainerStates)[number];
 export const Currencies = ['CNY'] as const;
 export type Currency = (typeof Currencies)[number];
 
+export const DeliveryStatuses = ['scheduled', 'delivered', 'failed'] as const;
+export type DeliveryStatus = (typeof DeliveryStatuses)[number];
+
 export const DenialReasons = ['bad_token', 'malformed_key', 'unknown_key', 'other_renter', 'rental_inactive', 'over_quota'] as const;
 export type DenialReason = (typeof DenialReasons)[number];
+
+export const DistributionAuditActions = ['application_approved', 'application_rejected', 'distributor_appointed', 'distributor_suspended', 'tier_changed', 'tier_edited', 'request_approved', 'request_rejected', 'payout_paid', 'payout_rejected'] as const;
+export type DistributionAuditAction = (typeof DistributionAuditActions)[number];
+
+export const DistributorStatuses = ['active', 'suspended'] as const;
+export type DistributorStatus = (typeof DistributorStatuses)[number];
 
 export const EmailStatuses = ['pending', 'sent', 'failed'] as const;
 export type EmailStatus = (typeof EmailStatuses)[number];
@@ -30,7 +48,7 @@ export type FinanceAuditAction = (typeof FinanceAuditActions)[number];
 export const GenerationTriggers = ['provisioned', 'rotation', 'admin', 'host_removed'] as const;
 export type GenerationTrigger = (typeof GenerationTriggers)[number];
 
-export const LedgerEntryTypes = ['serial_top_up', 'order_payment', 'overpayment', 'receipt_credit', 'refund', 'adjustment', 'forfeit', 'paid_out', 'donation'] as const;
+export const LedgerEntryTypes = ['serial_top_up', 'order_payment', 'overpayment', 'receipt_credit', 'refund', 'adjustment', 'forfeit', 'paid_out', 'donation', 'commission'] as const;
 export type LedgerEntryType = (typeof LedgerEntryTypes)[number];
 
 export const OrderMarks = ['complete', 'renewed', 'cancelled'] as const;
@@ -39,7 +57,7 @@ export type OrderMark = (typeof OrderMarks)[number];
 export const OrderStatuses = ['pending_payment', 'paid', 'fulfilled', 'cancelled', 'expired', 'refunded'] as const;
 export type OrderStatus = (typeof OrderStatuses)[number];
 
-export const OrderTypes = ['new', 'renewal'] as const;
+export const OrderTypes = ['new', 'renewal', 'serial_purchase'] as const;
 export type OrderType = (typeof OrderTypes)[number];
 
 export const PaymentAccountChannels = ['alipay', 'wechat'] as const;
@@ -47,6 +65,9 @@ export type PaymentAccountChannel = (typeof PaymentAccountChannels)[number];
 
 export const PaymentChannels = ['wallet', 'alipay_transfer', 'wechat_transfer', 'alipay', 'wechat_pay', 'other'] as const;
 export type PaymentChannel = (typeof PaymentChannels)[number];
+
+export const PayoutStatuses = ['requested', 'paid', 'rejected'] as const;
+export type PayoutStatus = (typeof PayoutStatuses)[number];
 
 export const PolicyFormats = ['tailscale', 'headscale'] as const;
 export type PolicyFormat = (typeof PolicyFormats)[number];
@@ -78,6 +99,9 @@ export type SerialAction = (typeof SerialActions)[number];
 export const SerialKinds = ['rental', 'licence', 'balance', 'donation', 'invite'] as const;
 export type SerialKind = (typeof SerialKinds)[number];
 
+export const SerialRequestStatuses = ['requested', 'approved', 'rejected', 'paid', 'issued', 'cancelled', 'expired'] as const;
+export type SerialRequestStatus = (typeof SerialRequestStatuses)[number];
+
 export const SerialStatuses = ['unused', 'active', 'used', 'expired', 'disabled'] as const;
 export type SerialStatus = (typeof SerialStatuses)[number];
 
@@ -92,6 +116,9 @@ export type SettlementAction = (typeof SettlementActions)[number];
 
 export const SettlementBlockers = ['unpaid_order', 'paid_not_fulfilled', 'balance', 'unmatched_receipt'] as const;
 export type SettlementBlocker = (typeof SettlementBlockers)[number];
+
+export const TierCodes = ['gold', 'white_gold', 'platinum'] as const;
+export type TierCode = (typeof TierCodes)[number];
 
 export const UseTypes = ['membership', 'donation', 'register', 'product', 'points', 'other'] as const;
 export type UseType = (typeof UseTypes)[number];

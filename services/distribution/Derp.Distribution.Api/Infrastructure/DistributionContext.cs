@@ -1,0 +1,33 @@
+using Derp.Distribution.Api.Model;
+using Derp.ServiceDefaults.Messaging;
+using Derp.ServiceDefaults.Persistence;
+using Microsoft.EntityFrameworkCore;
+
+namespace Derp.Distribution.Api.Infrastructure;
+
+public sealed class DistributionContext(DbContextOptions<DistributionContext> options) : DbContext(options)
+{
+    // Distributors and tiers
+    public DbSet<AuditEntry> Audit => Set<AuditEntry>();
+    public DbSet<Tier> Tiers => Set<Tier>();
+    public DbSet<Distributor> Distributors => Set<Distributor>();
+    public DbSet<DistributorApplication> Applications => Set<DistributorApplication>();
+    public DbSet<KnownUser> KnownUsers => Set<KnownUser>();
+
+    // Serial requests
+    public DbSet<PlanProjection> Plans => Set<PlanProjection>();
+    public DbSet<SerialRequest> SerialRequests => Set<SerialRequest>();
+    public DbSet<StockSerial> StockSerials => Set<StockSerial>();
+
+    // Attribution, commissions, payouts
+    public DbSet<Attribution> Attributions => Set<Attribution>();
+
+    // Storefront
+
+    protected override void OnModelCreating(ModelBuilder modelBuilder)
+    {
+        modelBuilder.ApplyConfigurationsFromAssembly(typeof(DistributionContext).Assembly);
+        modelBuilder.AddOutboxAndInbox();
+        modelBuilder.ApplySnakeCaseNames();
+    }
+}
