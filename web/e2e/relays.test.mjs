@@ -78,7 +78,16 @@ test('a redeemed serial becomes three running relays, a policy in the portal, an
   });
   for (const container of containers) {
     const port = container.Ports.find((p) => p.Type === 'tcp').PublicPort;
-    assert.equal((await (await fetch(`http://127.0.0.1:${port}/derp/probe`)).text()).trim(), 'ok');
+    // "running" is the engine's word for the process having started; the relay listens a moment later (and the
+    // port forwarder with it), so the probe is asked until it answers.
+    const probe = await eventually(`relay on port ${port} answering its probe`, async () => {
+      try {
+        return (await (await fetch(`http://127.0.0.1:${port}/derp/probe`)).text()).trim();
+      } catch {
+        return null;
+      }
+    }, 30000);
+    assert.equal(probe, 'ok');
   }
 
   const page = await browser.newPage();
