@@ -123,7 +123,7 @@ test('a redeemed serial becomes three running relays, a policy in the portal, an
   await adminPage.screenshot({ path: join(screenshots, 'e2e-admin-servers.png'), fullPage: true });
   await adminPage.goto(`${baseUrl}/admin/containers`);
   await adminPage.fill('input[placeholder]', me.id);
-  await eventually('the renter\'s containers', async () => (await adminPage.getByTestId('containers').locator('tbody tr').count()) === 3, 10000);
+  await eventually('the renter\'s containers', async () => (await adminPage.getByTestId('containers').locator('tbody tr').count()) === 3, 30000);
   await adminPage.goto(`${baseUrl}/admin/policy-logs`);
   await adminPage.getByRole('button', { name: /下载记录|Downloads/ }).click();
   await adminPage.getByTestId('download-log').getByText('e2e-machine').first().waitFor();
