@@ -23,7 +23,7 @@ public static class OrdersApi
 
     public static IEndpointRouteBuilder MapOrdersApi(this IEndpointRouteBuilder routes)
     {
-        var api = routes.MapGroup("api/finance").WithTags("Orders").RequireAuthorization(Policies.Renter);
+        var api = routes.MapGroup("api/finance").WithTags("Orders").RequireAuthorization(Policies.Customer);
         api.MapPost("orders", Create).Validate<CreateOrderRequest>();
         api.MapGet("me/orders", ListMine);
         api.MapGet("me/orders/{id:guid}", GetMine);
