@@ -98,8 +98,10 @@ public sealed class SerialRequestTests(DistributionApiFactory factory) : IClassF
     {
         var count = 0;
         var type = OutboxMessage.TypeName(typeof(T));
-        await WithDbAsync(async db => count = await db.Set<OutboxMessage>()
-            .CountAsync(m => m.MessageType == type && m.Payload.Contains(requestId.ToString())));
+        var pattern = $"%{requestId}%";
+        await WithDbAsync(async db => count = await db.Database.SqlQuery<int>(
+                $"SELECT count(*)::int AS \"Value\" FROM outbox_messages WHERE message_type = {type} AND payload::text LIKE {pattern}")
+            .SingleAsync());
         return count;
     }
 
