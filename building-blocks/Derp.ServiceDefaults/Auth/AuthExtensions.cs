@@ -39,7 +39,8 @@ public static class AuthExtensions
             .AddPolicy(Policies.Distributor, p => p.RequireClaim(RoleClaim, Roles.Distributor))
             .AddPolicy(Policies.Admin, p => p.RequireClaim(RoleClaim, Roles.Admin, Roles.SuperAdmin))
             .AddPolicy(Policies.SuperAdmin, p => p.RequireClaim(RoleClaim, Roles.SuperAdmin))
-            .AddPolicy(Policies.AdminOrDistributor, p => p.RequireClaim(RoleClaim, Roles.Distributor, Roles.Admin, Roles.SuperAdmin));
+            .AddPolicy(Policies.AdminOrDistributor, p => p.RequireClaim(RoleClaim, Roles.Distributor, Roles.Admin, Roles.SuperAdmin))
+            .AddPolicy(Policies.Customer, p => p.RequireClaim(RoleClaim, Roles.Renter, Roles.Distributor));
         return builder;
     }
 

@@ -21,4 +21,6 @@ public static class Policies
     public const string SuperAdmin = "superadmin";
     /// <summary>Admins see everything; a distributor sees what concerns the renters they brought.</summary>
     public const string AdminOrDistributor = "admin-or-distributor";
+    /// <summary>Whoever buys from the platform: renters, and distributors (who pay their serial purchases like any order).</summary>
+    public const string Customer = "customer";
 }

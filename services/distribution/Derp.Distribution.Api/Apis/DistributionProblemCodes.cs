@@ -7,6 +7,13 @@ public static class DistributionProblemCodes
     public const string NotADistributor = "not_a_distributor";
 
     // Serial requests
+    public const string DistributorNotActive = "distributor_not_active";
+    public const string PlanNotFound = "plan_not_found";
+    public const string PlanRetired = "plan_retired";
+    public const string RequestNotFound = "request_not_found";
+    public const string RequestNotPending = "request_not_pending";
+    public const string RequestNotCancellable = "request_not_cancellable";
+    public const string TierNotFound = "tier_not_found";
 
     // Commissions and payouts
 

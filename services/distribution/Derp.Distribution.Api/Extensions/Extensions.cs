@@ -1,7 +1,12 @@
 using Derp.Distribution.Api.Infrastructure;
+using Derp.Distribution.Api.IntegrationEvents;
+using Derp.Distribution.Api.Jobs;
+using Derp.Distribution.Api.Services;
 using Derp.ServiceDefaults.Jobs;
 using Derp.ServiceDefaults.Messaging;
 using Derp.ServiceDefaults.Persistence;
+using Derp.ServiceDefaults.Problems;
+using Quartz;
 
 namespace Derp.Distribution.Api.Extensions;
 
@@ -15,6 +20,10 @@ public static class Extensions
             // Distributors and tiers
 
             // Serial requests
+            bus.AddConsumer<PlanChangedConsumer>();
+            bus.AddConsumer<SerialPurchasePaidConsumer>();
+            bus.AddConsumer<DistributorSerialsIssuedConsumer>();
+            bus.AddConsumer<StockSerialRedeemedConsumer>();
 
             // Attribution, commissions, payouts
 
@@ -23,11 +32,16 @@ public static class Extensions
         builder.AddDerpJobs(quartz =>
         {
             // Each area schedules its jobs here.
+            quartz.ScheduleJob<RequestExpiryJob>(trigger => trigger.WithIdentity("distribution-request-expiry-every-minute").WithCronSchedule("0 * * * * ?"),
+                job => job.WithIdentity(RequestExpiryJob.Key));
         });
 
         // Distributors and tiers
 
         // Serial requests
+        builder.Services.AddOptions<SerialRequestOptions>().Bind(builder.Configuration.GetSection(SerialRequestOptions.Section));
+        builder.Services.AddScoped<RequestExpiryJob>();
+        builder.Services.AddValidatorsFrom(typeof(Extensions).Assembly);
 
         // Attribution, commissions, payouts
 

@@ -15,7 +15,7 @@ public static class DonationsApi
 
     public static IEndpointRouteBuilder MapDonationsApi(this IEndpointRouteBuilder routes)
     {
-        routes.MapGroup("api/finance/me/donations").WithTags("Donations").RequireAuthorization(Policies.Renter)
+        routes.MapGroup("api/finance/me/donations").WithTags("Donations").RequireAuthorization(Policies.Customer)
             .MapGet("", ListMine);
 
         var donations = routes.MapGroup("api/finance/donations").WithTags("Donations");

@@ -109,7 +109,7 @@ public static class OrdersAdminApi
         {
             if (order.Status != OrderStatuses.PendingPayment)
                 return NotCancellable(order);
-            await CancelAsync(order, payments, http, clock, request.Reason, cancellationToken);
+            await payments.CancelAsync(order, http.User.UserId(), request.Reason, cancellationToken);
             return null;
         }, cancellationToken);
 
@@ -127,7 +127,7 @@ public static class OrdersAdminApi
                 case OrderMarks.Renewed when order.Status == OrderStatuses.Fulfilled:
                     break;
                 case OrderMarks.Cancelled when order.Status == OrderStatuses.PendingPayment:
-                    await CancelAsync(order, payments, http, clock, request.Remark, cancellationToken);
+                    await payments.CancelAsync(order, http.User.UserId(), request.Remark, cancellationToken);
                     break;
                 case OrderMarks.Cancelled:
                     return NotCancellable(order);
@@ -220,16 +220,6 @@ public static class OrdersAdminApi
         var audit = await db.Audit.AsNoTracking().Where(a => targets.Contains(a.TargetId)).OrderBy(a => a.Id).ToListAsync(cancellationToken);
         var email = await db.Renters.Where(r => r.UserId == order.UserId).Select(r => r.Email).SingleOrDefaultAsync(cancellationToken);
         return OrdersApi.Detail(order, email, payments) with { Audit = audit.Select(AuditResponse.From).ToList() };
-    }
-
-    private static async Task CancelAsync(Order order, OrderPayments payments, HttpContext http, TimeProvider clock, string? reason,
-        CancellationToken cancellationToken)
-    {
-        await payments.ReleasePaidToWalletAsync(order, http.User.UserId(), $"Order {order.Number} cancelled with money received", cancellationToken);
-        order.Status = OrderStatuses.Cancelled;
-        order.CancelledAt = clock.GetUtcNow();
-        if (reason is not null)
-            order.Remark = reason;
     }
 
     private static ProblemHttpResult NotCancellable(Order order) =>

@@ -23,7 +23,7 @@ public static class OrdersApi
 
     public static IEndpointRouteBuilder MapOrdersApi(this IEndpointRouteBuilder routes)
     {
-        var api = routes.MapGroup("api/finance").WithTags("Orders").RequireAuthorization(Policies.Renter);
+        var api = routes.MapGroup("api/finance").WithTags("Orders").RequireAuthorization(Policies.Customer);
         api.MapPost("orders", Create).Validate<CreateOrderRequest>();
         api.MapGet("me/orders", ListMine);
         api.MapGet("me/orders/{id:guid}", GetMine);
@@ -141,6 +141,10 @@ public static class OrdersApi
         var order = await payments.LockOrderAsync(id, cancellationToken);
         if (order is null || order.UserId != userId)
             return OrderNotFound();
+        if (order.Type == OrderTypes.SerialPurchase)
+            // distribution owns the request behind it: cancelling there cancels this order too, and keeps both in step.
+            return ApiProblems.Conflict(FinanceProblemCodes.OrderNotCancellable, "A serial purchase is cancelled with its serial request.",
+                "Cancel the request under /api/distribution/requests/mine instead.");
         if (order.Status != OrderStatuses.PendingPayment || order.PaidCents > 0)
             return ApiProblems.Conflict(FinanceProblemCodes.OrderNotCancellable, "Only an unpaid order can be cancelled.",
                 order.PaidCents > 0 ? "Money has already arrived for this order; ask an admin." : $"The order is {order.Status}.");

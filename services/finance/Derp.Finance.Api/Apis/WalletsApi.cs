@@ -22,7 +22,7 @@ public static class WalletsApi
 
     public static IEndpointRouteBuilder MapWalletsApi(this IEndpointRouteBuilder routes)
     {
-        var mine = routes.MapGroup("api/finance/me/wallet").WithTags("Wallet").RequireAuthorization(Policies.Renter);
+        var mine = routes.MapGroup("api/finance/me/wallet").WithTags("Wallet").RequireAuthorization(Policies.Customer);
         mine.MapGet("", GetMyWallet);
         mine.MapGet("ledger", GetMyLedger);
 

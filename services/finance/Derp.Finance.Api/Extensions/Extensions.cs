@@ -24,6 +24,8 @@ public static class Extensions
             bus.AddConsumer<RentalExpiredConsumer>();
             bus.AddConsumer<UserDeregisteredConsumer>();
             bus.AddConsumer<SerialRedeemedConsumer>();
+            bus.AddConsumer<SerialPurchaseApprovedConsumer>();
+            bus.AddConsumer<SerialPurchaseCancelledConsumer>();
         });
         builder.AddDerpJobs(quartz =>
         {

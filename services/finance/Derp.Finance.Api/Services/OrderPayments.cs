@@ -188,6 +188,19 @@ public sealed class OrderPayments(FinanceContext db, Ledger ledger, TimeProvider
         order.PaidCents = 0;
     }
 
+    /// <summary>
+    /// Cancels an unpaid (pending) order the caller has locked: money it already received goes to the wallet. The one
+    /// cancel of admins and of distribution's withdrawn serial purchases.
+    /// </summary>
+    public async Task CancelAsync(Order order, Guid? operatorId, string? reason, CancellationToken cancellationToken)
+    {
+        await ReleasePaidToWalletAsync(order, operatorId, $"Order {order.Number} cancelled with money received", cancellationToken);
+        order.Status = OrderStatuses.Cancelled;
+        order.CancelledAt = clock.GetUtcNow();
+        if (reason is not null)
+            order.Remark = reason;
+    }
+
     private void MarkPaid(Order order, DateTimeOffset now, string? clientIp)
     {
         order.Status = OrderStatuses.Paid;

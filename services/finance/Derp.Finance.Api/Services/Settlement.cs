@@ -15,7 +15,9 @@ public static class Settlement
     /// <summary>Settled = no order waiting for money, no paid order still waiting for its rental, nothing left in the wallet.</summary>
     public static async Task<SettlementAssessment> AssessAsync(FinanceContext db, Guid userId, CancellationToken cancellationToken)
     {
-        var statuses = await db.Orders.Where(o => o.UserId == userId && (o.Status == OrderStatuses.PendingPayment || o.Status == OrderStatuses.Paid))
+        // A paid serial purchase is done once paid (serials, not a rental event, follow it): only rental orders wait for fulfilment.
+        var statuses = await db.Orders.Where(o => o.UserId == userId
+                && (o.Status == OrderStatuses.PendingPayment || (o.Status == OrderStatuses.Paid && OrderTypes.Rental.Contains(o.Type))))
             .Select(o => o.Status).Distinct().ToListAsync(cancellationToken);
         var balance = await db.Wallets.Where(w => w.UserId == userId).Select(w => (long?)w.BalanceCents).SingleOrDefaultAsync(cancellationToken) ?? 0;
         var blockers = new List<string>();

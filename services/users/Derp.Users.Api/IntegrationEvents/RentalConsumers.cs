@@ -49,6 +49,12 @@ public sealed class OrderPaidConsumer(UsersContext db, RentalLifecycle rentals, 
     public Task Consume(ConsumeContext<OrderPaid> context)
     {
         var paid = context.Message;
+        if (!OrderTypes.Rental.Contains(paid.OrderType))
+        {
+            // A distributor's serial purchase buys serials, not rental time: serials issues them, no period here.
+            logger.LogInformation("Order {OrderId} of type {OrderType} buys no rental time; ignored", paid.OrderId, paid.OrderType);
+            return Task.CompletedTask;
+        }
         return db.ConsumeOnceAsync(context, nameof(OrderPaidConsumer), async cancellationToken =>
         {
             // The same order can only ever add one period, whatever message carries it (and the unique order id on the

@@ -109,4 +109,16 @@ public sealed class OrderPaidTests(UsersApiFactory factory) : IClassFixture<User
         var admin = factory.ClientWithToken((await factory.CreateClient().LoginTokensAsync(factory.AdminEmail, UsersApiFactory.AdminPassword)).AccessToken);
         (await admin.GetAsync($"/api/users/{renter.Id}/rental")).StatusCode.ShouldBe(HttpStatusCode.NotFound);
     }
+
+    [Fact]
+    public async Task A_serial_purchase_order_adds_no_period()
+    {
+        var renter = await NewRenterAsync();
+
+        await SendHandledAsync(Order(renter.Id, days: 30) with { OrderType = OrderTypes.SerialPurchase });
+
+        var response = await renter.Client.GetAsync("/api/users/me/rental");
+        response.StatusCode.ShouldBe(HttpStatusCode.NotFound);
+        (await response.ProblemCodeAsync()).ShouldBe("no_rental");
+    }
 }
