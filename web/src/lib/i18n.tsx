@@ -1196,6 +1196,7 @@ export function vocabularyLabel(language: Language, group: VocabularyGroup, valu
 }
 
 interface I18n {
+  language: Language;
   setLanguage: (language: Language) => void;
   t: (key: MessageKey, values?: Record<string, string | number>) => string;
   label: (group: VocabularyGroup, value: string) => string;
