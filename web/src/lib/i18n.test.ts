@@ -1,7 +1,7 @@
 import { messages, translate, vocabularyLabel, type VocabularyGroup } from './i18n';
 import {
   ApplicationStatuses, CardTypes, CommissionStatuses, DeliveryStatuses, DistributionAuditActions, DistributorStatuses, PayoutStatuses,
-  SerialRequestStatuses, TierCodes,
+  SerialRequestStatuses, SerialStatuses, TierCodes,
   FinanceAuditActions, LedgerEntryTypes, OrderMarks, OrderStatuses, OrderTypes, PaymentAccountChannels, PaymentChannels, ReceiptStatuses,
   RefundMethods, RentalSources, SettlementActions, SettlementBlockers,
 } from './vocabulary.generated';
@@ -29,7 +29,7 @@ describe('vocabulary labels', () => {
     ['rentalSource', RentalSources],
     ['applicationStatus', ApplicationStatuses], ['distributorStatus', DistributorStatuses], ['tier', TierCodes], ['requestStatus', SerialRequestStatuses],
     ['commissionStatus', CommissionStatuses], ['payoutStatus', PayoutStatuses], ['cardType', CardTypes], ['deliveryStatus', DeliveryStatuses],
-    ['distributionAudit', DistributionAuditActions],
+    ['distributionAudit', DistributionAuditActions], ['serialStatus', SerialStatuses],
   ];
 
   it('labels every finance and distribution vocabulary value (and rental sources) in both languages', () => {

@@ -576,6 +576,11 @@ const zh = {
   deliveryStatus_scheduled: '待发货',
   deliveryStatus_delivered: '已发货',
   deliveryStatus_failed: '失败',
+  serialStatus_unused: '未使用',
+  serialStatus_active: '使用中',
+  serialStatus_used: '已用完',
+  serialStatus_expired: '已过期',
+  serialStatus_disabled: '已禁用',
   distributionAudit_application_approved: '批准入驻',
   distributionAudit_application_rejected: '拒绝入驻',
   distributionAudit_distributor_appointed: '任命分销商',
@@ -1164,6 +1169,11 @@ const en: Record<MessageKey, string> = {
   deliveryStatus_scheduled: 'Scheduled',
   deliveryStatus_delivered: 'Delivered',
   deliveryStatus_failed: 'Failed',
+  serialStatus_unused: 'Unused',
+  serialStatus_active: 'Active',
+  serialStatus_used: 'Used',
+  serialStatus_expired: 'Expired',
+  serialStatus_disabled: 'Disabled',
   distributionAudit_application_approved: 'Application approved',
   distributionAudit_application_rejected: 'Application rejected',
   distributionAudit_distributor_appointed: 'Distributor appointed',
@@ -1187,7 +1197,7 @@ export type VocabularyGroup =
   | 'orderStatus' | 'orderType' | 'paymentChannel' | 'accountChannel' | 'ledgerType' | 'refundMethod' | 'orderMark'
   | 'receiptStatus' | 'settlementBlocker' | 'settlementAction' | 'financeAudit' | 'rentalSource'
   | 'applicationStatus' | 'distributorStatus' | 'tier' | 'requestStatus' | 'commissionStatus' | 'payoutStatus' | 'cardType'
-  | 'deliveryStatus' | 'distributionAudit';
+  | 'deliveryStatus' | 'distributionAudit' | 'serialStatus';
 
 /** The label of a vocabulary value; a value this build does not know yet (a newer server) shows as itself. */
 export function vocabularyLabel(language: Language, group: VocabularyGroup, value: string): string {
