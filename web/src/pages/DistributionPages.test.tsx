@@ -192,7 +192,7 @@ describe('distributor', () => {
 
 describe('storefront', () => {
   it('shows a new API key once with a warning, and revokes a key', async () => {
-    let keys = [{ id: 'k0', name: 'old bot', createdAt: '2026-11-20T00:00:00Z', lastUsedAt: null, revokedAt: null }];
+    let keys: { id: string; name: string; createdAt: string; lastUsedAt: null; revokedAt: string | null }[] = [{ id: 'k0', name: 'old bot', createdAt: '2026-11-20T00:00:00Z', lastUsedAt: null, revokedAt: null }];
     stubGateway(distributor, {
       '/api/distribution/storefront/keys': () => keys,
       'POST /api/distribution/storefront/keys': () => {
