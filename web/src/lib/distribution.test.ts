@@ -1,5 +1,5 @@
 import {
-  basisPointsToPercent, commissionCents, discountedPriceCents, headersText, parseHeaders, parseLines, percentToBasisPoints, tierProgress, toDashboard,
+  basisPointsToPercent, commissionCents, commissionsByStatus, discountedPriceCents, headersText, parseHeaders, parseLines, percentToBasisPoints, tierProgress,
 } from './distribution';
 
 describe('discountedPriceCents', () => {
@@ -83,12 +83,9 @@ describe('pasted text', () => {
   });
 });
 
-describe('toDashboard', () => {
-  it('reads the tier as an object or as code and rate', () => {
-    const flat = toDashboard({ tierCode: 'gold', rateBasisPoints: 1000, turnoverCents: 1, serialsBought: 2, serialsRedeemed: 1, commissionsByStatus: { pending: 5 } });
-    expect(flat.tier.code).toBe('gold');
-    expect(flat.tier.rateBasisPoints).toBe(1000);
-    expect(flat.commissions.pending).toBe(5);
-    expect(flat.nextTier).toBeNull();
+describe('commissionsByStatus', () => {
+  it('keys the figures by the commission vocabulary', () => {
+    expect(commissionsByStatus({ pendingCents: 1, availableCents: 2, lockedCents: 3, paidCents: 4, reversedCents: 5 }))
+      .toEqual({ pending: 1, available: 2, locked: 3, paid: 4, reversed: 5 });
   });
 });

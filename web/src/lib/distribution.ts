@@ -11,48 +11,57 @@ export interface Tier {
 
 export interface Application {
   id: string; userId: string; email: string | null; status: ApplicationStatus; contactName: string; contact: string;
-  payoutChannel: PaymentAccountChannel; payoutAccountName: string; payoutAccount: string; hasQr?: boolean; remark: string | null;
+  payoutChannel: PaymentAccountChannel; payoutAccountName: string; payoutAccount: string; hasPayoutQr: boolean; remark: string | null;
   rejectionReason: string | null; createdAt: string; decidedAt: string | null;
 }
 
 export interface Distributor {
   userId: string; email: string | null; tierCode: string; tierPinned: boolean; status: DistributorStatus; contactName: string; contact: string;
-  payoutChannel: PaymentAccountChannel; payoutAccountName: string; payoutAccount: string; createdAt: string; updatedAt?: string;
+  payoutChannel: PaymentAccountChannel; payoutAccountName: string; payoutAccount: string; hasPayoutQr: boolean; createdAt: string; updatedAt: string;
 }
 
 export interface SerialRequest {
-  id: string; distributorId: string; distributorEmail?: string | null; planId: string; planNameZh: string; planNameEn: string; quantity: number;
+  id: string; distributorId: string; planId: string; planNameZh: string; planNameEn: string; quantity: number;
   remark: string | null; status: SerialRequestStatus; unitPriceCents: number | null; tierCode: string | null; rateBasisPoints: number | null;
   priceCents: number | null; currency: string | null; orderId: string | null; payBy: string | null; batchId: string | null;
   rejectionReason: string | null; createdAt: string; approvedAt: string | null; paidAt: string | null; issuedAt: string | null; closedAt: string | null;
 }
 
-/** Commission amounts by state (pending, available, locked, paid, reversed), in cents. */
-export type ByCommissionStatus = Partial<Record<CommissionStatus, number>>;
+/** Commission amounts by state, in cents. */
+export interface CommissionFigures { pendingCents: number; availableCents: number; lockedCents: number; paidCents: number; reversedCents: number }
+export interface PayoutFigures { requestedCount: number; requestedCents: number; paidCount: number; paidCents: number; movedToWalletCents: number }
 
-/** One distributor's figures: the admin's finances table rows and the distributor's own dashboard share them. */
-export interface DistributorFigures {
-  distributorId?: string; userId?: string; email?: string | null; tierCode?: string; currency?: string;
-  turnoverCents: number; serialsBought: number; serialsRedeemed: number; commissions: ByCommissionStatus;
-  payoutsRequestedCents?: number; payoutsPaidCents?: number; availableCents?: number;
+/** One distributor's figures: the admin's finances rows and the distributor's own dashboard share them. */
+export interface Figures {
+  turnoverCents: number; rentalTurnoverCents: number; serialPurchaseTurnoverCents: number; serialsBought: number; serialsRedeemed: number;
+  commissions: CommissionFigures; payouts: PayoutFigures;
 }
 
-export interface Dashboard extends DistributorFigures {
-  tier: Tier; nextTier: Tier | null;
+export interface NextTier {
+  code: string; nameZh: string; nameEn: string; rateBasisPoints: number; promotionTurnoverCents: number; remainingCents: number; progressBasisPoints: number;
 }
+
+export interface Dashboard {
+  tierCode: string; tierNameZh: string | null; tierNameEn: string | null; rateBasisPoints: number; holdingDays: number; minimumPayoutCents: number;
+  nextTier: NextTier | null; promotionWindowDays: number; renters: number; figures: Figures;
+}
+
+export interface DistributorFinances { userId: string; email: string | null; contactName: string; tierCode: string; status: DistributorStatus; figures: Figures }
+
+export const commissionsByStatus = (c: CommissionFigures): Record<CommissionStatus, number> =>
+  ({ pending: c.pendingCents, available: c.availableCents, locked: c.lockedCents, paid: c.paidCents, reversed: c.reversedCents });
 
 export interface Commission {
-  id: string; orderId: string; renterId: string; renterEmail?: string | null; baseCents: number; rateBasisPoints: number; amountCents: number;
-  status: CommissionStatus; availableAt: string; createdAt: string; payoutId?: string | null; reversedAt?: string | null;
+  id: string; orderId: string; renterId: string; kind: string; status: CommissionStatus; baseCents: number; rateBasisPoints: number; tierCode: string;
+  amountCents: number; currency: string; earnedAt: string; availableAt: string; payoutId: string | null; walletTransferId: string | null; reversedAt: string | null;
 }
 
 export interface Payout {
-  id: string; distributorId: string; distributorEmail?: string | null; amountCents: number; status: PayoutStatus; reference: string | null;
-  rejectionReason: string | null; createdAt: string; decidedAt?: string | null; paidAt?: string | null;
-  payoutChannel?: PaymentAccountChannel; payoutAccountName?: string; payoutAccount?: string;
+  id: string; distributorId: string; amountCents: number; currency: string; status: PayoutStatus; payoutChannel: PaymentAccountChannel;
+  payoutAccountName: string; payoutAccount: string; reference: string | null; rejectionReason: string | null; requestedAt: string; decidedAt: string | null;
 }
 
-export interface AttributedRenter { renterId: string; email: string; attributedAt: string; serialId?: string | null }
+export interface AttributedRenter { renterId: string; email: string | null; attributedAt: string; paidCents: number }
 
 /** A serial of the distributor's own (serials' GET /api/serials/mine). */
 export interface OwnSerial {
@@ -60,24 +69,30 @@ export interface OwnSerial {
   expiresAt: string | null; userId: string | null;
 }
 
-export interface CardApi { url: string; method: string; headers?: Record<string, string> | null; timeoutSeconds: number; retries: number; responseField: string }
+export interface CardApi { url: string | null; method: string | null; headers: Record<string, string> | null; body: string | null; timeoutSeconds: number | null; retries: number | null; responseField: string | null }
 
 export interface Card {
   id: string; name: string; type: CardType; enabled: boolean; delaySeconds: number; specName: string | null; specValue: string | null;
   planId: string | null; template: string | null; imageUrl: string | null; api: CardApi | null; lowStockThreshold: number;
-  stock?: number | null; createdAt?: string;
+  stock: number | null; createdAt: string; updatedAt: string;
 }
 
-export interface Rule { id: string; keyword: string; cardId: string; priority: number }
-export interface ApiKey { id: string; name: string; prefix?: string | null; createdAt: string; lastUsedAt?: string | null; revokedAt?: string | null }
-export interface CreatedApiKey extends ApiKey { key: string }
+export interface Rule { id: string; keyword: string; cardId: string; priority: number; createdAt: string }
+export interface ApiKey { id: string; name: string; prefix: string; createdAt: string; lastUsedAt: string | null; revokedAt: string | null }
+export interface CreatedApiKey { id: string; name: string; prefix: string; key: string; createdAt: string }
 
 export interface Delivery {
-  id: string; channel: string; externalOrderId: string; itemTitle: string | null; spec: string | null; quantity: number; buyerId: string | null;
-  cardId: string | null; cardName?: string | null; status: DeliveryStatus; readyAt: string; items: string[]; failureReason: string | null; createdAt: string;
+  id: string; channel: string; externalOrderId: string; itemTitle: string | null; itemId: string | null; spec: string | null; quantity: number;
+  buyerId: string | null; cardId: string | null; cardName: string | null; status: DeliveryStatus; failureReason: string | null; createdAt: string;
+  readyAt: string; completedAt: string | null; items: string[];
 }
 
-export interface LowStockAlert { cardId: string; cardName: string; type: CardType; remaining: number; threshold: number }
+export interface LowStockAlert { id: string; cardId: string; cardName: string | null; remaining: number; threshold: number; raisedAt: string; resolvedAt: string | null }
+
+/** What an order would receive (nothing is used up). */
+export interface DryRunResult {
+  cardId: string | null; cardName: string | null; type: CardType | null; delaySeconds: number; failureReason: string | null; available: number | null; items: string[];
+}
 
 /** BigInt half-up division of a non-negative numerator: exact for any amount (no floating rounding). */
 function divideHalfUp(numerator: bigint, denominator: bigint): number {
@@ -145,17 +160,3 @@ export const headersText = (headers: Record<string, string> | null | undefined) 
   Object.entries(headers ?? {}).map(([name, value]) => `${name}: ${value}`).join('\n');
 
 export const tierName = (tier: Pick<Tier, 'nameZh' | 'nameEn'>, language: string) => (language === 'en' ? tier.nameEn || tier.nameZh : tier.nameZh || tier.nameEn);
-
-/** The dashboard answers the tier either as an object or as code and rate beside the figures: read both. */
-export function toDashboard(body: Record<string, unknown>): Dashboard {
-  const tier = (body.tier && typeof body.tier === 'object' ? body.tier : {
-    code: body.tierCode, nameZh: body.tierNameZh ?? body.tierCode, nameEn: body.tierNameEn ?? body.tierCode, rateBasisPoints: body.rateBasisPoints,
-    holdingDays: body.holdingDays ?? 0, minimumPayoutCents: body.minimumPayoutCents ?? 0, promotionTurnoverCents: null, sortOrder: 0,
-  }) as Tier;
-  return {
-    ...(body as unknown as DistributorFigures),
-    commissions: (body.commissions ?? body.commissionsByStatus ?? {}) as ByCommissionStatus,
-    tier,
-    nextTier: (body.nextTier as Tier | null | undefined) ?? null,
-  };
-}

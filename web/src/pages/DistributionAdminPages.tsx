@@ -7,7 +7,7 @@ import { BarChart, Figure, Form, Pager, ProblemMessage, ScrollTable } from '../c
 import { api, type Paged } from '../lib/api';
 import { useAuth } from '../lib/auth';
 import {
-  basisPointsToPercent, percentLabel, percentToBasisPoints, tierName, type Application, type Distributor, type DistributorFigures, type Payout,
+  basisPointsToPercent, commissionsByStatus, percentLabel, percentToBasisPoints, tierName, type Application, type Distributor, type DistributorFinances, type Payout,
   type SerialRequest, type Tier,
 } from '../lib/distribution';
 import { useI18n, type MessageKey } from '../lib/i18n';
@@ -15,9 +15,9 @@ import { centsToYuanText, formatCents } from '../lib/money';
 import {
   ApplicationStatuses, CommissionStatuses, DistributorStatuses, PaymentAccountChannels, PayoutStatuses, SerialRequestStatuses,
 } from '../lib/vocabulary.generated';
-import { auditDetails, requireYuan, Select, TextInput } from './FinanceAdminShared';
-import { financePageSize, Money, pagedPath, useLoad, when } from './FinancePages';
-import { CommissionBars, distributionApi, localProblem, requestPlanName, StatusBadge, TierName, useTiers } from './DistributionPages';
+import { Check, requireYuan, Select, TextInput } from './FinanceAdminShared';
+import { AuthedImage, CopyButton, financePageSize, Money, pagedPath, useLoad, when } from './FinancePages';
+import { CommissionBars, distributionApi, localProblem, PayoutsTable, requestPlanName, StatusBadge, TierName, useTiers } from './DistributionPages';
 
 export function AdminDistributionNav() {
   const { t } = useI18n();
@@ -83,31 +83,33 @@ function TierSelect({ tiers, value, onChange, empty, name = 'tierCode' }: { tier
 
 // ---------------------------------------------------------------- finances
 
-export function FinancesTable({ rows }: { rows: DistributorFigures[] }) {
+export function FinancesTable({ rows }: { rows: DistributorFinances[] }) {
   const { t, label } = useI18n();
   if (rows.length === 0) return <p className="muted-text">{t('noEntries')}</p>;
   return (
     <ScrollTable testId="finances">
       <thead>
         <tr>
-          <th>{t('distributorCol')}</th><th>{t('tier')}</th><th>{t('turnover')}</th><th>{t('serialsBought')}</th><th>{t('serialsRedeemed')}</th>
+          <th>{t('distributorCol')}</th><th>{t('tier')}</th><th>{t('status')}</th><th>{t('turnover')}</th><th>{t('serialsBought')}</th><th>{t('serialsRedeemed')}</th>
           {CommissionStatuses.map((s) => <th key={s}>{label('commissionStatus', s)}</th>)}
-          <th>{t('payoutsRequested')}</th><th>{t('payoutsPaid')}</th>
+          <th>{t('payoutsRequested')}</th><th>{t('payoutsPaid')}</th><th>{t('movedToWalletTotal')}</th>
         </tr>
       </thead>
       <tbody>
         {rows.map((r) => {
-          const id = r.distributorId ?? r.userId ?? '';
+          const byStatus = commissionsByStatus(r.figures.commissions);
           return (
-            <tr key={id} data-testid="finance-row" data-distributor-id={id}>
-              <td><Link to={`/admin/distribution/distributors/${id}`}>{r.email ?? id.slice(0, 8)}</Link></td>
+            <tr key={r.userId} data-testid="finance-row" data-distributor-id={r.userId}>
+              <td><Link to={`/admin/distribution/distributors/${r.userId}`}>{r.email ?? r.userId.slice(0, 8)}</Link><div className="muted">{r.contactName}</div></td>
               <td><TierName code={r.tierCode} /></td>
-              <td><Money cents={r.turnoverCents} currency={r.currency} /></td>
-              <td>{r.serialsBought}</td>
-              <td>{r.serialsRedeemed}</td>
-              {CommissionStatuses.map((s) => <td key={s}><Money cents={r.commissions?.[s] ?? 0} currency={r.currency} /></td>)}
-              <td><Money cents={r.payoutsRequestedCents ?? 0} currency={r.currency} /></td>
-              <td><Money cents={r.payoutsPaidCents ?? 0} currency={r.currency} /></td>
+              <td><StatusBadge group="distributorStatus" status={r.status} /></td>
+              <td><Money cents={r.figures.turnoverCents} /></td>
+              <td>{r.figures.serialsBought}</td>
+              <td>{r.figures.serialsRedeemed}</td>
+              {CommissionStatuses.map((s) => <td key={s}><Money cents={byStatus[s]} /></td>)}
+              <td><Money cents={r.figures.payouts.requestedCents} /> <span className="muted">× {r.figures.payouts.requestedCount}</span></td>
+              <td><Money cents={r.figures.payouts.paidCents} /> <span className="muted">× {r.figures.payouts.paidCount}</span></td>
+              <td><Money cents={r.figures.payouts.movedToWalletCents} /></td>
             </tr>
           );
         })}
@@ -118,15 +120,17 @@ export function FinancesTable({ rows }: { rows: DistributorFigures[] }) {
 
 export function DistributorFinancesPage() {
   const { t } = useI18n();
+  const [status, setStatus] = useState('');
   const [page, setPage] = useState(1);
-  const { data, error } = useLoad<Paged<DistributorFigures>>(pagedPath(`${distributionApi}/finances`, page));
+  const { data, error } = useLoad<Paged<DistributorFinances>>(pagedPath(`${distributionApi}/finances`, page, { status }));
   return (
     <AdminDistributionSection title={t('distributorFinances')} testId="distribution-finances">
+      <div className="toolbar"><StatusFilter group="distributorStatus" values={DistributorStatuses} value={status} onChange={(s) => { setStatus(s); setPage(1); }} /></div>
       <ProblemMessage error={error} />
       {!data ? !error && <p>{t('loading')}</p> : (
         <>
           <BarChart testId="turnover-chart" label={t('turnoverChart')} format={(v) => formatCents(v)}
-            bars={data.items.map((r) => ({ label: (r.email ?? r.distributorId ?? r.userId ?? '').split('@')[0].slice(0, 10), value: r.turnoverCents }))} />
+            bars={data.items.map((r) => ({ label: (r.email ?? r.userId).split('@')[0].slice(0, 10), value: r.figures.turnoverCents }))} />
           <FinancesTable rows={data.items} />
           <Pager page={page} pageSize={financePageSize} total={data.total} onPage={setPage} />
         </>
@@ -149,6 +153,9 @@ function ApplicationCard({ application, tiers, onDone }: { application: Applicat
       </div>
       <p>{t('contactName')}: {application.contactName} · {t('contact')}: {application.contact}</p>
       <p>{label('accountChannel', application.payoutChannel)}: {application.payoutAccountName} <span className="mono">{application.payoutAccount}</span></p>
+      {application.hasPayoutQr && (
+        <div className="qr-preview-current"><AuthedImage path={`${distributionApi}/applications/${application.id}/payout-qr`} alt={t('qrCode')} /></div>
+      )}
       {application.remark && <p className="muted-text">{application.remark}</p>}
       {application.rejectionReason && <p>{t('rejectionReason')}: {application.rejectionReason}</p>}
       {application.status === 'pending' && (
@@ -261,25 +268,23 @@ export function DistributorsPage() {
   );
 }
 
-interface DistributionAuditEntry { id: number; actorId: string | null; action: string; detailsJson: string | null; createdAt: string }
-
-/** The detail answers the distributor with `finances`/`audit` beside it, or flat: read both. */
-function toDistributorDetail(body: Record<string, unknown>) {
-  const distributor = (body.distributor ?? body) as Distributor;
-  const finances = (body.finances ?? body.figures ?? null) as DistributorFigures | null;
-  return { distributor, finances, audit: (body.audit as DistributionAuditEntry[] | undefined) ?? [] };
+/** The finances endpoint has no filter by distributor: the detail finds its row among the first page of 200. */
+function useDistributorFinances(userId: string | undefined) {
+  const { data } = useLoad<Paged<DistributorFinances>>(`${distributionApi}/finances?page=1&pageSize=200`);
+  return data?.items.find((row) => row.userId === userId) ?? null;
 }
 
 export function DistributorDetailPage() {
   const { userId } = useParams();
   const { t, language, label } = useI18n();
   const { tiers } = useTiers();
-  const { data, error, reload } = useLoad<Record<string, unknown>>(`${distributionApi}/distributors/${userId}`);
+  const { data: distributor, error, reload } = useLoad<Distributor>(`${distributionApi}/distributors/${userId}`);
+  const finances = useDistributorFinances(userId);
+  const payouts = useLoad<Paged<Payout>>(pagedPath(`${distributionApi}/payouts`, 1, { distributorId: userId ?? '' }));
   const [suspendReason, setSuspendReason] = useState('');
-  const [tierForm, setTierForm] = useState({ tierCode: '', reason: '' });
+  const [tierForm, setTierForm] = useState({ tierCode: '', reason: '', pinned: true });
   const [actionError, setActionError] = useState<unknown>(null);
-  if (!data) return <AdminDistributionSection title={t('distributors')} testId="distributor-detail"><ProblemMessage error={error} />{!error && <p>{t('loading')}</p>}</AdminDistributionSection>;
-  const { distributor, finances, audit } = toDistributorDetail(data);
+  if (!distributor) return <AdminDistributionSection title={t('distributors')} testId="distributor-detail"><ProblemMessage error={error} />{!error && <p>{t('loading')}</p>}</AdminDistributionSection>;
   const active = distributor.status === 'active';
   return (
     <AdminDistributionSection title={distributor.email ?? distributor.userId} testId="distributor-detail">
@@ -296,27 +301,32 @@ export function DistributorDetailPage() {
         <tr><th>{t('payoutChannel')}</th><td>{label('accountChannel', distributor.payoutChannel)} · {distributor.payoutAccountName} <span className="mono">{distributor.payoutAccount}</span></td></tr>
         <tr><th>{t('createdAt')}</th><td>{when(distributor.createdAt, language)}</td></tr>
       </tbody></table>
+      {distributor.hasPayoutQr && (
+        <div className="qr-preview-current"><AuthedImage path={`${distributionApi}/distributors/${distributor.userId}/payout-qr`} alt={t('qrCode')} /></div>
+      )}
       {finances && (
         <>
           <div className="stats">
-            <Figure testId="figure-turnover" label={t('turnover')} value={formatCents(finances.turnoverCents, finances.currency)} />
-            <Figure label={t('serialsBought')} value={finances.serialsBought} />
-            <Figure label={t('serialsRedeemed')} value={finances.serialsRedeemed} />
-            <Figure label={t('payoutsPaid')} value={formatCents(finances.payoutsPaidCents ?? 0, finances.currency)} />
+            <Figure testId="figure-turnover" label={t('turnover')} value={formatCents(finances.figures.turnoverCents)} />
+            <Figure label={t('serialsBought')} value={finances.figures.serialsBought} />
+            <Figure label={t('serialsRedeemed')} value={finances.figures.serialsRedeemed} />
+            <Figure label={t('payoutsPaid')} value={formatCents(finances.figures.payouts.paidCents)} />
+            <Figure label={t('movedToWalletTotal')} value={formatCents(finances.figures.payouts.movedToWalletCents)} />
           </div>
-          <CommissionBars testId="distributor-commissions" commissions={finances.commissions ?? {}} currency={finances.currency} />
+          <CommissionBars testId="distributor-commissions" commissions={finances.figures.commissions} />
         </>
       )}
       <div className="pay">
         <div className="pay-box" data-testid="set-tier">
           <h2>{t('setTier')}</h2>
           <Form submitLabel={t('setTier')} onSubmit={async () => {
-            await api(`${distributionApi}/distributors/${distributor.userId}/tier`, { method: 'PUT', body: { tierCode: tierForm.tierCode || distributor.tierCode, reason: tierForm.reason.trim() } });
-            setTierForm({ tierCode: '', reason: '' });
+            await api(`${distributionApi}/distributors/${distributor.userId}/tier`, { method: 'PUT', body: { tierCode: tierForm.tierCode || distributor.tierCode, reason: tierForm.reason.trim(), pinned: tierForm.pinned } });
+            setTierForm({ tierCode: '', reason: '', pinned: true });
             await reload();
           }}>
             <TierSelect tiers={tiers} value={tierForm.tierCode || distributor.tierCode} onChange={(tierCode) => setTierForm({ ...tierForm, tierCode })} />
             <TextInput label={t('reason')} name="reason" value={tierForm.reason} onChange={(reason) => setTierForm({ ...tierForm, reason })} required />
+            <Check label={t('pinTier')} name="pinned" checked={tierForm.pinned} onChange={(pinned) => setTierForm({ ...tierForm, pinned })} />
           </Form>
         </div>
         <div className="pay-box" data-testid={active ? 'suspend' : 'reinstate'}>
@@ -347,22 +357,9 @@ export function DistributorDetailPage() {
         <Link to={`/admin/finance/wallets/${distributor.userId}`}>{t('wallet')}</Link>
         <Link to={`/admin/users/${distributor.userId}`}>{t('users')}</Link>
       </p>
-      {audit.length > 0 && (
-        <>
-          <h2>{t('audit')}</h2>
-          <ScrollTable testId="distribution-audit">
-            <thead><tr><th>{t('time')}</th><th>{t('action')}</th><th>{t('actor')}</th><th>{t('detail')}</th></tr></thead>
-            <tbody>
-              {audit.map((a) => (
-                <tr key={a.id}>
-                  <td>{when(a.createdAt, language)}</td><td><span className="badge">{label('distributionAudit', a.action)}</span></td>
-                  <td className="mono">{a.actorId?.slice(0, 8) ?? '—'}</td><td className="muted wrap">{auditDetails(a.detailsJson)}</td>
-                </tr>
-              ))}
-            </tbody>
-          </ScrollTable>
-        </>
-      )}
+      <h2>{t('payouts')}</h2>
+      <ProblemMessage error={payouts.error} />
+      {payouts.data && <PayoutsTable payouts={payouts.data.items} />}
     </AdminDistributionSection>
   );
 }
@@ -402,7 +399,7 @@ export function AdminRequestsPage() {
               {data.items.map((r) => (
                 <tr key={r.id} data-testid="admin-request-row" data-request-id={r.id} data-status={r.status}>
                   <td>{when(r.createdAt, language)}</td>
-                  <td><Link to={`/admin/distribution/distributors/${r.distributorId}`}>{r.distributorEmail ?? r.distributorId.slice(0, 8)}</Link></td>
+                  <td><Link to={`/admin/distribution/distributors/${r.distributorId}`} className="mono">{r.distributorId.slice(0, 8)}</Link></td>
                   <td>{requestPlanName(r, language)}{r.remark && <div className="muted">{r.remark}</div>}</td>
                   <td>{r.quantity}</td>
                   <td><StatusBadge group="requestStatus" status={r.status} />{r.rejectionReason && <div className="muted">{r.rejectionReason}</div>}</td>
@@ -435,12 +432,12 @@ function PayoutCard({ payout, onDone }: { payout: Payout; onDone: () => Promise<
   return (
     <div className="rental" data-testid="payout-card" data-payout-id={payout.id} data-status={payout.status}>
       <div className="rental-head">
-        <strong><Link to={`/admin/distribution/distributors/${payout.distributorId}`}>{payout.distributorEmail ?? payout.distributorId.slice(0, 8)}</Link></strong>
-        <Money cents={payout.amountCents} />
+        <strong><Link to={`/admin/distribution/distributors/${payout.distributorId}`} className="mono">{payout.distributorId.slice(0, 8)}</Link></strong>
+        <Money cents={payout.amountCents} currency={payout.currency} />
         <StatusBadge group="payoutStatus" status={payout.status} />
-        <span className="muted">{when(payout.createdAt, language)}</span>
+        <span className="muted">{when(payout.requestedAt, language)}</span>
       </div>
-      {payout.payoutAccount && <p>{payout.payoutChannel && label('accountChannel', payout.payoutChannel)}: {payout.payoutAccountName} <span className="mono">{payout.payoutAccount}</span></p>}
+      <p>{label('accountChannel', payout.payoutChannel)}: {payout.payoutAccountName} <span className="mono">{payout.payoutAccount}</span> <CopyButton text={payout.payoutAccount} /></p>
       {payout.reference && <p>{t('reference')}: <span className="mono">{payout.reference}</span></p>}
       {payout.rejectionReason && <p>{t('rejectionReason')}: {payout.rejectionReason}</p>}
       {payout.status === 'requested' && (

@@ -12,9 +12,15 @@ const superadmin = { ...admin, id: 'u-super', role: 'superadmin' };
 const plan30 = { id: 'p30', nameZh: '月付', nameEn: 'Monthly', durationDays: 30, priceCents: 3000, currency: 'CNY', trafficQuotaGb: 300, sell: true, renew: true, sortOrder: 3, capacityLimit: null, activeRenters: 2, soldOut: false };
 const gold = { code: 'gold', nameZh: '黄金', nameEn: 'Gold', rateBasisPoints: 1000, holdingDays: 7, minimumPayoutCents: 10000, promotionTurnoverCents: null, sortOrder: 1 };
 const whiteGold = { ...gold, code: 'white_gold', nameZh: '白金', nameEn: 'White gold', rateBasisPoints: 1500, promotionTurnoverCents: 500000, sortOrder: 2 };
+const figures = {
+  turnoverCents: 125000, rentalTurnoverCents: 25000, serialPurchaseTurnoverCents: 100000, serialsBought: 40, serialsRedeemed: 12,
+  commissions: { pendingCents: 3000, availableCents: 12000, lockedCents: 0, paidCents: 5000, reversedCents: 300 },
+  payouts: { requestedCount: 0, requestedCents: 0, paidCount: 1, paidCents: 5000, movedToWalletCents: 700 },
+};
 const dashboard = {
-  tier: gold, nextTier: whiteGold, currency: 'CNY', turnoverCents: 125000, serialsBought: 40, serialsRedeemed: 12,
-  commissions: { pending: 3000, available: 12000, locked: 0, paid: 5000, reversed: 300 }, availableCents: 12000, payoutsPaidCents: 5000, payoutsRequestedCents: 0,
+  tierCode: 'gold', tierNameZh: '黄金', tierNameEn: 'Gold', rateBasisPoints: 1000, holdingDays: 7, minimumPayoutCents: 10000,
+  nextTier: { code: 'white_gold', nameZh: '白金', nameEn: 'White gold', rateBasisPoints: 1500, promotionTurnoverCents: 500000, remainingCents: 375000, progressBasisPoints: 2500 },
+  promotionWindowDays: 90, renters: 3, figures,
 };
 const paged = <T,>(items: T[]) => ({ items, total: items.length, page: 1, pageSize: 20 });
 
@@ -82,7 +88,7 @@ describe('distributor', () => {
       'POST /api/distribution/requests': ({ body }: RequestInit) => {
         const { planId, quantity } = JSON.parse(String(body));
         const request = {
-          id: 'rq1', distributorId: 'u-dist', distributorEmail: 'd@derp.test', planId, planNameZh: '月付', planNameEn: 'Monthly', quantity, remark: null, status: 'requested',
+          id: 'rq1', distributorId: 'u-dist', planId, planNameZh: '月付', planNameEn: 'Monthly', quantity, remark: null, status: 'requested',
           unitPriceCents: null, tierCode: null, rateBasisPoints: null, priceCents: null, currency: null, orderId: null, payBy: null, batchId: null,
           rejectionReason: null, createdAt: '2026-11-23T04:00:00Z', approvedAt: null, paidAt: null, issuedAt: null, closedAt: null,
         };
@@ -147,7 +153,7 @@ describe('distributor', () => {
   });
 
   it('lists the renters it brought', async () => {
-    stubGateway(distributor, { '/api/distribution/me/renters': paged([{ renterId: 'u-r1', email: 'r***@derp.test', attributedAt: '2026-11-23T04:00:00Z' }]) });
+    stubGateway(distributor, { '/api/distribution/me/renters': paged([{ renterId: 'u-r1', email: 'r***@derp.test', attributedAt: '2026-11-23T04:00:00Z', paidCents: 3000 }]) });
     renderAt('/distribution/renters');
     expect(within(await screen.findByTestId('renters')).getByText('r***@derp.test')).toBeTruthy();
   });
@@ -156,8 +162,8 @@ describe('distributor', () => {
     let refuse = false;
     stubGateway(distributor, {
       '/api/distribution/me/dashboard': dashboard,
-      '/api/distribution/me/commissions': paged([{ id: 'c1', orderId: 'o1', renterId: 'u-r1', renterEmail: 'r***@derp.test', baseCents: 3000, rateBasisPoints: 1000, amountCents: 300, status: 'available', availableAt: '2026-11-30T00:00:00Z', createdAt: '2026-11-23T00:00:00Z' }]),
-      '/api/distribution/me/payouts': [],
+      '/api/distribution/me/commissions': paged([{ id: 'c1', orderId: 'o1', renterId: 'u-r1', kind: 'commission', baseCents: 3000, rateBasisPoints: 1000, tierCode: 'gold', amountCents: 300, currency: 'CNY', status: 'available', earnedAt: '2026-11-23T00:00:00Z', availableAt: '2026-11-30T00:00:00Z', payoutId: null, walletTransferId: null, reversedAt: null }]),
+      '/api/distribution/me/payouts': paged([{ id: 'po0', distributorId: 'u-dist', amountCents: 5000, currency: 'CNY', status: 'paid', payoutChannel: 'alipay', payoutAccountName: 'Dee', payoutAccount: 'dee@pay', reference: 'ALI-1', rejectionReason: null, requestedAt: '2026-11-20T00:00:00Z', decidedAt: '2026-11-21T00:00:00Z' }]),
       'POST /api/distribution/me/payouts': () => refuse
         ? Response.json({ code: 'insufficient_commission', title: 'Not enough available commission' }, { status: 409 })
         : Response.json({ id: 'po1', status: 'requested' }, { status: 201 }),
@@ -192,12 +198,12 @@ describe('distributor', () => {
 
 describe('storefront', () => {
   it('shows a new API key once with a warning, and revokes a key', async () => {
-    let keys: { id: string; name: string; createdAt: string; lastUsedAt: null; revokedAt: string | null }[] = [{ id: 'k0', name: 'old bot', createdAt: '2026-11-20T00:00:00Z', lastUsedAt: null, revokedAt: null }];
+    let keys: { id: string; name: string; prefix: string; createdAt: string; lastUsedAt: null; revokedAt: string | null }[] = [{ id: 'k0', name: 'old bot', prefix: 'dk_ab', createdAt: '2026-11-20T00:00:00Z', lastUsedAt: null, revokedAt: null }];
     stubGateway(distributor, {
       '/api/distribution/storefront/keys': () => keys,
       'POST /api/distribution/storefront/keys': () => {
-        keys = [...keys, { id: 'k1', name: 'xianyu bot', createdAt: '2026-11-23T00:00:00Z', lastUsedAt: null, revokedAt: null }];
-        return Response.json({ id: 'k1', name: 'xianyu bot', createdAt: '2026-11-23T00:00:00Z', key: 'dk_live_SECRET' }, { status: 201 });
+        keys = [...keys, { id: 'k1', name: 'xianyu bot', prefix: 'dk_li', createdAt: '2026-11-23T00:00:00Z', lastUsedAt: null, revokedAt: null }];
+        return Response.json({ id: 'k1', name: 'xianyu bot', prefix: 'dk_li', createdAt: '2026-11-23T00:00:00Z', key: 'dk_live_SECRET' }, { status: 201 });
       },
       'DELETE /api/distribution/storefront/keys/k0': () => {
         keys = keys.map((k) => (k.id === 'k0' ? { ...k, revokedAt: '2026-11-23T01:00:00Z' } : k));
@@ -229,13 +235,13 @@ describe('storefront', () => {
   });
 
   it('creates a text card, pastes pool lines into a data card and runs a dry run', async () => {
-    const dataCard = { id: 'cd', name: 'Accounts', type: 'data', enabled: true, delaySeconds: 0, specName: null, specValue: null, planId: null, template: null, imageUrl: null, api: null, lowStockThreshold: 5, stock: 2 };
+    const dataCard = { id: 'cd', name: 'Accounts', type: 'data', enabled: true, delaySeconds: 0, specName: null, specValue: null, planId: null, template: null, imageUrl: null, api: null, lowStockThreshold: 5, stock: 2, createdAt: '2026-11-23T00:00:00Z', updatedAt: '2026-11-23T00:00:00Z' };
     stubGateway(admin, {
       '/api/distribution/storefront/cards': [dataCard],
       '/api/finance/plans': [plan30],
       'POST /api/distribution/storefront/cards': Response.json({ ...dataCard, id: 'ct', type: 'text' }, { status: 201 }),
       'POST /api/distribution/storefront/cards/cd/lines': { added: 2 },
-      'POST /api/distribution/storefront/dry-run': { cardId: 'ct', cardName: 'Welcome', type: 'text', items: ['Order X: VIP-1'] },
+      'POST /api/distribution/storefront/dry-run': { cardId: 'ct', cardName: 'Welcome', type: 'text', delaySeconds: 0, failureReason: null, available: null, items: ['Order X: VIP-1'] },
     });
     renderAt('/distribution/storefront');
     const editor = await screen.findByTestId('card-editor');
@@ -301,7 +307,7 @@ describe('admin', () => {
   it('approves an application with a tier', async () => {
     stubGateway(admin, {
       '/api/distribution/tiers': [whiteGold, gold],
-      '/api/distribution/applications': paged([{ id: 'ap1', userId: 'u-renter', email: 'r@derp.test', status: 'pending', contactName: 'Ann', contact: 'wx', payoutChannel: 'alipay', payoutAccountName: 'Ann', payoutAccount: 'ann@pay', remark: null, rejectionReason: null, createdAt: '2026-11-23T04:00:00Z', decidedAt: null }]),
+      '/api/distribution/applications': paged([{ id: 'ap1', userId: 'u-renter', email: 'r@derp.test', status: 'pending', contactName: 'Ann', contact: 'wx', payoutChannel: 'alipay', payoutAccountName: 'Ann', payoutAccount: 'ann@pay', hasPayoutQr: false, remark: null, rejectionReason: null, createdAt: '2026-11-23T04:00:00Z', decidedAt: null }]),
       'POST /api/distribution/applications/ap1/approve': { id: 'ap1', status: 'approved' },
     });
     renderAt('/admin/distribution/applications');
@@ -317,7 +323,7 @@ describe('admin', () => {
 
   it('pays a payout with a reference', async () => {
     stubGateway(admin, {
-      '/api/distribution/payouts': paged([{ id: 'po1', distributorId: 'u-dist', distributorEmail: 'd@derp.test', amountCents: 12000, status: 'requested', reference: null, rejectionReason: null, createdAt: '2026-11-23T04:00:00Z', payoutChannel: 'alipay', payoutAccountName: 'Dee', payoutAccount: 'dee@pay' }]),
+      '/api/distribution/payouts': paged([{ id: 'po1', distributorId: 'u-dist', amountCents: 12000, currency: 'CNY', status: 'requested', reference: null, rejectionReason: null, requestedAt: '2026-11-23T04:00:00Z', decidedAt: null, payoutChannel: 'alipay', payoutAccountName: 'Dee', payoutAccount: 'dee@pay' }]),
       'POST /api/distribution/payouts/po1/pay': { id: 'po1', status: 'paid' },
     });
     renderAt('/admin/distribution/payouts');
@@ -332,7 +338,7 @@ describe('admin', () => {
 
   it('shows every distributor finances with a chart', async () => {
     stubGateway(admin, {
-      '/api/distribution/finances': paged([{ distributorId: 'u-dist', email: 'd@derp.test', tierCode: 'gold', turnoverCents: 125000, serialsBought: 40, serialsRedeemed: 12, commissions: { pending: 3000, available: 12000 }, payoutsRequestedCents: 0, payoutsPaidCents: 5000 }]),
+      '/api/distribution/finances': paged([{ userId: 'u-dist', email: 'd@derp.test', contactName: 'Dee', tierCode: 'gold', status: 'active', figures }]),
     });
     renderAt('/admin/distribution');
     const row = await screen.findByTestId('finance-row');

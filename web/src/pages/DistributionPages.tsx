@@ -8,7 +8,8 @@ import { Form, HorizontalBars, Figure, Pager, ProblemMessage, ScrollTable } from
 import { api, ApiError, download, type Paged } from '../lib/api';
 import { useAuth } from '../lib/auth';
 import {
-  discountedPriceCents, percentLabel, tierName, tierProgress, toDashboard, type Application, type AttributedRenter, type Commission, type Dashboard,
+  commissionsByStatus, discountedPriceCents, percentLabel, tierName, tierProgress, type Application, type AttributedRenter, type Commission, type CommissionFigures,
+  type Dashboard,
   type OwnSerial, type Payout, type SerialRequest, type Tier,
 } from '../lib/distribution';
 import { itemsOf, planName, type Plan } from '../lib/finance';
@@ -70,56 +71,68 @@ function DistributorSection({ title, testId, children }: { title: string; testId
 }
 
 export function useDashboard() {
-  const loaded = useLoad<Record<string, unknown>>(`${distributionApi}/me/dashboard`);
-  return { ...loaded, dashboard: loaded.data ? toDashboard(loaded.data) : null };
+  const loaded = useLoad<Dashboard>(`${distributionApi}/me/dashboard`);
+  return { ...loaded, dashboard: loaded.data };
 }
 
-/** Progress of the turnover towards the next tier's promotion threshold. */
+/** The dashboard's own tier: its names when the tier exists, else the label of its code. */
+export function dashboardTierName(dashboard: Dashboard, language: string, label: (group: 'tier', value: string) => string): string {
+  return dashboard.tierNameZh || dashboard.tierNameEn
+    ? tierName({ nameZh: dashboard.tierNameZh ?? '', nameEn: dashboard.tierNameEn ?? '' }, language)
+    : label('tier', dashboard.tierCode);
+}
+
+/** Progress of the turnover over the promotion window towards the next tier's threshold. */
 export function TierProgress({ dashboard }: { dashboard: Dashboard }) {
   const { t, language } = useI18n();
   const next = dashboard.nextTier;
-  if (!next || next.promotionTurnoverCents === null) return <p className="muted-text" data-testid="tier-progress" data-percent={100}>{t('topTier')}</p>;
-  const percent = tierProgress(dashboard.turnoverCents, next.promotionTurnoverCents);
+  if (!next) return <p className="muted-text" data-testid="tier-progress" data-percent={100}>{t('topTier')}</p>;
+  const windowTurnover = Math.max(0, next.promotionTurnoverCents - next.remainingCents);
+  const percent = tierProgress(windowTurnover, next.promotionTurnoverCents);
   return (
     <div data-testid="tier-progress" data-percent={percent}>
       <p>{t('nextTier', { name: tierName(next, language) })} · {percentLabel(next.rateBasisPoints)}</p>
       <div className="meter" role="progressbar" aria-valuemin={0} aria-valuemax={100} aria-valuenow={percent}><div style={{ width: `${percent}%` }} /></div>
       <p className="muted-text">
-        {t('tierProgress', { turnover: formatCents(dashboard.turnoverCents, dashboard.currency), threshold: formatCents(next.promotionTurnoverCents, dashboard.currency), percent })}
+        {t('tierProgress', { turnover: formatCents(windowTurnover), threshold: formatCents(next.promotionTurnoverCents), percent })} · {t('promotionWindow', { n: dashboard.promotionWindowDays })}
       </p>
     </div>
   );
 }
 
 /** Commission amounts by state as horizontal bars. */
-export function CommissionBars({ commissions, currency, testId }: { commissions: Dashboard['commissions']; currency?: string; testId: string }) {
+export function CommissionBars({ commissions, testId }: { commissions: CommissionFigures; testId: string }) {
   const { t, label } = useI18n();
+  const byStatus = commissionsByStatus(commissions);
   return (
     <HorizontalBars testId={testId} label={t('commissionsByStatus')}
-      rows={CommissionStatuses.map((s) => ({ key: s, label: label('commissionStatus', s), value: commissions[s] ?? 0, display: formatCents(commissions[s] ?? 0, currency) }))} />
+      rows={CommissionStatuses.map((s) => ({ key: s, label: label('commissionStatus', s), value: byStatus[s], display: formatCents(byStatus[s]) }))} />
   );
 }
 
 export function DistributorDashboardPage() {
-  const { t, language } = useI18n();
+  const { t, language, label } = useI18n();
   const { dashboard, error } = useDashboard();
-  const money = (cents: number | undefined) => formatCents(cents ?? 0, dashboard?.currency);
+  const money = (cents: number) => formatCents(cents);
+  const figures = dashboard?.figures;
   return (
     <DistributorSection title={t('distributionDashboard')} testId="distribution-dashboard">
       <ProblemMessage error={error} />
-      {!dashboard ? !error && <p>{t('loading')}</p> : (
+      {!dashboard || !figures ? !error && <p>{t('loading')}</p> : (
         <>
           <div className="stats">
-            <Figure testId="figure-tier" label={t('tier')} value={tierName(dashboard.tier, language)} />
-            <Figure testId="figure-rate" label={t('commissionRate')} value={percentLabel(dashboard.tier.rateBasisPoints)} />
-            <Figure testId="figure-turnover" label={t('turnover')} value={money(dashboard.turnoverCents)} />
-            <Figure testId="figure-bought" label={t('serialsBought')} value={dashboard.serialsBought} />
-            <Figure testId="figure-redeemed" label={t('serialsRedeemed')} value={dashboard.serialsRedeemed} />
-            <Figure testId="figure-available" label={t('availableCommission')} value={money(dashboard.availableCents ?? dashboard.commissions.available)} />
-            <Figure testId="figure-paid-out" label={t('payoutsPaid')} value={money(dashboard.payoutsPaidCents)} />
+            <Figure testId="figure-tier" label={t('tier')} value={dashboardTierName(dashboard, language, label)} />
+            <Figure testId="figure-rate" label={t('commissionRate')} value={percentLabel(dashboard.rateBasisPoints)} />
+            <Figure testId="figure-turnover" label={t('turnover')} value={money(figures.turnoverCents)} />
+            <Figure testId="figure-bought" label={t('serialsBought')} value={figures.serialsBought} />
+            <Figure testId="figure-redeemed" label={t('serialsRedeemed')} value={figures.serialsRedeemed} />
+            <Figure testId="figure-renters" label={t('myRenters')} value={dashboard.renters} />
+            <Figure testId="figure-available" label={t('availableCommission')} value={money(figures.commissions.availableCents)} />
+            <Figure testId="figure-paid-out" label={t('payoutsPaid')} value={money(figures.payouts.paidCents)} />
+            <Figure testId="figure-to-wallet" label={t('movedToWalletTotal')} value={money(figures.payouts.movedToWalletCents)} />
           </div>
           <TierProgress dashboard={dashboard} />
-          <CommissionBars testId="commissions-by-status" commissions={dashboard.commissions} currency={dashboard.currency} />
+          <CommissionBars testId="commissions-by-status" commissions={figures.commissions} />
           <p className="row-actions">
             <Link to="/distribution/request">{t('requestSerials')}</Link>
             <Link to="/distribution/commissions">{t('requestPayout')}</Link>
@@ -135,7 +148,7 @@ export function DistributorDashboardPage() {
 const quantityPattern = /^\d{1,5}$/;
 
 export function RequestSerialsPage() {
-  const { t, language } = useI18n();
+  const { t, language, label } = useI18n();
   const plans = useLoad<Plan[] | Paged<Plan>>('/api/finance/plans');
   const { dashboard, error: dashboardError } = useDashboard();
   const [form, setForm] = useState({ planId: '', quantity: '10', remark: '' });
@@ -144,7 +157,7 @@ export function RequestSerialsPage() {
   const plan = list.find((p) => p.id === form.planId) ?? null;
   const quantity = quantityPattern.test(form.quantity.trim()) ? Number(form.quantity) : NaN;
   const validQuantity = quantity >= 1 && quantity <= 10000;
-  const rate = dashboard?.tier.rateBasisPoints;
+  const rate = dashboard?.rateBasisPoints;
   const estimate = plan && validQuantity && rate !== undefined ? discountedPriceCents(plan.priceCents, quantity, rate) : null;
   return (
     <DistributorSection title={t('requestSerials')} testId="request-serials">
@@ -177,7 +190,7 @@ export function RequestSerialsPage() {
             <Figure testId="price-estimate" label={t('estimate')} value={estimate === null ? '—' : formatCents(estimate, plan?.currency)} />
           </div>
           {dashboard && (
-            <p className="muted-text">{t('estimateHint', { tier: tierName(dashboard.tier, language), rate: percentLabel(dashboard.tier.rateBasisPoints) })}</p>
+            <p className="muted-text">{t('estimateHint', { tier: dashboardTierName(dashboard, language, label), rate: percentLabel(dashboard.rateBasisPoints) })}</p>
           )}
         </Form>
       </div>
@@ -322,10 +335,12 @@ export function MyRentersPage() {
       {!data ? !error && <p>{t('loading')}</p> : data.items.length === 0 ? <p className="muted-text">{t('noEntries')}</p> : (
         <>
           <ScrollTable testId="renters">
-            <thead><tr><th>{t('email')}</th><th>{t('attributedAt')}</th></tr></thead>
+            <thead><tr><th>{t('email')}</th><th>{t('attributedAt')}</th><th>{t('renterPaid')}</th></tr></thead>
             <tbody>
               {data.items.map((r) => (
-                <tr key={r.renterId} data-testid="renter-row" data-renter-id={r.renterId}><td>{r.email}</td><td>{when(r.attributedAt, language)}</td></tr>
+                <tr key={r.renterId} data-testid="renter-row" data-renter-id={r.renterId}>
+                  <td>{r.email ?? r.renterId.slice(0, 8)}</td><td>{when(r.attributedAt, language)}</td><td><Money cents={r.paidCents} /></td>
+                </tr>
               ))}
             </tbody>
           </ScrollTable>
@@ -339,21 +354,21 @@ export function MyRentersPage() {
 
 // ---------------------------------------------------------------- commissions and payouts
 
-export function PayoutsTable({ payouts, admin }: { payouts: Payout[]; admin?: boolean }) {
-  const { t, language } = useI18n();
+export function PayoutsTable({ payouts }: { payouts: Payout[] }) {
+  const { t, language, label } = useI18n();
   if (payouts.length === 0) return <p className="muted-text">{t('noEntries')}</p>;
   return (
     <ScrollTable testId="payouts">
-      <thead><tr><th>{t('createdAt')}</th>{admin && <th>{t('distributorCol')}</th>}<th>{t('amount')}</th><th>{t('status')}</th><th>{t('reference')}</th><th>{t('paidAt')}</th></tr></thead>
+      <thead><tr><th>{t('createdAt')}</th><th>{t('amount')}</th><th>{t('status')}</th><th>{t('payoutAccount')}</th><th>{t('reference')}</th><th>{t('decidedAt')}</th></tr></thead>
       <tbody>
         {payouts.map((p) => (
           <tr key={p.id} data-testid="payout-row" data-status={p.status}>
-            <td>{when(p.createdAt, language)}</td>
-            {admin && <td>{p.distributorEmail ?? p.distributorId.slice(0, 8)}</td>}
-            <td><Money cents={p.amountCents} /></td>
+            <td>{when(p.requestedAt, language)}</td>
+            <td><Money cents={p.amountCents} currency={p.currency} /></td>
             <td><StatusBadge group="payoutStatus" status={p.status} />{p.rejectionReason && <div className="muted wrap">{p.rejectionReason}</div>}</td>
+            <td>{label('accountChannel', p.payoutChannel)} {p.payoutAccountName} <span className="mono">{p.payoutAccount}</span></td>
             <td className="mono">{p.reference ?? '—'}</td>
-            <td>{when(p.paidAt ?? p.decidedAt, language)}</td>
+            <td>{when(p.decidedAt, language)}</td>
           </tr>
         ))}
       </tbody>
@@ -370,20 +385,22 @@ export function CommissionsPage() {
   const [done, setDone] = useState<MessageKey | null>(null);
   const { dashboard, reload: reloadDashboard } = useDashboard();
   const commissions = useLoad<Paged<Commission>>(pagedPath(`${distributionApi}/me/commissions`, page, { status }));
-  const payouts = useLoad<Payout[] | Paged<Payout>>(`${distributionApi}/me/payouts`);
-  const available = dashboard ? (dashboard.availableCents ?? dashboard.commissions.available ?? 0) : null;
+  const [payoutPage, setPayoutPage] = useState(1);
+  const payouts = useLoad<Paged<Payout>>(pagedPath(`${distributionApi}/me/payouts`, payoutPage));
+  const available = dashboard ? dashboard.figures.commissions.availableCents : null;
   const reloadAll = () => Promise.all([reloadDashboard(), commissions.reload(), payouts.reload()]);
   return (
     <DistributorSection title={t('commissions')} testId="commissions-page">
       {done && <p className="alert success" data-testid="money-done">{t(done)}</p>}
       <div className="stats">
-        <Figure testId="figure-available" label={t('availableCommission')} value={available === null ? '—' : formatCents(available, dashboard?.currency)} />
-        {dashboard && <Figure label={t('minimumPayout')} value={formatCents(dashboard.tier.minimumPayoutCents, dashboard.currency)} />}
+        <Figure testId="figure-available" label={t('availableCommission')} value={available === null ? '—' : formatCents(available)} />
+        {dashboard && <Figure label={t('commissionRate')} value={percentLabel(dashboard.rateBasisPoints)} />}
+        {dashboard && <Figure label={t('holdingDays')} value={dashboard.holdingDays} />}
       </div>
       <div className="pay">
         <div className="pay-box" data-testid="payout-form">
           <h2>{t('requestPayout')}</h2>
-          {dashboard && <p className="muted-text">{t('minimumPayoutHint', { amount: formatCents(dashboard.tier.minimumPayoutCents, dashboard.currency) })}</p>}
+          {dashboard && <p className="muted-text">{t('minimumPayoutHint', { amount: formatCents(dashboard.minimumPayoutCents) })}</p>}
           <Form submitLabel={t('requestPayout')} onSubmit={async () => {
             setDone(null);
             const amountCents = payoutAmount.trim() ? requireYuan(payoutAmount, t('invalidAmount')) : undefined;
@@ -422,15 +439,15 @@ export function CommissionsPage() {
       {commissions.data && (commissions.data.items.length === 0 ? <p className="muted-text">{t('noEntries')}</p> : (
         <>
           <ScrollTable testId="commissions">
-            <thead><tr><th>{t('createdAt')}</th><th>{t('user')}</th><th>{t('base')}</th><th>{t('commissionRate')}</th><th>{t('amount')}</th><th>{t('status')}</th><th>{t('availableAt')}</th></tr></thead>
+            <thead><tr><th>{t('earnedAt')}</th><th>{t('user')}</th><th>{t('base')}</th><th>{t('commissionRate')}</th><th>{t('amount')}</th><th>{t('status')}</th><th>{t('availableAt')}</th></tr></thead>
             <tbody>
               {commissions.data.items.map((c) => (
                 <tr key={c.id} data-testid="commission-row" data-status={c.status}>
-                  <td>{when(c.createdAt, language)}</td>
-                  <td>{c.renterEmail ?? c.renterId.slice(0, 8)}</td>
-                  <td><Money cents={c.baseCents} /></td>
+                  <td>{when(c.earnedAt, language)}</td>
+                  <td className="mono">{c.renterId.slice(0, 8)}</td>
+                  <td><Money cents={c.baseCents} currency={c.currency} /></td>
                   <td>{percentLabel(c.rateBasisPoints)}</td>
-                  <td><Money cents={c.amountCents} signed={c.amountCents < 0} /></td>
+                  <td><Money cents={c.amountCents} currency={c.currency} signed={c.amountCents < 0} /></td>
                   <td><StatusBadge group="commissionStatus" status={c.status} /></td>
                   <td>{when(c.availableAt, language)}</td>
                 </tr>
@@ -443,7 +460,12 @@ export function CommissionsPage() {
 
       <h2>{t('payouts')}</h2>
       <ProblemMessage error={payouts.error} />
-      {payouts.data && <PayoutsTable payouts={itemsOf(payouts.data)} />}
+      {payouts.data && (
+        <>
+          <PayoutsTable payouts={payouts.data.items} />
+          <Pager page={payoutPage} pageSize={financePageSize} total={payouts.data.total} onPage={setPayoutPage} />
+        </>
+      )}
     </DistributorSection>
   );
 }

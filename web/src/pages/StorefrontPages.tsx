@@ -7,7 +7,7 @@ import { Form, Pager, ProblemMessage, ScrollTable } from '../components';
 import { api, type Paged } from '../lib/api';
 import { isAdmin, useAuth } from '../lib/auth';
 import {
-  headersText, parseHeaders, parseLines, type ApiKey, type Card, type CreatedApiKey, type Delivery, type LowStockAlert, type Rule,
+  headersText, parseHeaders, parseLines, type ApiKey, type Card, type CreatedApiKey, type Delivery, type DryRunResult, type LowStockAlert, type Rule,
 } from '../lib/distribution';
 import { itemsOf, planName, type Plan } from '../lib/finance';
 import { useI18n, type MessageKey } from '../lib/i18n';
@@ -54,14 +54,14 @@ function useCards() {
 
 const emptyCard = {
   name: '', type: 'text' as CardType, enabled: true, delaySeconds: '0', specName: '', specValue: '', planId: '', template: '', imageUrl: '',
-  apiUrl: '', apiMethod: 'POST', apiHeaders: '', apiTimeoutSeconds: '10', apiRetries: '0', apiResponseField: '', lowStockThreshold: '0',
+  apiUrl: '', apiMethod: 'POST', apiHeaders: '', apiBody: '', apiTimeoutSeconds: '10', apiRetries: '0', apiResponseField: '', lowStockThreshold: '0',
 };
 
 function cardForm(card: Card): typeof emptyCard {
   return {
     name: card.name, type: card.type, enabled: card.enabled, delaySeconds: String(card.delaySeconds), specName: card.specName ?? '',
     specValue: card.specValue ?? '', planId: card.planId ?? '', template: card.template ?? '', imageUrl: card.imageUrl ?? '',
-    apiUrl: card.api?.url ?? '', apiMethod: card.api?.method ?? 'POST', apiHeaders: headersText(card.api?.headers),
+    apiUrl: card.api?.url ?? '', apiMethod: card.api?.method ?? 'POST', apiHeaders: headersText(card.api?.headers), apiBody: card.api?.body ?? '',
     apiTimeoutSeconds: String(card.api?.timeoutSeconds ?? 10), apiRetries: String(card.api?.retries ?? 0), apiResponseField: card.api?.responseField ?? '',
     lowStockThreshold: String(card.lowStockThreshold),
   };
@@ -84,7 +84,7 @@ function cardBody(form: typeof emptyCard, invalidHeaders: string) {
     template: form.type === 'text' ? form.template : null,
     imageUrl: form.type === 'image' ? form.imageUrl.trim() : null,
     api: form.type === 'api'
-      ? { url: form.apiUrl.trim(), method: form.apiMethod, headers, timeoutSeconds: Number(form.apiTimeoutSeconds), retries: Number(form.apiRetries), responseField: form.apiResponseField.trim() }
+      ? { url: form.apiUrl.trim(), method: form.apiMethod, headers, body: form.apiBody.trim() || null, timeoutSeconds: Number(form.apiTimeoutSeconds), retries: Number(form.apiRetries), responseField: form.apiResponseField.trim() }
       : null,
     lowStockThreshold: Number(form.lowStockThreshold),
   };
@@ -141,6 +141,9 @@ function CardEditor({ card, plans, onSaved, onCancel }: { card: Card | null; pla
               <TextInput label={t('responseField')} name="apiResponseField" value={form.apiResponseField} onChange={set('apiResponseField')} required />
               <label className="field wide"><span>{t('apiHeaders')}</span>
                 <textarea name="apiHeaders" rows={3} value={form.apiHeaders} onChange={(e) => set('apiHeaders')(e.target.value)} />
+              </label>
+              <label className="field wide"><span>{t('apiBody')}</span>
+                <textarea name="apiBody" rows={3} value={form.apiBody} onChange={(e) => set('apiBody')(e.target.value)} />
               </label>
             </>
           )}
@@ -353,7 +356,7 @@ export function DeliveriesTable({ deliveries }: { deliveries: Delivery[] }) {
             <td>{when(d.createdAt, language)}</td>
             <td>{d.channel}</td>
             <td className="mono">{d.externalOrderId}</td>
-            <td className="wrap">{d.itemTitle}{d.cardName && <div className="muted">{d.cardName}</div>}</td>
+            <td className="wrap">{d.itemTitle ?? d.itemId}{d.cardName && <div className="muted">{d.cardName}</div>}</td>
             <td>{d.spec ?? '—'}</td>
             <td>{d.quantity}</td>
             <td><StatusBadge group="deliveryStatus" status={d.status} /></td>
@@ -390,8 +393,6 @@ export function StorefrontDeliveriesPage() {
   );
 }
 
-interface DryRunResult { cardId?: string | null; cardName?: string | null; type?: string; items?: string[]; readyAt?: string; delaySeconds?: number; reason?: string | null }
-
 export function StorefrontDryRunPage() {
   const { t, label } = useI18n();
   const [form, setForm] = useState({ itemTitle: '', spec: '', quantity: '1' });
@@ -414,12 +415,13 @@ export function StorefrontDryRunPage() {
       {result && (
         <div className="rental" data-testid="dry-run-result">
           <h2>{t('dryRunResult')}</h2>
-          {!result.cardId && !result.cardName ? <p>{t('noMatch')}{result.reason && `: ${result.reason}`}</p> : (
+          {!result.cardId ? <p data-code="no_match">{t('noMatch')}{result.failureReason && `: ${result.failureReason}`}</p> : (
             <>
               <p>{t('card')}: <strong>{result.cardName ?? result.cardId}</strong>{result.type && <> <span className="badge">{label('cardType', result.type)}</span></>}
                 {result.delaySeconds ? <> · {t('delaySeconds')}: {result.delaySeconds}</> : null}</p>
-              {result.reason && <p className="muted-text">{result.reason}</p>}
-              <pre className="policy">{(result.items ?? []).join('\n')}</pre>
+              {result.available !== null && <p className="muted-text">{t('stock')}: {result.available}</p>}
+              {result.failureReason && <p className="alert error">{t('failureReason')}: {result.failureReason}</p>}
+              <pre className="policy">{result.items.join('\n')}</pre>
             </>
           )}
         </div>
@@ -429,7 +431,7 @@ export function StorefrontDryRunPage() {
 }
 
 export function StorefrontAlertsPage() {
-  const { t, label } = useI18n();
+  const { t, language } = useI18n();
   const { data, error } = useLoad<LowStockAlert[] | Paged<LowStockAlert>>(`${storefrontApi}/alerts`);
   const list = data ? itemsOf(data) : null;
   return (
@@ -437,10 +439,10 @@ export function StorefrontAlertsPage() {
       <ProblemMessage error={error} />
       {list && (list.length === 0 ? <p className="alert success">{t('noAlerts')}</p> : (
         <ScrollTable testId="low-stock">
-          <thead><tr><th>{t('card')}</th><th>{t('cardType')}</th><th>{t('remaining')}</th><th>{t('threshold')}</th></tr></thead>
+          <thead><tr><th>{t('card')}</th><th>{t('remaining')}</th><th>{t('threshold')}</th><th>{t('time')}</th></tr></thead>
           <tbody>
             {list.map((a) => (
-              <tr key={a.cardId} data-testid="low-stock-row"><td>{a.cardName}</td><td>{label('cardType', a.type)}</td><td className="amount-negative">{a.remaining}</td><td>{a.threshold}</td></tr>
+              <tr key={a.id} data-testid="low-stock-row"><td>{a.cardName ?? a.cardId.slice(0, 8)}</td><td className="amount-negative">{a.remaining}</td><td>{a.threshold}</td><td>{when(a.raisedAt, language)}</td></tr>
             ))}
           </tbody>
         </ScrollTable>
