@@ -51,7 +51,7 @@ export function DistributorNav() {
   const links: [string, MessageKey][] = [
     ['/distribution', 'distributionDashboard'], ['/distribution/request', 'requestSerials'], ['/distribution/requests', 'myRequests'],
     ['/distribution/serials', 'mySerials'], ['/distribution/renters', 'myRenters'], ['/distribution/commissions', 'commissions'],
-    ['/distribution/storefront', 'storefront'],
+    ['/distribution/storefront', 'storefront'], ['/orders', 'myOrders'],
   ];
   return (
     <nav className="subnav" aria-label={t('distribution')}>

@@ -210,7 +210,7 @@ export function StorefrontCardsPage() {
                 <td>{c.specName ? `${c.specName}: ${c.specValue ?? ''}` : '—'}</td>
                 <td>{c.delaySeconds}</td>
                 <td>{c.stock ?? '—'}</td>
-                <td>{c.enabled ? t('enabledLabel') : t('disable')}</td>
+                <td>{c.enabled ? <span className="badge status-active">{t('enabledLabel')}</span> : <span className="badge status-disabled">{t('disabledLabel')}</span>}</td>
                 <td className="actions">
                   <button type="button" className="small" onClick={() => setEditing(c)}>{t('edit')}</button>
                   <button type="button" className="small danger" onClick={() => remove(c)}>{t('delete')}</button>
@@ -361,7 +361,7 @@ export function DeliveriesTable({ deliveries }: { deliveries: Delivery[] }) {
             <td>{d.quantity}</td>
             <td><StatusBadge group="deliveryStatus" status={d.status} /></td>
             <td>{when(d.readyAt, language)}</td>
-            <td className="wrap mono">{d.failureReason ? <span className="amount-negative">{t('failureReason')}: {d.failureReason}</span> : d.items.join('\n')}</td>
+            <td className="wrap mono pre-line">{d.failureReason ? <span className="amount-negative">{t('failureReason')}: {d.failureReason}</span> : d.items.join('\n')}</td>
           </tr>
         ))}
       </tbody>
