@@ -43,6 +43,12 @@ function AdminDistributionSection({ title, testId, children }: { title: string; 
   );
 }
 
+/** Requests and payouts carry the distributor's id only: name them by the distributors' emails (first 200). */
+function useDistributorNames() {
+  const { data } = useLoad<Paged<Distributor>>(`${distributionApi}/distributors?page=1&pageSize=200`);
+  return (userId: string) => data?.items.find((d) => d.userId === userId)?.email ?? userId.slice(0, 8);
+}
+
 /** A status filter over a vocabulary, starting at the state that needs an admin. */
 function StatusFilter({ group, values, value, onChange }: { group: 'applicationStatus' | 'requestStatus' | 'payoutStatus' | 'distributorStatus'; values: readonly string[]; value: string; onChange: (v: string) => void }) {
   const { t, label } = useI18n();
@@ -374,6 +380,7 @@ export function AdminRequestsPage() {
   const [page, setPage] = useState(1);
   const [actionError, setActionError] = useState<unknown>(null);
   const [busy, setBusy] = useState<string | null>(null);
+  const nameOf = useDistributorNames();
   const { data, error, reload } = useLoad<Paged<SerialRequest>>(pagedPath(`${distributionApi}/requests`, page, { status, distributorId }));
   const approve = async (request: SerialRequest) => {
     setBusy(request.id);
@@ -399,7 +406,7 @@ export function AdminRequestsPage() {
               {data.items.map((r) => (
                 <tr key={r.id} data-testid="admin-request-row" data-request-id={r.id} data-status={r.status}>
                   <td>{when(r.createdAt, language)}</td>
-                  <td><Link to={`/admin/distribution/distributors/${r.distributorId}`} className="mono">{r.distributorId.slice(0, 8)}</Link></td>
+                  <td><Link to={`/admin/distribution/distributors/${r.distributorId}`}>{nameOf(r.distributorId)}</Link></td>
                   <td>{requestPlanName(r, language)}{r.remark && <div className="muted">{r.remark}</div>}</td>
                   <td>{r.quantity}</td>
                   <td><StatusBadge group="requestStatus" status={r.status} />{r.rejectionReason && <div className="muted">{r.rejectionReason}</div>}</td>
@@ -426,13 +433,13 @@ export function AdminRequestsPage() {
 
 // ---------------------------------------------------------------- payouts
 
-function PayoutCard({ payout, onDone }: { payout: Payout; onDone: () => Promise<void> }) {
+function PayoutCard({ payout, name, onDone }: { payout: Payout; name: string; onDone: () => Promise<void> }) {
   const { t, language, label } = useI18n();
   const [reference, setReference] = useState('');
   return (
     <div className="rental" data-testid="payout-card" data-payout-id={payout.id} data-status={payout.status}>
       <div className="rental-head">
-        <strong><Link to={`/admin/distribution/distributors/${payout.distributorId}`} className="mono">{payout.distributorId.slice(0, 8)}</Link></strong>
+        <strong><Link to={`/admin/distribution/distributors/${payout.distributorId}`}>{name}</Link></strong>
         <Money cents={payout.amountCents} currency={payout.currency} />
         <StatusBadge group="payoutStatus" status={payout.status} />
         <span className="muted">{when(payout.requestedAt, language)}</span>
@@ -463,13 +470,14 @@ export function AdminPayoutsPage() {
   const [status, setStatus] = useState('requested');
   const [page, setPage] = useState(1);
   const { data, error, reload } = useLoad<Paged<Payout>>(pagedPath(`${distributionApi}/payouts`, page, { status }));
+  const nameOf = useDistributorNames();
   return (
     <AdminDistributionSection title={t('payouts')} testId="distribution-payouts">
       <div className="toolbar"><StatusFilter group="payoutStatus" values={PayoutStatuses} value={status} onChange={(s) => { setStatus(s); setPage(1); }} /></div>
       <ProblemMessage error={error} />
       {data && (data.items.length === 0 ? <p className="muted-text">{t('noEntries')}</p> : (
         <>
-          {data.items.map((p) => <PayoutCard key={p.id} payout={p} onDone={reload} />)}
+          {data.items.map((p) => <PayoutCard key={p.id} payout={p} name={nameOf(p.distributorId)} onDone={reload} />)}
           <Pager page={page} pageSize={financePageSize} total={data.total} onPage={setPage} />
         </>
       ))}

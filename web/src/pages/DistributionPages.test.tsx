@@ -325,10 +325,12 @@ describe('admin', () => {
     stubGateway(admin, {
       '/api/distribution/payouts': paged([{ id: 'po1', distributorId: 'u-dist', amountCents: 12000, currency: 'CNY', status: 'requested', reference: null, rejectionReason: null, requestedAt: '2026-11-23T04:00:00Z', decidedAt: null, payoutChannel: 'alipay', payoutAccountName: 'Dee', payoutAccount: 'dee@pay' }]),
       'POST /api/distribution/payouts/po1/pay': { id: 'po1', status: 'paid' },
+      '/api/distribution/distributors': paged([{ userId: 'u-dist', email: 'd@derp.test', tierCode: 'gold', tierPinned: false, status: 'active', contactName: 'Dee', contact: 'wx', payoutChannel: 'alipay', payoutAccountName: 'Dee', payoutAccount: 'dee@pay', hasPayoutQr: false, createdAt: '2026-11-01T00:00:00Z', updatedAt: '2026-11-01T00:00:00Z' }]),
     });
     renderAt('/admin/distribution/payouts');
     const card = await screen.findByTestId('payout-card');
     expect(within(card).getByText('¥120.00')).toBeTruthy();
+    expect(await within(card).findByText('d@derp.test')).toBeTruthy();
     const pay = within(card).getByTestId('pay-payout');
     fill(pay, 'input[name=reference]', 'ALI-777');
     fireEvent.submit(pay.querySelector('form')!);
