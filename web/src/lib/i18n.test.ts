@@ -1,5 +1,7 @@
 import { messages, translate, vocabularyLabel, type VocabularyGroup } from './i18n';
 import {
+  ApplicationStatuses, CardTypes, CommissionStatuses, DeliveryStatuses, DistributionAuditActions, DistributorStatuses, PayoutStatuses,
+  SerialRequestStatuses, SerialStatuses, TierCodes,
   FinanceAuditActions, LedgerEntryTypes, OrderMarks, OrderStatuses, OrderTypes, PaymentAccountChannels, PaymentChannels, ReceiptStatuses,
   RefundMethods, RentalSources, SettlementActions, SettlementBlockers,
 } from './vocabulary.generated';
@@ -25,9 +27,12 @@ describe('vocabulary labels', () => {
     ['ledgerType', LedgerEntryTypes], ['refundMethod', RefundMethods], ['orderMark', OrderMarks], ['receiptStatus', ReceiptStatuses],
     ['settlementBlocker', SettlementBlockers], ['settlementAction', SettlementActions], ['financeAudit', FinanceAuditActions],
     ['rentalSource', RentalSources],
+    ['applicationStatus', ApplicationStatuses], ['distributorStatus', DistributorStatuses], ['tier', TierCodes], ['requestStatus', SerialRequestStatuses],
+    ['commissionStatus', CommissionStatuses], ['payoutStatus', PayoutStatuses], ['cardType', CardTypes], ['deliveryStatus', DeliveryStatuses],
+    ['distributionAudit', DistributionAuditActions], ['serialStatus', SerialStatuses],
   ];
 
-  it('labels every finance vocabulary value (and rental sources) in both languages', () => {
+  it('labels every finance and distribution vocabulary value (and rental sources) in both languages', () => {
     for (const [group, values] of groups) {
       for (const value of values) {
         for (const language of ['zh-CN', 'en'] as const) {

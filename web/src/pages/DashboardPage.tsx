@@ -19,6 +19,14 @@ export function DashboardPage() {
       {(user.role === 'renter' || user.role === 'distributor') && (
         <p><Link to="/wallet">{t('wallet')}</Link> · <Link to="/donate">{t('donate')}</Link>{user.role === 'renter' && <> · <Link to="/orders">{t('myOrders')}</Link></>}</p>
       )}
+      {user.role === 'renter' && <p><Link to="/distribution/apply">{t('becomeDistributor')}</Link></p>}
+      {user.role === 'distributor' && (
+        <div className="tiles">
+          <Link className="tile" to="/distribution">{t('distribution')}</Link>
+          <Link className="tile" to="/distribution/request">{t('requestSerials')}</Link>
+          <Link className="tile" to="/distribution/storefront">{t('storefront')}</Link>
+        </div>
+      )}
       {isAdmin(user) && (
         <div className="tiles">
           <Link className="tile" to="/admin/serials">{t('serials')}</Link>
@@ -26,6 +34,7 @@ export function DashboardPage() {
           <Link className="tile" to="/admin/rentals">{t('rentals')}</Link>
           <Link className="tile" to="/admin/audit">{t('audit')}</Link>
           <Link className="tile" to="/admin/finance">{t('finance')}</Link>
+          <Link className="tile" to="/admin/distribution">{t('distribution')}</Link>
         </div>
       )}
     </section>

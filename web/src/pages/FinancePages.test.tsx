@@ -1,14 +1,8 @@
 // The finance pages rendered inside the real App (router, auth, i18n) against a stubbed gateway: what they ask the
 // API for, what they send, and what they show.
-import { act, cleanup, fireEvent, render, screen, waitFor, within } from '@testing-library/react';
-import { MemoryRouter } from 'react-router-dom';
-import { App } from '../App';
+import { act, cleanup, fireEvent, screen, waitFor, within } from '@testing-library/react';
 import { tokenStore } from '../lib/api';
-import { AuthProvider } from '../lib/auth';
-import { I18nProvider } from '../lib/i18n';
-
-type Handler = (init: RequestInit & { path: string }) => unknown;
-type Calls = { method: string; path: string; body: unknown }[];
+import { calls, renderAt, sent, stubGateway } from './testGateway';
 
 const renter = { id: 'u-renter', email: 'r@derp.test', username: 'renter', role: 'renter', emailVerified: true, language: 'en', createdAt: '2026-01-01T00:00:00Z', lastLoginAt: null, lockedUntil: null, status: 'active' };
 const admin = { ...renter, id: 'u-admin', email: 'a@derp.test', username: 'admin', role: 'admin' };
@@ -31,37 +25,6 @@ const stats = {
   ordersByStatus: { pending_payment: 1, fulfilled: 3 }, plans: [{ planId: 'p30', nameZh: '月付', nameEn: 'Monthly', orders: 3, revenueCents: 9000 }],
   newOrders: 2, renewalOrders: 1, prepaidBalanceCents: 4200, donations: { count: 2, amountCents: 1000 }, awaitingSettlement: 1,
 };
-
-let calls: Calls;
-
-function stubGateway(user: object, routes: Record<string, Handler | object>) {
-  calls = [];
-  tokenStore.set({ accessToken: 'a', refreshToken: 'r', expiresIn: 900 });
-  vi.stubGlobal('fetch', vi.fn(async (path: string, init: RequestInit = {}) => {
-    const method = init.method ?? 'GET';
-    calls.push({ method, path, body: init.body ? JSON.parse(String(init.body)) : undefined });
-    if (path === '/api/users/me') return Response.json(user);
-    const bare = path.split('?')[0];
-    const route = routes[`${method} ${bare}`] ?? routes[bare];
-    if (route === undefined) return Response.json({ title: 'Not Found', code: 'not_found' }, { status: 404 });
-    const answer = typeof route === 'function' ? (route as Handler)({ ...init, path }) : route;
-    return answer instanceof Response ? answer : Response.json(answer);
-  }));
-}
-
-function renderAt(path: string) {
-  return render(
-    <I18nProvider>
-      <AuthProvider>
-        <MemoryRouter initialEntries={[path]}>
-          <App />
-        </MemoryRouter>
-      </AuthProvider>
-    </I18nProvider>,
-  );
-}
-
-const sent = (method: string, path: string) => calls.filter((c) => c.method === method && c.path === path);
 
 beforeEach(() => {
   localStorage.setItem('derp.language', 'en');

@@ -95,7 +95,7 @@ export function RenterFinanceNav() {
   return (
     <nav className="subnav" aria-label={t('finance')}>
       {user?.role === 'renter' && <NavLink to="/plans" end>{t('plans')}</NavLink>}
-      {user?.role === 'renter' && <NavLink to="/orders" end>{t('myOrders')}</NavLink>}
+      {(user?.role === 'renter' || user?.role === 'distributor') && <NavLink to="/orders" end>{t('myOrders')}</NavLink>}
       <NavLink to="/wallet">{t('wallet')}</NavLink>
       <NavLink to="/donate">{t('donate')}</NavLink>
     </nav>
