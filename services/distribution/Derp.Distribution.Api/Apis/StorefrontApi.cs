@@ -61,10 +61,13 @@ public static class StorefrontApi
         var delivery = await Find(db, id, key!.OwnerId, ct);
         if (delivery is null)
             return ApiProblems.NotFound(DistributionProblemCodes.DeliveryNotFound, "No such delivery.");
-        // Due but the job has not come by yet: assign it now (the row lock makes the job and this call agree).
-        if (delivery.Status == DeliveryStatuses.Scheduled && delivery.ReadyAt <= clock.GetUtcNow()
-            && await engine.CompleteIfDueAsync(id, skipLocked: false, ct))
+        // Due but the job has not come by yet: assign it now. The row lock makes the job and concurrent GETs agree: whoever
+        // waited for it reads what the first one assigned.
+        if (delivery.Status == DeliveryStatuses.Scheduled && delivery.ReadyAt <= clock.GetUtcNow())
+        {
+            await engine.CompleteIfDueAsync(id, skipLocked: false, ct);
             delivery = (await Find(db, id, key.OwnerId, ct))!;
+        }
         return TypedResults.Ok(ToResponse(delivery));
     }
 
