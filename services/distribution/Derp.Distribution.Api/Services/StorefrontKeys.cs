@@ -46,7 +46,7 @@ public sealed class StorefrontKeys(DistributionContext db, IRateLimiter rateLimi
     public static (string Key, string Prefix, string Hash) NewKey()
     {
         var prefix = Convert.ToHexStringLower(RandomNumberGenerator.GetBytes(6));
-        var secret = Base64UrlEncode(RandomNumberGenerator.GetBytes(32));
+        var secret = Convert.ToHexStringLower(RandomNumberGenerator.GetBytes(32)); // hex: no '_' to confuse the parts
         var key = $"{Scheme}_{prefix}_{secret}";
         return (key, prefix, Hash(key));
     }
@@ -102,6 +102,4 @@ public sealed class StorefrontKeys(DistributionContext db, IRateLimiter rateLimi
         }
         return key;
     }
-
-    private static string Base64UrlEncode(byte[] bytes) => Convert.ToBase64String(bytes).TrimEnd('=').Replace('+', '-').Replace('/', '-');
 }
