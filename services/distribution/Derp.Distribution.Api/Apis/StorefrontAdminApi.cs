@@ -419,7 +419,7 @@ public static class StorefrontAdminApi
         if ((api.ResponseField?.Length ?? 0) > 200)
             error("api.responseField", "At most 200 characters.");
         if (api.Headers is { } headers && (headers.Count > 20 || headers.Any(h => string.IsNullOrWhiteSpace(h.Key) || h.Key.Length > 100
-                || (h.Value?.Length ?? 0) > 1000 || h.Key.Any(c => c <= ' ' || c >= 127 || c == ':'))))
+                || h.Value is null || h.Value.Length > 1000 || h.Key.Any(c => c <= ' ' || c >= 127 || c == ':'))))
             error("api.headers", "At most 20 headers with token names and values of at most 1000 characters.");
     }
 

@@ -97,6 +97,12 @@ public sealed class StorefrontApiCaller(IHttpClientFactory clients, ILogger<Stor
                 if (e.InnerException is StorefrontApiRefusedException)
                     return null; // a refused target stays refused: no point retrying
             }
+            catch (Exception e) when (e is InvalidOperationException or UriFormatException or FormatException or NotSupportedException)
+            {
+                // A URL or header that only goes wrong once the order's values are in it: the delivery fails, the service does not.
+                logger.LogWarning("api card {CardId} attempt {Attempt}: {Error}", card.Id, attempt + 1, e.Message);
+                return null;
+            }
         }
         return null;
     }

@@ -278,6 +278,8 @@ public sealed class StorefrontDeliveryTests(StorefrontApiFactory factory) : ICla
         await Expect(await owner.Manage.PostAsJsonAsync(cards, new { name = "a", type = "api", api = new { url = "file:///etc/passwd", timeoutSeconds = 5 } }), HttpStatusCode.BadRequest, "validation_failed");
         await Expect(await owner.Manage.PostAsJsonAsync(cards, new { name = "a", type = "api", api = new { url = "https://shop.example/x", timeoutSeconds = 500, retries = 99 } }), HttpStatusCode.BadRequest, "validation_failed");
         await Expect(await owner.Manage.PostAsJsonAsync(cards, new { name = "t", type = "text", template = "x", delaySeconds = -1 }), HttpStatusCode.BadRequest, "validation_failed");
+        await Expect(await owner.Manage.PostAsync(cards, Raw("{\"name\": \"a\", \"type\": \"api\", \"api\": {\"url\": \"https://shop.example/x\", \"timeoutSeconds\": 5, \"headers\": {\"X-A\": null}}}")),
+            HttpStatusCode.BadRequest, "validation_failed");
         await Expect(await owner.Manage.PostAsync(cards, Raw("{\"name\": ")), HttpStatusCode.BadRequest, "malformed_json");
         await Expect(await owner.Manage.PostAsync(cards, Raw("{\"name\": \"x\", \"delaySeconds\": \"soon\"}")), HttpStatusCode.BadRequest, "malformed_json");
         await Expect(await owner.Manage.PostAsJsonAsync($"{cards}/{card}/lines", new { lines = new[] { "x" } }), HttpStatusCode.Conflict, "card_type_mismatch");
