@@ -179,6 +179,27 @@ public sealed class StorefrontDeliveryTests(StorefrontApiFactory factory) : ICla
     }
 
     [Fact]
+    public async Task Serial_stock_below_the_threshold_raises_an_alert_and_a_disabled_card_delivers_nothing()
+    {
+        var owner = await factory.NewOwnerAsync();
+        var planId = Guid.NewGuid();
+        await factory.AddStockSerialsAsync(owner.Id, planId, 2);
+        var card = await owner.CardAsync(new { name = "序列号", type = "serial", planId, lowStockThreshold = 2 });
+        var disabled = await owner.CardAsync(new { name = "停用", type = "text", template = "x", enabled = false });
+
+        var before = await owner.Manage.GetFromJsonAsync<JsonElement>("/api/distribution/storefront/alerts");
+        await owner.DeliverAsync(new { channel = "c", externalOrderId = OrderId(), itemId = card, quantity = 1 });
+        var after = await owner.Manage.GetFromJsonAsync<JsonElement>("/api/distribution/storefront/alerts");
+        var off = await owner.DeliverAsync(new { channel = "c", externalOrderId = OrderId(), itemId = disabled, quantity = 1 });
+
+        before.GetArrayLength().ShouldBe(0);
+        after.GetArrayLength().ShouldBe(1);
+        after[0].GetProperty("remaining").GetInt32().ShouldBe(1);
+        after[0].GetProperty("cardName").GetString().ShouldBe("序列号");
+        off.Reason().ShouldBe("card_disabled");
+    }
+
+    [Fact]
     public async Task A_revoked_key_is_refused_and_missing_or_wrong_keys_get_401()
     {
         var owner = await factory.NewOwnerAsync();
