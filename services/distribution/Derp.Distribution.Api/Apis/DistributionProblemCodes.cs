@@ -18,4 +18,11 @@ public static class DistributionProblemCodes
     // Commissions and payouts
 
     // Storefront
+    public const string CardNotFound = "card_not_found";
+    public const string RuleNotFound = "rule_not_found";
+    public const string ApiKeyNotFound = "api_key_not_found";
+    public const string DeliveryNotFound = "delivery_not_found";
+    public const string InvalidApiKey = "invalid_api_key";
+    public const string ApiKeyAttemptsExceeded = "api_key_attempts_exceeded";
+    public const string CardTypeMismatch = "card_type_mismatch";
 }

@@ -2,11 +2,12 @@ using Derp.Distribution.Api.Infrastructure;
 using Derp.Distribution.Api.IntegrationEvents;
 using Derp.Distribution.Api.Jobs;
 using Derp.Distribution.Api.Services;
+using Derp.ServiceDefaults.Redis;
+using Quartz;
 using Derp.ServiceDefaults.Jobs;
 using Derp.ServiceDefaults.Messaging;
 using Derp.ServiceDefaults.Persistence;
 using Derp.ServiceDefaults.Problems;
-using Quartz;
 
 namespace Derp.Distribution.Api.Extensions;
 
@@ -34,6 +35,11 @@ public static class Extensions
             // Each area schedules its jobs here.
             quartz.ScheduleJob<RequestExpiryJob>(trigger => trigger.WithIdentity("distribution-request-expiry-every-minute").WithCronSchedule("0 * * * * ?"),
                 job => job.WithIdentity(RequestExpiryJob.Key));
+
+            // Storefront: delayed deliveries become due (durable: the rows wait in the database, ADR-023).
+            quartz.ScheduleJob<DelayedDeliveryJob>(
+                trigger => trigger.WithIdentity("storefront-delayed-deliveries-every-10-seconds").WithCronSchedule("0/10 * * * * ?"),
+                job => job.WithIdentity(DelayedDeliveryJob.Key));
         });
 
         // Distributors and tiers
@@ -46,6 +52,12 @@ public static class Extensions
         // Attribution, commissions, payouts
 
         // Storefront
+        builder.AddDerpRedis();
+        builder.Services.AddOptions<StorefrontOptions>().Bind(builder.Configuration.GetSection(StorefrontOptions.Section));
+        builder.Services.AddStorefrontApiClient();
+        builder.Services.AddScoped<StorefrontApiCaller>();
+        builder.Services.AddScoped<StorefrontDeliveryEngine>();
+        builder.Services.AddScoped<StorefrontKeys>();
 
         return builder;
     }

@@ -23,6 +23,13 @@ public sealed class DistributionContext(DbContextOptions<DistributionContext> op
     public DbSet<Attribution> Attributions => Set<Attribution>();
 
     // Storefront
+    public DbSet<StorefrontCard> StorefrontCards => Set<StorefrontCard>();
+    public DbSet<StorefrontPoolLine> StorefrontPoolLines => Set<StorefrontPoolLine>();
+    public DbSet<StorefrontRule> StorefrontRules => Set<StorefrontRule>();
+    public DbSet<StorefrontApiKey> StorefrontApiKeys => Set<StorefrontApiKey>();
+    public DbSet<StorefrontDelivery> StorefrontDeliveries => Set<StorefrontDelivery>();
+    public DbSet<StorefrontDeliveryItem> StorefrontDeliveryItems => Set<StorefrontDeliveryItem>();
+    public DbSet<StorefrontLowStockAlert> StorefrontLowStockAlerts => Set<StorefrontLowStockAlert>();
 
     protected override void OnModelCreating(ModelBuilder modelBuilder)
     {

@@ -504,6 +504,426 @@ namespace Derp.Distribution.Api.Infrastructure.Migrations
                     b.ToTable("stock_serials", (string)null);
                 });
 
+            modelBuilder.Entity("Derp.Distribution.Api.Model.StorefrontApiKey", b =>
+                {
+                    b.Property<Guid>("Id")
+                        .ValueGeneratedOnAdd()
+                        .HasColumnType("uuid")
+                        .HasColumnName("id");
+
+                    b.Property<DateTimeOffset>("CreatedAt")
+                        .HasColumnType("timestamp with time zone")
+                        .HasColumnName("created_at");
+
+                    b.Property<string>("Hash")
+                        .IsRequired()
+                        .HasMaxLength(64)
+                        .HasColumnType("character varying(64)")
+                        .HasColumnName("hash");
+
+                    b.Property<DateTimeOffset?>("LastUsedAt")
+                        .HasColumnType("timestamp with time zone")
+                        .HasColumnName("last_used_at");
+
+                    b.Property<string>("Name")
+                        .IsRequired()
+                        .HasMaxLength(100)
+                        .HasColumnType("character varying(100)")
+                        .HasColumnName("name");
+
+                    b.Property<Guid>("OwnerId")
+                        .HasColumnType("uuid")
+                        .HasColumnName("owner_id");
+
+                    b.Property<string>("Prefix")
+                        .IsRequired()
+                        .HasMaxLength(32)
+                        .HasColumnType("character varying(32)")
+                        .HasColumnName("prefix");
+
+                    b.Property<DateTimeOffset?>("RevokedAt")
+                        .HasColumnType("timestamp with time zone")
+                        .HasColumnName("revoked_at");
+
+                    b.HasKey("Id")
+                        .HasName("pk_storefront_api_keys");
+
+                    b.HasIndex("OwnerId")
+                        .HasDatabaseName("ix_storefront_api_keys_owner_id");
+
+                    b.HasIndex("Prefix")
+                        .IsUnique()
+                        .HasDatabaseName("ix_storefront_api_keys_prefix");
+
+                    b.ToTable("storefront_api_keys", (string)null);
+                });
+
+            modelBuilder.Entity("Derp.Distribution.Api.Model.StorefrontCard", b =>
+                {
+                    b.Property<Guid>("Id")
+                        .ValueGeneratedOnAdd()
+                        .HasColumnType("uuid")
+                        .HasColumnName("id");
+
+                    b.Property<string>("ApiBody")
+                        .HasColumnType("text")
+                        .HasColumnName("api_body");
+
+                    b.Property<string>("ApiHeadersJson")
+                        .HasColumnType("text")
+                        .HasColumnName("api_headers_json");
+
+                    b.Property<string>("ApiMethod")
+                        .HasMaxLength(10)
+                        .HasColumnType("character varying(10)")
+                        .HasColumnName("api_method");
+
+                    b.Property<string>("ApiResponseField")
+                        .HasColumnType("text")
+                        .HasColumnName("api_response_field");
+
+                    b.Property<int>("ApiRetries")
+                        .HasColumnType("integer")
+                        .HasColumnName("api_retries");
+
+                    b.Property<int>("ApiTimeoutSeconds")
+                        .HasColumnType("integer")
+                        .HasColumnName("api_timeout_seconds");
+
+                    b.Property<string>("ApiUrl")
+                        .HasColumnType("text")
+                        .HasColumnName("api_url");
+
+                    b.Property<DateTimeOffset>("CreatedAt")
+                        .HasColumnType("timestamp with time zone")
+                        .HasColumnName("created_at");
+
+                    b.Property<int>("DelaySeconds")
+                        .HasColumnType("integer")
+                        .HasColumnName("delay_seconds");
+
+                    b.Property<bool>("Enabled")
+                        .HasColumnType("boolean")
+                        .HasColumnName("enabled");
+
+                    b.Property<string>("ImageUrl")
+                        .HasColumnType("text")
+                        .HasColumnName("image_url");
+
+                    b.Property<int>("LowStockThreshold")
+                        .HasColumnType("integer")
+                        .HasColumnName("low_stock_threshold");
+
+                    b.Property<string>("Name")
+                        .IsRequired()
+                        .HasMaxLength(100)
+                        .HasColumnType("character varying(100)")
+                        .HasColumnName("name");
+
+                    b.Property<Guid>("OwnerId")
+                        .HasColumnType("uuid")
+                        .HasColumnName("owner_id");
+
+                    b.Property<Guid?>("PlanId")
+                        .HasColumnType("uuid")
+                        .HasColumnName("plan_id");
+
+                    b.Property<string>("SpecName")
+                        .HasMaxLength(50)
+                        .HasColumnType("character varying(50)")
+                        .HasColumnName("spec_name");
+
+                    b.Property<string>("SpecValue")
+                        .HasMaxLength(100)
+                        .HasColumnType("character varying(100)")
+                        .HasColumnName("spec_value");
+
+                    b.Property<string>("Template")
+                        .HasColumnType("text")
+                        .HasColumnName("template");
+
+                    b.Property<string>("Type")
+                        .IsRequired()
+                        .HasMaxLength(16)
+                        .HasColumnType("character varying(16)")
+                        .HasColumnName("type");
+
+                    b.Property<DateTimeOffset>("UpdatedAt")
+                        .HasColumnType("timestamp with time zone")
+                        .HasColumnName("updated_at");
+
+                    b.HasKey("Id")
+                        .HasName("pk_storefront_cards");
+
+                    b.HasIndex("OwnerId", "Name")
+                        .HasDatabaseName("ix_storefront_cards_owner_id_name");
+
+                    b.ToTable("storefront_cards", null, t =>
+                        {
+                            t.HasCheckConstraint("ck_storefront_cards_type", "type IN ('serial', 'text', 'data', 'image', 'api')");
+                        });
+                });
+
+            modelBuilder.Entity("Derp.Distribution.Api.Model.StorefrontDelivery", b =>
+                {
+                    b.Property<Guid>("Id")
+                        .ValueGeneratedOnAdd()
+                        .HasColumnType("uuid")
+                        .HasColumnName("id");
+
+                    b.Property<Guid?>("ApiKeyId")
+                        .HasColumnType("uuid")
+                        .HasColumnName("api_key_id");
+
+                    b.Property<string>("BuyerId")
+                        .HasColumnType("text")
+                        .HasColumnName("buyer_id");
+
+                    b.Property<Guid?>("CardId")
+                        .HasColumnType("uuid")
+                        .HasColumnName("card_id");
+
+                    b.Property<string>("CardName")
+                        .HasColumnType("text")
+                        .HasColumnName("card_name");
+
+                    b.Property<string>("Channel")
+                        .IsRequired()
+                        .HasMaxLength(50)
+                        .HasColumnType("character varying(50)")
+                        .HasColumnName("channel");
+
+                    b.Property<DateTimeOffset?>("CompletedAt")
+                        .HasColumnType("timestamp with time zone")
+                        .HasColumnName("completed_at");
+
+                    b.Property<DateTimeOffset>("CreatedAt")
+                        .HasColumnType("timestamp with time zone")
+                        .HasColumnName("created_at");
+
+                    b.Property<string>("ExternalOrderId")
+                        .IsRequired()
+                        .HasMaxLength(100)
+                        .HasColumnType("character varying(100)")
+                        .HasColumnName("external_order_id");
+
+                    b.Property<string>("FailureReason")
+                        .HasMaxLength(64)
+                        .HasColumnType("character varying(64)")
+                        .HasColumnName("failure_reason");
+
+                    b.Property<Guid?>("ItemId")
+                        .HasColumnType("uuid")
+                        .HasColumnName("item_id");
+
+                    b.Property<string>("ItemTitle")
+                        .HasColumnType("text")
+                        .HasColumnName("item_title");
+
+                    b.Property<Guid>("OwnerId")
+                        .HasColumnType("uuid")
+                        .HasColumnName("owner_id");
+
+                    b.Property<int>("Quantity")
+                        .HasColumnType("integer")
+                        .HasColumnName("quantity");
+
+                    b.Property<DateTimeOffset>("ReadyAt")
+                        .HasColumnType("timestamp with time zone")
+                        .HasColumnName("ready_at");
+
+                    b.Property<string>("Spec")
+                        .HasColumnType("text")
+                        .HasColumnName("spec");
+
+                    b.Property<string>("Status")
+                        .IsRequired()
+                        .HasMaxLength(16)
+                        .HasColumnType("character varying(16)")
+                        .HasColumnName("status");
+
+                    b.HasKey("Id")
+                        .HasName("pk_storefront_deliveries");
+
+                    b.HasIndex("ReadyAt")
+                        .HasDatabaseName("ix_storefront_deliveries_due")
+                        .HasFilter("status = 'scheduled'");
+
+                    b.HasIndex("OwnerId", "CreatedAt")
+                        .HasDatabaseName("ix_storefront_deliveries_owner_id_created_at");
+
+                    b.HasIndex("OwnerId", "Channel", "ExternalOrderId")
+                        .IsUnique()
+                        .HasDatabaseName("ix_storefront_deliveries_owner_id_channel_external_order_id");
+
+                    b.ToTable("storefront_deliveries", (string)null);
+                });
+
+            modelBuilder.Entity("Derp.Distribution.Api.Model.StorefrontDeliveryItem", b =>
+                {
+                    b.Property<long>("Id")
+                        .ValueGeneratedOnAdd()
+                        .HasColumnType("bigint")
+                        .HasColumnName("id");
+
+                    NpgsqlPropertyBuilderExtensions.UseIdentityByDefaultColumn(b.Property<long>("Id"));
+
+                    b.Property<string>("Content")
+                        .IsRequired()
+                        .HasColumnType("text")
+                        .HasColumnName("content");
+
+                    b.Property<Guid>("DeliveryId")
+                        .HasColumnType("uuid")
+                        .HasColumnName("delivery_id");
+
+                    b.Property<int>("Position")
+                        .HasColumnType("integer")
+                        .HasColumnName("position");
+
+                    b.HasKey("Id")
+                        .HasName("pk_storefront_delivery_items");
+
+                    b.HasIndex("DeliveryId", "Position")
+                        .IsUnique()
+                        .HasDatabaseName("ix_storefront_delivery_items_delivery_id_position");
+
+                    b.ToTable("storefront_delivery_items", (string)null);
+                });
+
+            modelBuilder.Entity("Derp.Distribution.Api.Model.StorefrontLowStockAlert", b =>
+                {
+                    b.Property<Guid>("Id")
+                        .ValueGeneratedOnAdd()
+                        .HasColumnType("uuid")
+                        .HasColumnName("id");
+
+                    b.Property<Guid>("CardId")
+                        .HasColumnType("uuid")
+                        .HasColumnName("card_id");
+
+                    b.Property<Guid>("OwnerId")
+                        .HasColumnType("uuid")
+                        .HasColumnName("owner_id");
+
+                    b.Property<DateTimeOffset>("RaisedAt")
+                        .HasColumnType("timestamp with time zone")
+                        .HasColumnName("raised_at");
+
+                    b.Property<int>("Remaining")
+                        .HasColumnType("integer")
+                        .HasColumnName("remaining");
+
+                    b.Property<DateTimeOffset?>("ResolvedAt")
+                        .HasColumnType("timestamp with time zone")
+                        .HasColumnName("resolved_at");
+
+                    b.Property<int>("Threshold")
+                        .HasColumnType("integer")
+                        .HasColumnName("threshold");
+
+                    b.HasKey("Id")
+                        .HasName("pk_storefront_low_stock_alerts");
+
+                    b.HasIndex("CardId")
+                        .IsUnique()
+                        .HasDatabaseName("ix_storefront_low_stock_alerts_open")
+                        .HasFilter("resolved_at IS NULL");
+
+                    b.HasIndex("OwnerId", "RaisedAt")
+                        .HasDatabaseName("ix_storefront_low_stock_alerts_owner_id_raised_at");
+
+                    b.ToTable("storefront_low_stock_alerts", (string)null);
+                });
+
+            modelBuilder.Entity("Derp.Distribution.Api.Model.StorefrontPoolLine", b =>
+                {
+                    b.Property<long>("Id")
+                        .ValueGeneratedOnAdd()
+                        .HasColumnType("bigint")
+                        .HasColumnName("id");
+
+                    NpgsqlPropertyBuilderExtensions.UseIdentityByDefaultColumn(b.Property<long>("Id"));
+
+                    b.Property<Guid>("CardId")
+                        .HasColumnType("uuid")
+                        .HasColumnName("card_id");
+
+                    b.Property<string>("Content")
+                        .IsRequired()
+                        .HasColumnType("text")
+                        .HasColumnName("content");
+
+                    b.Property<DateTimeOffset>("CreatedAt")
+                        .HasColumnType("timestamp with time zone")
+                        .HasColumnName("created_at");
+
+                    b.Property<DateTimeOffset?>("DeliveredAt")
+                        .HasColumnType("timestamp with time zone")
+                        .HasColumnName("delivered_at");
+
+                    b.Property<Guid?>("DeliveryId")
+                        .HasColumnType("uuid")
+                        .HasColumnName("delivery_id");
+
+                    b.Property<Guid>("OwnerId")
+                        .HasColumnType("uuid")
+                        .HasColumnName("owner_id");
+
+                    b.HasKey("Id")
+                        .HasName("pk_storefront_pool_lines");
+
+                    b.HasIndex("DeliveryId")
+                        .HasDatabaseName("ix_storefront_pool_lines_delivery_id");
+
+                    b.HasIndex("CardId", "Id")
+                        .HasDatabaseName("ix_storefront_pool_lines_available")
+                        .HasFilter("delivered_at IS NULL");
+
+                    b.ToTable("storefront_pool_lines", (string)null);
+                });
+
+            modelBuilder.Entity("Derp.Distribution.Api.Model.StorefrontRule", b =>
+                {
+                    b.Property<Guid>("Id")
+                        .ValueGeneratedOnAdd()
+                        .HasColumnType("uuid")
+                        .HasColumnName("id");
+
+                    b.Property<Guid>("CardId")
+                        .HasColumnType("uuid")
+                        .HasColumnName("card_id");
+
+                    b.Property<DateTimeOffset>("CreatedAt")
+                        .HasColumnType("timestamp with time zone")
+                        .HasColumnName("created_at");
+
+                    b.Property<string>("Keyword")
+                        .IsRequired()
+                        .HasMaxLength(100)
+                        .HasColumnType("character varying(100)")
+                        .HasColumnName("keyword");
+
+                    b.Property<Guid>("OwnerId")
+                        .HasColumnType("uuid")
+                        .HasColumnName("owner_id");
+
+                    b.Property<int>("Priority")
+                        .HasColumnType("integer")
+                        .HasColumnName("priority");
+
+                    b.HasKey("Id")
+                        .HasName("pk_storefront_rules");
+
+                    b.HasIndex("CardId")
+                        .HasDatabaseName("ix_storefront_rules_card_id");
+
+                    b.HasIndex("OwnerId", "Priority")
+                        .HasDatabaseName("ix_storefront_rules_owner_id_priority");
+
+                    b.ToTable("storefront_rules", (string)null);
+                });
+
             modelBuilder.Entity("Derp.Distribution.Api.Model.Tier", b =>
                 {
                     b.Property<string>("Code")
@@ -628,6 +1048,41 @@ namespace Derp.Distribution.Api.Infrastructure.Migrations
                         .HasDatabaseName("ix_outbox_messages_message_id");
 
                     b.ToTable("outbox_messages", (string)null);
+                });
+
+            modelBuilder.Entity("Derp.Distribution.Api.Model.StorefrontDeliveryItem", b =>
+                {
+                    b.HasOne("Derp.Distribution.Api.Model.StorefrontDelivery", null)
+                        .WithMany("Items")
+                        .HasForeignKey("DeliveryId")
+                        .OnDelete(DeleteBehavior.Cascade)
+                        .IsRequired()
+                        .HasConstraintName("fk_storefront_delivery_items_storefront_deliveries_delivery_id");
+                });
+
+            modelBuilder.Entity("Derp.Distribution.Api.Model.StorefrontPoolLine", b =>
+                {
+                    b.HasOne("Derp.Distribution.Api.Model.StorefrontCard", null)
+                        .WithMany()
+                        .HasForeignKey("CardId")
+                        .OnDelete(DeleteBehavior.Cascade)
+                        .IsRequired()
+                        .HasConstraintName("fk_storefront_pool_lines_storefront_cards_card_id");
+                });
+
+            modelBuilder.Entity("Derp.Distribution.Api.Model.StorefrontRule", b =>
+                {
+                    b.HasOne("Derp.Distribution.Api.Model.StorefrontCard", null)
+                        .WithMany()
+                        .HasForeignKey("CardId")
+                        .OnDelete(DeleteBehavior.Cascade)
+                        .IsRequired()
+                        .HasConstraintName("fk_storefront_rules_storefront_cards_card_id");
+                });
+
+            modelBuilder.Entity("Derp.Distribution.Api.Model.StorefrontDelivery", b =>
+                {
+                    b.Navigation("Items");
                 });
 #pragma warning restore 612, 618
         }
