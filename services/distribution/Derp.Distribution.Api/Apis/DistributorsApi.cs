@@ -207,7 +207,15 @@ public static class DistributorsApi
         distributor.UpdatedAt = now;
         db.AddAudit(http, clock, DistributionAuditActions.ApplicationApproved, "application", id, new { application.UserId, tierCode = tier.Code });
         db.AddIntegrationEvent(new DistributorApproved(application.UserId, tier.Code, adminId, now), clock);
-        await db.SaveChangesAsync(cancellationToken);
+        try
+        {
+            await db.SaveChangesAsync(cancellationToken);
+        }
+        catch (DbUpdateException e) when (e.InnerException is PostgresException { SqlState: PostgresErrorCodes.UniqueViolation })
+        {
+            // An admin appointed the same user meanwhile.
+            return AlreadyDistributor();
+        }
         await transaction.CommitAsync(cancellationToken);
         return TypedResults.Ok(DistributorResponse.From(distributor));
     }
