@@ -13,6 +13,7 @@ app.UseServiceDefaults();
 app.MapSerialsAdminApi();
 app.MapRedeemApi();
 app.MapValidateApi();
+app.MapDistributorSerialsApi();
 app.MapBenchmarkBaseline();
 
 await app.RunWithMigrationsAsync<SerialsContext>(args);

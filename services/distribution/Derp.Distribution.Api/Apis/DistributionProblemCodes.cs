@@ -5,15 +5,23 @@ public static class DistributionProblemCodes
 {
     // Distributors and tiers
     public const string NotADistributor = "not_a_distributor";
-
-    // Serial requests
+    public const string ApplicationPending = "application_pending";
+    public const string AlreadyDistributor = "already_distributor";
+    public const string ApplicationNotFound = "application_not_found";
+    public const string ApplicationNotPending = "application_not_pending";
+    public const string DistributorNotFound = "distributor_not_found";
     public const string DistributorNotActive = "distributor_not_active";
+    public const string DistributorNotSuspended = "distributor_not_suspended";
+    public const string TierNotFound = "tier_not_found";
+    public const string TierExists = "tier_exists";
+    public const string PayoutQrInvalid = "payout_qr_invalid";
+
+    // Serial requests (also distributor_not_active and tier_not_found above)
     public const string PlanNotFound = "plan_not_found";
     public const string PlanRetired = "plan_retired";
     public const string RequestNotFound = "request_not_found";
     public const string RequestNotPending = "request_not_pending";
     public const string RequestNotCancellable = "request_not_cancellable";
-    public const string TierNotFound = "tier_not_found";
 
     // Commissions and payouts
 

@@ -19,6 +19,7 @@ public static class Extensions
         builder.AddDerpMessaging<DistributionContext>(bus =>
         {
             // Distributors and tiers
+            bus.AddConsumer<UserRegisteredConsumer>();
 
             // Serial requests
             bus.AddConsumer<PlanChangedConsumer>();
@@ -40,14 +41,20 @@ public static class Extensions
             quartz.ScheduleJob<DelayedDeliveryJob>(
                 trigger => trigger.WithIdentity("storefront-delayed-deliveries-every-10-seconds").WithCronSchedule("0/10 * * * * ?"),
                 job => job.WithIdentity(DelayedDeliveryJob.Key));
+            // Distributors and tiers: promotion rules once a day (03:30 UTC, after the day's payments settled).
+            quartz.ScheduleJob<TierPromotionJob>(trigger => trigger.WithIdentity("distribution-tier-promotion-daily").WithCronSchedule("0 30 3 * * ?"),
+                job => job.WithIdentity(TierPromotionJob.Key));
         });
 
         // Distributors and tiers
+        builder.Services.AddValidatorsFrom(typeof(Extensions).Assembly);
+        builder.Services.AddOptions<PromotionOptions>().Bind(builder.Configuration.GetSection(PromotionOptions.Section));
+        builder.Services.AddScoped<TierPromotionJob>();
+        builder.Services.AddHostedService<TierSeeder>();
 
         // Serial requests
         builder.Services.AddOptions<SerialRequestOptions>().Bind(builder.Configuration.GetSection(SerialRequestOptions.Section));
         builder.Services.AddScoped<RequestExpiryJob>();
-        builder.Services.AddValidatorsFrom(typeof(Extensions).Assembly);
 
         // Attribution, commissions, payouts
 

@@ -3,6 +3,7 @@ using Derp.Finance.Api.Infrastructure;
 using Derp.Finance.Api.Model;
 using Derp.Finance.Api.Services;
 using Derp.ServiceDefaults.Auth;
+using Derp.ServiceDefaults.Http;
 using Derp.ServiceDefaults.Problems;
 using Microsoft.AspNetCore.Http.HttpResults;
 using Microsoft.EntityFrameworkCore;
@@ -11,11 +12,6 @@ namespace Derp.Finance.Api.Apis;
 
 public static class SettingsApi
 {
-    public const int MaxQrBytes = 512 * 1024;
-
-    private static readonly byte[] PngSignature = [0x89, 0x50, 0x4E, 0x47, 0x0D, 0x0A, 0x1A, 0x0A];
-    private static readonly byte[] JpegSignature = [0xFF, 0xD8, 0xFF];
-
     public static IEndpointRouteBuilder MapSettingsApi(this IEndpointRouteBuilder routes)
     {
         var admin = routes.MapGroup("api/finance").WithTags("Settings").RequireAuthorization(Policies.Admin);
@@ -58,7 +54,7 @@ public static class SettingsApi
         string? contentType = null;
         if (!string.IsNullOrEmpty(request.QrImageBase64))
         {
-            if (ReadQr(request.QrImageBase64, request.QrContentType) is not { } qr)
+            if (ImageUploads.ReadQr(request.QrImageBase64, request.QrContentType) is not { } qr)
                 return ApiProblems.Problem(400, FinanceProblemCodes.QrImageInvalid, "The QR code must be a PNG or JPEG image of at most 512 KiB.",
                     "Send qrImageBase64 as base64 of the image's bytes; qrContentType, if given, must be image/png or image/jpeg and match them.");
             (image, contentType) = qr;
@@ -95,21 +91,6 @@ public static class SettingsApi
         var qr = await db.PaymentAccounts.AsNoTracking().Where(a => a.Channel == channel && a.QrImage != null)
             .Select(a => new { a.QrImage, a.QrContentType }).SingleOrDefaultAsync(cancellationToken);
         return qr is null ? AccountNotFound() : TypedResults.File(qr.QrImage!, qr.QrContentType ?? "application/octet-stream");
-    }
-
-    /// <summary>The image's bytes and type, or null when it is not base64 of a PNG or JPEG within the size limit.</summary>
-    public static (byte[] Image, string ContentType)? ReadQr(string base64, string? claimedContentType)
-    {
-        if (base64.Length > (MaxQrBytes + 2) / 3 * 4 + 4)
-            return null;
-        var buffer = new byte[base64.Length * 3 / 4 + 3];
-        if (!Convert.TryFromBase64String(base64, buffer, out var length) || length == 0 || length > MaxQrBytes)
-            return null;
-        var image = buffer[..length];
-        var detected = image.AsSpan().StartsWith(PngSignature) ? "image/png" : image.AsSpan().StartsWith(JpegSignature) ? "image/jpeg" : null;
-        if (detected is null || (claimedContentType is not null && claimedContentType != detected))
-            return null;
-        return (image, detected);
     }
 
     private static ProblemHttpResult AccountNotFound() =>

@@ -1,6 +1,5 @@
 using Derp.Contracts.Serials;
 using Derp.ServiceDefaults.Security;
-using System.Text;
 using Derp.Serials.Api.Infrastructure;
 using Derp.Serials.Api.Model;
 using Derp.Serials.Api.Services;
@@ -225,30 +224,8 @@ public static class SerialsAdminApi
         command.Parameters.AddWithValue("batch", (object?)batchId ?? DBNull.Value);
 
         var fileName = $"serials-{status ?? "all"}-{services.Clock.GetUtcNow():yyyyMMddHHmmss}.{format}";
-        http.Response.ContentType = format == "txt" ? "text/plain; charset=utf-8" : "text/csv; charset=utf-8";
-        http.Response.Headers.ContentDisposition = $"attachment; filename=\"{fileName}\"";
-
-        await using var reader = await command.ExecuteReaderAsync(System.Data.CommandBehavior.SequentialAccess, http.RequestAborted);
-        await using var writer = new StreamWriter(http.Response.Body, new UTF8Encoding(false), bufferSize: 64 * 1024);
-        if (format == "csv")
-            await writer.WriteAsync("full_code,kind,status,created_at,valid_until,first_used_at\n");
-        var rows = 0;
-        while (await reader.ReadAsync(http.RequestAborted))
-        {
-            var code = reader.GetString(0);
-            if (format == "txt")
-            {
-                await writer.WriteAsync(code);
-            }
-            else
-            {
-                await writer.WriteAsync($"{code},{reader.GetString(1)},{reader.GetString(2)},{reader.GetFieldValue<DateTimeOffset>(3):O},{reader.GetFieldValue<DateTimeOffset>(4):O},{(reader.IsDBNull(5) ? "" : reader.GetFieldValue<DateTimeOffset>(5).ToString("O"))}");
-            }
-            await writer.WriteAsync('\n');
-            if (++rows % 10_000 == 0)
-                await writer.FlushAsync(http.RequestAborted);
-        }
-        await writer.FlushAsync(http.RequestAborted);
+        var rows = await SerialExport.StreamAsync(http, command, format, fileName, "full_code,kind,status,created_at,valid_until,first_used_at",
+            reader => $"{reader.GetString(0)},{reader.GetString(1)},{reader.GetString(2)},{reader.Timestamp(3)},{reader.Timestamp(4)},{reader.Timestamp(5)}");
         services.Logger.LogInformation("Exported {Rows} serials ({Format})", rows, format);
         return Results.Empty;
     }

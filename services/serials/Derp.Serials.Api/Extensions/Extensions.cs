@@ -24,6 +24,7 @@ public static class Extensions
             bus.AddConsumer<UserRegisteredConsumer>();
             bus.AddConsumer<UserRoleChangedConsumer>();
             bus.AddConsumer<PlanChangedConsumer>();
+            bus.AddConsumer<SerialBatchRequestedConsumer>();
         });
         builder.AddDerpJobs(quartz => quartz.ScheduleJob<SerialExpiryJob>(
             trigger => trigger.WithIdentity("serials-expiry-every-5-minutes").WithCronSchedule("0 0/5 * * * ?"),

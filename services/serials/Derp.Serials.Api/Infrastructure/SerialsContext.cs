@@ -55,6 +55,7 @@ public sealed class SerialBatchEntityTypeConfiguration : IEntityTypeConfiguratio
         builder.Property(b => b.DataKeyCiphertext).HasMaxLength(2000);
         builder.Property(b => b.Remark).HasMaxLength(500);
         builder.HasIndex(b => b.CreatedAt);
+        builder.HasIndex(b => b.RequestId).IsUnique();
     }
 }
 

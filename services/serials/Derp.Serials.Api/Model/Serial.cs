@@ -19,6 +19,10 @@ public sealed class SerialBatch
     public string? DataKeyCiphertext { get; set; }
 
     public Guid? DistributorId { get; set; }
+
+    /// <summary>The distributor's paid serial request this batch was made for (one batch per request; unique).</summary>
+    public Guid? RequestId { get; set; }
+
     public string? Remark { get; set; }
     public Guid CreatedBy { get; set; }
     public DateTimeOffset CreatedAt { get; set; }

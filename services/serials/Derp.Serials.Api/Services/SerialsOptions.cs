@@ -6,6 +6,12 @@ public sealed class SerialsOptions
 
     public int DefaultValidDays { get; set; } = 30;
 
+    /// <summary>Prefix of the batches made for distributors' paid serial requests.</summary>
+    public string DistributorBatchPrefix { get; set; } = "D";
+
+    /// <summary>How long a distributor's unused serials stay valid: they are paid stock to sell, not a giveaway.</summary>
+    public int DistributorBatchValidDays { get; set; } = 365;
+
     /// <summary>Failed redemptions allowed per user and per IP in <see cref="RedeemFailureWindow"/> before 429.</summary>
     public int RedeemFailuresPerUser { get; set; } = 10;
 

@@ -73,14 +73,8 @@ public static class UsersAdminApi
         if (user.Role == request.Role)
             return TypedResults.Ok(UserResponse.From(user));
 
-        var now = services.Clock.GetUtcNow();
-        var previous = user.Role;
-        user.Role = request.Role;
-        // Tokens carry the role: every session ends, so the old role stops working everywhere within seconds.
         await using var transaction = await db.Database.BeginTransactionAsync();
-        await db.EndAllSessionsAsync(user, SessionRevocationReasons.RoleChanged, services.Clock);
-        db.Audit(http, services.Clock, AuditActions.RoleChanged, id, actorId, $"{previous} -> {request.Role}");
-        db.AddIntegrationEvent(new UserRoleChanged(id, previous, request.Role, actorId, now), services.Clock);
+        await db.ChangeRoleAsync(user, request.Role, actorId, http, services.Clock);
         await db.SaveChangesAsync();
         await transaction.CommitAsync();
         return TypedResults.Ok(UserResponse.From(user));

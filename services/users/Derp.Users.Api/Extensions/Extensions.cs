@@ -30,6 +30,8 @@ public static class Extensions
             bus.AddConsumer<RentalTrafficUpdatedConsumer>();
             bus.AddConsumer<TrafficQuotaExceededConsumer>();
             bus.AddConsumer<RecentSessionRevocationsRequestedConsumer>();
+            bus.AddConsumer<DistributorApprovedConsumer>();
+            bus.AddConsumer<DistributorSuspendedConsumer>();
         });
         builder.AddDerpJobs(quartz =>
         {

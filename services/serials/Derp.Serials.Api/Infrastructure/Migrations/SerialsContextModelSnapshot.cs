@@ -383,6 +383,10 @@ namespace Derp.Serials.Api.Infrastructure.Migrations
                         .HasColumnType("character varying(500)")
                         .HasColumnName("remark");
 
+                    b.Property<Guid?>("RequestId")
+                        .HasColumnType("uuid")
+                        .HasColumnName("request_id");
+
                     b.Property<int?>("TrafficQuotaGb")
                         .HasColumnType("integer")
                         .HasColumnName("traffic_quota_gb");
@@ -400,6 +404,10 @@ namespace Derp.Serials.Api.Infrastructure.Migrations
 
                     b.HasIndex("CreatedAt")
                         .HasDatabaseName("ix_serial_batches_created_at");
+
+                    b.HasIndex("RequestId")
+                        .IsUnique()
+                        .HasDatabaseName("ix_serial_batches_request_id");
 
                     b.ToTable("serial_batches", (string)null);
                 });
