@@ -9,6 +9,10 @@ public static class DistributionProblemCodes
     // Serial requests
 
     // Commissions and payouts
+    public const string InsufficientCommission = "insufficient_commission";
+    public const string PayoutBelowMinimum = "payout_below_minimum";
+    public const string PayoutNotFound = "payout_not_found";
+    public const string PayoutAlreadyDecided = "payout_already_decided";
 
     // Storefront
 }
