@@ -20,11 +20,12 @@ public sealed class AttributeRenterConsumer(DistributionContext db, TimeProvider
     public Task Consume(ConsumeContext<SerialRedeemed> context)
     {
         var redeemed = context.Message;
-        // A distributor redeeming their own serial is not a renter they brought.
-        if (redeemed.DistributorId is not { } distributorId || distributorId == redeemed.UserId)
-            return Task.CompletedTask;
+        // Ignored messages are marked handled too, so whoever waits for this consumer (tests, operators) sees them done.
         return db.ConsumeOnceAsync(context, nameof(AttributeRenterConsumer), async cancellationToken =>
         {
+            // A distributor redeeming their own serial is not a renter they brought.
+            if (redeemed.DistributorId is not { } distributorId || distributorId == redeemed.UserId)
+                return;
             var inserted = await db.Database.ExecuteSqlAsync(
                 $"""
                  INSERT INTO attributions (renter_id, distributor_id, serial_id, attributed_at)
@@ -49,10 +50,10 @@ public sealed class EarnCommissionConsumer(DistributionContext db, CommissionAcc
     public Task Consume(ConsumeContext<OrderPaid> context)
     {
         var paid = context.Message;
-        if (!OrderTypes.Rental.Contains(paid.OrderType))
-            return Task.CompletedTask; // serial purchases are the distributor's own buying
         return db.ConsumeOnceAsync(context, nameof(EarnCommissionConsumer), async cancellationToken =>
         {
+            if (!OrderTypes.Rental.Contains(paid.OrderType))
+                return; // serial purchases are the distributor's own buying
             var attribution = await db.Attributions.AsNoTracking().SingleOrDefaultAsync(a => a.RenterId == paid.UserId, cancellationToken);
             if (attribution is null)
                 return;

@@ -24,6 +24,7 @@ public static class Extensions
             bus.AddConsumer<RentalExpiredConsumer>();
             bus.AddConsumer<UserDeregisteredConsumer>();
             bus.AddConsumer<SerialRedeemedConsumer>();
+            bus.AddConsumer<CommissionMovedToWalletConsumer>();
         });
         builder.AddDerpJobs(quartz =>
         {
