@@ -19,7 +19,7 @@ public static class AclAdminApi
         users.MapGet("versions", ListVersions);
         users.MapPost("regenerate", Regenerate);
 
-        // Admins see every log; a distributor only the renters attributed to them (attribution comes with distribution).
+        // Admins see every log; a distributor only the renters attributed to them (RenterAttributed).
         var logs = routes.MapGroup("api/acl/logs").WithTags("Policy logs").RequireAuthorization(Policies.AdminOrDistributor);
         logs.MapGet("generations", ListGenerations);
         logs.MapGet("downloads", ListDownloads);

@@ -25,6 +25,7 @@ public static class Extensions
             bus.AddConsumer<UserDeregisteredConsumer>();
             bus.AddConsumer<DeviceRegisteredConsumer>();
             bus.AddConsumer<DeviceRemovedConsumer>();
+            bus.AddConsumer<RenterAttributedConsumer>();
         });
         builder.AddDerpJobs(quartz => quartz.ScheduleJob<PolicyRotationJob>(
             trigger => trigger.WithIdentity("policy-rotation-every-10-minutes").WithCronSchedule("0 0/10 * * * ?"),

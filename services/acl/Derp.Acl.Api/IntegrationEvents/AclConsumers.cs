@@ -115,3 +115,18 @@ public sealed class DeviceRemovedConsumer(AclContext db, TimeProvider clock) : I
             await db.Devices.Where(d => d.DeviceId == removed.DeviceId).ExecuteDeleteAsync(cancellationToken);
         });
 }
+
+/// <summary>
+/// distribution attributed a renter to the distributor whose serial they redeemed: that distributor now sees this
+/// renter's generation and download logs. The first attribution stays, here as there; the renter's row may not exist
+/// yet (attribution can overtake the rental events), so it is made under the same lock as every other change.
+/// </summary>
+public sealed class RenterAttributedConsumer(AclContext db, PolicyGenerator generator) : IConsumer<Derp.Contracts.Distribution.RenterAttributed>
+{
+    public Task Consume(ConsumeContext<Derp.Contracts.Distribution.RenterAttributed> context) =>
+        db.ConsumeOnceAsync(context, nameof(RenterAttributedConsumer), async cancellationToken =>
+        {
+            var renter = await generator.LockRenterAsync(context.Message.RenterId, cancellationToken);
+            renter.DistributorId ??= context.Message.DistributorId;
+        });
+}

@@ -14,7 +14,7 @@ public sealed class Renter : IRentalProjection
     public DateTimeOffset? ExpiresAt { get; set; }
     public bool OverQuota { get; set; }
     public bool Deregistered { get; set; }
-    /// <summary>The distributor who brought this renter; set by the distribution service's attribution (not yet).</summary>
+    /// <summary>The distributor who brought this renter (distribution's RenterAttributed); the first one stays.</summary>
     public Guid? DistributorId { get; set; }
     public int CurrentVersion { get; set; }
     public DateTimeOffset UpdatedAt { get; set; }

@@ -24,6 +24,10 @@ public static class DistributionProblemCodes
     public const string RequestNotCancellable = "request_not_cancellable";
 
     // Commissions and payouts
+    public const string InsufficientCommission = "insufficient_commission";
+    public const string PayoutBelowMinimum = "payout_below_minimum";
+    public const string PayoutNotFound = "payout_not_found";
+    public const string PayoutAlreadyDecided = "payout_already_decided";
 
     // Storefront
     public const string CardNotFound = "card_not_found";

@@ -1,3 +1,4 @@
+using Derp.Distribution.Api.Apis;
 using Derp.Distribution.Api.Infrastructure;
 using Derp.Distribution.Api.IntegrationEvents;
 using Derp.Distribution.Api.Jobs;
@@ -28,6 +29,9 @@ public static class Extensions
             bus.AddConsumer<StockSerialRedeemedConsumer>();
 
             // Attribution, commissions, payouts
+            bus.AddConsumer<AttributeRenterConsumer>();
+            bus.AddConsumer<EarnCommissionConsumer>();
+            bus.AddConsumer<ReverseCommissionConsumer>();
 
             // Storefront
         });
@@ -44,6 +48,8 @@ public static class Extensions
             // Distributors and tiers: promotion rules once a day (03:30 UTC, after the day's payments settled).
             quartz.ScheduleJob<TierPromotionJob>(trigger => trigger.WithIdentity("distribution-tier-promotion-daily").WithCronSchedule("0 30 3 * * ?"),
                 job => job.WithIdentity(TierPromotionJob.Key));
+            quartz.ScheduleJob<CommissionAvailabilityJob>(trigger => trigger.WithIdentity("distribution-commission-availability-every-10-minutes")
+                .WithCronSchedule("0 0/10 * * * ?"), job => job.WithIdentity(CommissionAvailabilityJob.Key));
         });
 
         // Distributors and tiers
@@ -57,6 +63,8 @@ public static class Extensions
         builder.Services.AddScoped<RequestExpiryJob>();
 
         // Attribution, commissions, payouts
+        builder.Services.AddScoped<CommissionAccount>();
+        builder.Services.AddScoped<CommissionAvailabilityJob>();
 
         // Storefront
         builder.AddDerpRedis();

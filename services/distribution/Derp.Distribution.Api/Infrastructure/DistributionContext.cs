@@ -21,6 +21,9 @@ public sealed class DistributionContext(DbContextOptions<DistributionContext> op
 
     // Attribution, commissions, payouts
     public DbSet<Attribution> Attributions => Set<Attribution>();
+    public DbSet<Commission> Commissions => Set<Commission>();
+    public DbSet<Payout> Payouts => Set<Payout>();
+    public DbSet<WalletTransfer> WalletTransfers => Set<WalletTransfer>();
 
     // Storefront
     public DbSet<StorefrontCard> StorefrontCards => Set<StorefrontCard>();

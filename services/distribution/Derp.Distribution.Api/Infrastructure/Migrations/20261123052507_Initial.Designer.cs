@@ -12,8 +12,8 @@ using Npgsql.EntityFrameworkCore.PostgreSQL.Metadata;
 namespace Derp.Distribution.Api.Infrastructure.Migrations
 {
     [DbContext(typeof(DistributionContext))]
-    [Migration("20261123045218_Storefront")]
-    partial class Storefront
+    [Migration("20261123052507_Initial")]
+    partial class Initial
     {
         /// <inheritdoc />
         protected override void BuildTargetModel(ModelBuilder modelBuilder)
@@ -103,6 +103,105 @@ namespace Derp.Distribution.Api.Infrastructure.Migrations
                         .HasDatabaseName("ix_audit_entries_target_id_created_at");
 
                     b.ToTable("audit_entries", (string)null);
+                });
+
+            modelBuilder.Entity("Derp.Distribution.Api.Model.Commission", b =>
+                {
+                    b.Property<Guid>("Id")
+                        .ValueGeneratedOnAdd()
+                        .HasColumnType("uuid")
+                        .HasColumnName("id");
+
+                    b.Property<long>("AmountCents")
+                        .HasColumnType("bigint")
+                        .HasColumnName("amount_cents");
+
+                    b.Property<DateTimeOffset>("AvailableAt")
+                        .HasColumnType("timestamp with time zone")
+                        .HasColumnName("available_at");
+
+                    b.Property<long>("BaseCents")
+                        .HasColumnType("bigint")
+                        .HasColumnName("base_cents");
+
+                    b.Property<string>("Currency")
+                        .IsRequired()
+                        .HasMaxLength(3)
+                        .HasColumnType("character varying(3)")
+                        .HasColumnName("currency");
+
+                    b.Property<Guid>("DistributorId")
+                        .HasColumnType("uuid")
+                        .HasColumnName("distributor_id");
+
+                    b.Property<DateTimeOffset>("EarnedAt")
+                        .HasColumnType("timestamp with time zone")
+                        .HasColumnName("earned_at");
+
+                    b.Property<string>("Kind")
+                        .IsRequired()
+                        .HasMaxLength(16)
+                        .HasColumnType("character varying(16)")
+                        .HasColumnName("kind");
+
+                    b.Property<Guid>("OrderId")
+                        .HasColumnType("uuid")
+                        .HasColumnName("order_id");
+
+                    b.Property<Guid?>("PayoutId")
+                        .HasColumnType("uuid")
+                        .HasColumnName("payout_id");
+
+                    b.Property<int>("RateBasisPoints")
+                        .HasColumnType("integer")
+                        .HasColumnName("rate_basis_points");
+
+                    b.Property<Guid>("RenterId")
+                        .HasColumnType("uuid")
+                        .HasColumnName("renter_id");
+
+                    b.Property<DateTimeOffset?>("ReversedAt")
+                        .HasColumnType("timestamp with time zone")
+                        .HasColumnName("reversed_at");
+
+                    b.Property<Guid?>("SourceId")
+                        .HasColumnType("uuid")
+                        .HasColumnName("source_id");
+
+                    b.Property<string>("Status")
+                        .IsRequired()
+                        .HasMaxLength(16)
+                        .HasColumnType("character varying(16)")
+                        .HasColumnName("status");
+
+                    b.Property<string>("TierCode")
+                        .IsRequired()
+                        .HasMaxLength(32)
+                        .HasColumnType("character varying(32)")
+                        .HasColumnName("tier_code");
+
+                    b.Property<Guid?>("WalletTransferId")
+                        .HasColumnType("uuid")
+                        .HasColumnName("wallet_transfer_id");
+
+                    b.HasKey("Id")
+                        .HasName("pk_commissions");
+
+                    b.HasIndex("OrderId")
+                        .IsUnique()
+                        .HasDatabaseName("ix_commissions_order_id")
+                        .HasFilter("kind = 'order'");
+
+                    b.HasIndex("PayoutId")
+                        .HasDatabaseName("ix_commissions_payout_id");
+
+                    b.HasIndex("Status", "AvailableAt")
+                        .HasDatabaseName("ix_commissions_status_available_at");
+
+                    b.HasIndex("DistributorId", "Status", "AvailableAt")
+                        .HasDatabaseName("ix_commissions_distributor_id_status_available_at");
+
+                    b.ToTable("commissions", (string)null);
                 });
 
             modelBuilder.Entity("Derp.Distribution.Api.Model.Distributor", b =>
@@ -287,6 +386,83 @@ namespace Derp.Distribution.Api.Infrastructure.Migrations
                         .HasName("pk_known_users");
 
                     b.ToTable("known_users", (string)null);
+                });
+
+            modelBuilder.Entity("Derp.Distribution.Api.Model.Payout", b =>
+                {
+                    b.Property<Guid>("Id")
+                        .ValueGeneratedOnAdd()
+                        .HasColumnType("uuid")
+                        .HasColumnName("id");
+
+                    b.Property<long>("AmountCents")
+                        .HasColumnType("bigint")
+                        .HasColumnName("amount_cents");
+
+                    b.Property<string>("Currency")
+                        .IsRequired()
+                        .HasMaxLength(3)
+                        .HasColumnType("character varying(3)")
+                        .HasColumnName("currency");
+
+                    b.Property<DateTimeOffset?>("DecidedAt")
+                        .HasColumnType("timestamp with time zone")
+                        .HasColumnName("decided_at");
+
+                    b.Property<Guid?>("DecidedBy")
+                        .HasColumnType("uuid")
+                        .HasColumnName("decided_by");
+
+                    b.Property<Guid>("DistributorId")
+                        .HasColumnType("uuid")
+                        .HasColumnName("distributor_id");
+
+                    b.Property<string>("PayoutAccount")
+                        .IsRequired()
+                        .HasColumnType("text")
+                        .HasColumnName("payout_account");
+
+                    b.Property<string>("PayoutAccountName")
+                        .IsRequired()
+                        .HasColumnType("text")
+                        .HasColumnName("payout_account_name");
+
+                    b.Property<string>("PayoutChannel")
+                        .IsRequired()
+                        .HasColumnType("text")
+                        .HasColumnName("payout_channel");
+
+                    b.Property<string>("Reference")
+                        .HasColumnType("text")
+                        .HasColumnName("reference");
+
+                    b.Property<string>("RejectionReason")
+                        .HasColumnType("text")
+                        .HasColumnName("rejection_reason");
+
+                    b.Property<DateTimeOffset>("RequestedAt")
+                        .HasColumnType("timestamp with time zone")
+                        .HasColumnName("requested_at");
+
+                    b.Property<string>("Status")
+                        .IsRequired()
+                        .HasMaxLength(16)
+                        .HasColumnType("character varying(16)")
+                        .HasColumnName("status");
+
+                    b.HasKey("Id")
+                        .HasName("pk_payouts");
+
+                    b.HasIndex("DistributorId", "RequestedAt")
+                        .HasDatabaseName("ix_payouts_distributor_id_requested_at");
+
+                    b.HasIndex("Status", "RequestedAt")
+                        .HasDatabaseName("ix_payouts_status_requested_at");
+
+                    b.ToTable("payouts", null, t =>
+                        {
+                            t.HasCheckConstraint("ck_payouts_amount", "amount_cents > 0");
+                        });
                 });
 
             modelBuilder.Entity("Derp.Distribution.Api.Model.PlanProjection", b =>
@@ -974,6 +1150,43 @@ namespace Derp.Distribution.Api.Infrastructure.Migrations
                     b.ToTable("tiers", null, t =>
                         {
                             t.HasCheckConstraint("ck_tiers_rate", "rate_basis_points BETWEEN 0 AND 10000");
+                        });
+                });
+
+            modelBuilder.Entity("Derp.Distribution.Api.Model.WalletTransfer", b =>
+                {
+                    b.Property<Guid>("Id")
+                        .ValueGeneratedOnAdd()
+                        .HasColumnType("uuid")
+                        .HasColumnName("id");
+
+                    b.Property<long>("AmountCents")
+                        .HasColumnType("bigint")
+                        .HasColumnName("amount_cents");
+
+                    b.Property<DateTimeOffset>("CreatedAt")
+                        .HasColumnType("timestamp with time zone")
+                        .HasColumnName("created_at");
+
+                    b.Property<string>("Currency")
+                        .IsRequired()
+                        .HasMaxLength(3)
+                        .HasColumnType("character varying(3)")
+                        .HasColumnName("currency");
+
+                    b.Property<Guid>("DistributorId")
+                        .HasColumnType("uuid")
+                        .HasColumnName("distributor_id");
+
+                    b.HasKey("Id")
+                        .HasName("pk_wallet_transfers");
+
+                    b.HasIndex("DistributorId", "CreatedAt")
+                        .HasDatabaseName("ix_wallet_transfers_distributor_id_created_at");
+
+                    b.ToTable("wallet_transfers", null, t =>
+                        {
+                            t.HasCheckConstraint("ck_wallet_transfers_amount", "amount_cents > 0");
                         });
                 });
 
