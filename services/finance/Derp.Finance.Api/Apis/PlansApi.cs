@@ -102,9 +102,13 @@ public static class PlansApi
     {
         plan.Version++;
         plan.UpdatedAt = clock.GetUtcNow();
+        Announce(db, plan, clock);
+    }
+
+    /// <summary>The plan as it is now, as <see cref="PlanChanged"/> (same version: projections that have it change nothing).</summary>
+    public static void Announce(FinanceContext db, Plan plan, TimeProvider clock) =>
         db.AddIntegrationEvent(new PlanChanged(plan.Id, plan.Version, plan.NameZh, plan.NameEn, plan.DurationDays, plan.PriceCents, plan.Currency,
             plan.TrafficQuotaGb, plan.Sell, plan.Renew, plan.Retired, plan.UpdatedAt), clock);
-    }
 
     /// <summary>Renters whose rental is active on the plan: what its capacity limit counts.</summary>
     public static Task<int> ActiveRentersAsync(FinanceContext db, Guid planId, CancellationToken cancellationToken) =>

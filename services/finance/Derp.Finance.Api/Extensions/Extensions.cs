@@ -32,12 +32,16 @@ public static class Extensions
         {
             quartz.ScheduleJob<OrderExpiryJob>(trigger => trigger.WithIdentity("finance-order-expiry-every-minute").WithCronSchedule("0 * * * * ?"),
                 job => job.WithIdentity(OrderExpiryJob.Key));
+            quartz.ScheduleJob<PlanAnnouncementJob>(trigger => trigger.WithIdentity("finance-plan-announcement")
+                .WithCronSchedule(builder.Configuration["Finance:PlanAnnouncementCron"] ?? "0 5/10 * * * ?"),
+                job => job.WithIdentity(PlanAnnouncementJob.Key));
         });
 
         builder.Services.AddOptions<FinanceOptions>().Bind(builder.Configuration.GetSection(FinanceOptions.Section));
         builder.Services.AddScoped<Ledger>();
         builder.Services.AddScoped<OrderPayments>();
         builder.Services.AddScoped<OrderExpiryJob>();
+        builder.Services.AddScoped<PlanAnnouncementJob>();
         builder.Services.AddHostedService<PlanSeeder>();
         builder.Services.AddValidatorsFrom(typeof(Extensions).Assembly);
         builder.Services.AddOptions<ReportingOptions>().Bind(builder.Configuration.GetSection(FinanceOptions.Section))

@@ -11,6 +11,8 @@ public class FinanceApiFactory : ServiceFactory<Program>
     [
         // Tests make their own plans.
         new("Finance:SeedPlans", "false"),
+        // Tests that count PlanChanged events must not see the periodic re-announcement (it has its own test).
+        new("Finance:PlanAnnouncementCron", "0 0 0 1 1 ? 2099"),
     ];
 
     public Task SendAsync<T>(T message, Guid? messageId = null) where T : class =>

@@ -4,6 +4,7 @@ using System.Text.Json;
 using Derp.Contracts.Finance;
 using Derp.Finance.Api.Services;
 using Derp.TestSupport;
+using Microsoft.Extensions.DependencyInjection;
 
 namespace Derp.Finance.FunctionalTests;
 
@@ -151,5 +152,31 @@ public sealed class PlanSeedingTests(SeedingFinanceApiFactory factory) : IClassF
         plans.EnumerateArray().Select(p => (p.GetProperty("durationDays").GetInt32(), p.Cents("priceCents"), p.GetProperty("trafficQuotaGb").GetInt32()))
             .ShouldBe(PlanSeeder.DefaultPlans.Select(p => (p.Days, p.PriceCents, p.QuotaGb)));
         plans.EnumerateArray().ShouldAllBe(p => p.GetProperty("version").GetInt64() == 1);
+    }
+}
+
+/// <summary>A service that bound its queue after a plan changed still learns every plan from the periodic announcement.</summary>
+public sealed class PlanAnnouncementTests(FinanceApiFactory factory) : IClassFixture<FinanceApiFactory>
+{
+    [Fact]
+    public async Task Every_plan_goes_out_again_as_it_is_now_with_its_current_version()
+    {
+        await using var probe = await RabbitMqProbe.ForEventAsync<PlanChanged>();
+        var id = (await (await factory.Admin().PostAsJsonAsync("/api/finance/plans", new
+        {
+            nameZh = "7天", nameEn = "7 days", durationDays = 7, priceCents = 700, trafficQuotaGb = 70, sell = true, renew = true, sortOrder = 1,
+        })).JsonAsync(HttpStatusCode.Created)).Id();
+        (await factory.Admin().PutAsJsonAsync($"/api/finance/plans/{id}", new
+        {
+            nameZh = "7天", nameEn = "Seven days", durationDays = 7, priceCents = 900, trafficQuotaGb = 70, sell = true, renew = true, sortOrder = 1,
+        })).StatusCode.ShouldBe(HttpStatusCode.OK);
+
+        await using (var scope = factory.Services.CreateAsyncScope())
+            (await scope.ServiceProvider.GetRequiredService<Derp.Finance.Api.Jobs.PlanAnnouncementJob>().AnnounceAllAsync(CancellationToken.None))
+                .ShouldBeGreaterThanOrEqualTo(1);
+
+        // Version 2 twice: once from the change, once from the announcement; no version 3.
+        var announced = await probe.CollectAsync(m => m.GetProperty("planId").GetGuid() == id && m.GetProperty("version").GetInt64() == 2, 2);
+        announced.ShouldAllBe(m => m.GetProperty("priceCents").GetInt64() == 900 && m.GetProperty("nameEn").GetString() == "Seven days");
     }
 }
