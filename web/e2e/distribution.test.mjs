@@ -147,7 +147,10 @@ test('a distributor buys serials from the wallet, a renter redeems one and a ren
   }, 30000, 1000);
   await shot(page, 'renters');
 
-  // The renter renews: the admin funds the renter's wallet, the renter buys the plan and pays from the wallet.
+  // The renter renews once the redeemed rental runs (users starts it from SerialRedeemed): the admin funds the renter's
+  // wallet, the renter buys the plan and pays from the wallet.
+  await eventually('the rental started from the redeemed serial', async () =>
+    (await apiCall('GET', '/api/users/me/rental', null, renterToken)).status === 200);
   const renterFunded = await apiCall('POST', `/api/finance/wallets/${renterId}/adjustments`, { amountCents: plan.priceCents, reason: 'e2e renter funds' }, adminToken);
   assert.ok(renterFunded.status < 300, JSON.stringify(renterFunded.json));
   const renewal = await apiCall('POST', '/api/finance/orders', { planId: plan.id }, renterToken);
