@@ -142,18 +142,20 @@ up() {
     "Servers__Relay__AdmissionUrl=http://10.0.2.2:$GATEWAY_PORT/api/acl/derp/admit"
   wait_ready servers "http://127.0.0.1:$SERVERS_PORT/health/ready" 120
 
+  # distribution keeps a projection of finance's plans (PlanChanged): it starts first so its queue exists when
+  # finance seeds the plans on a fresh database, as serials does.
+  start distribution "$ROOT/services/distribution/Derp.Distribution.Api/bin/$CONFIGURATION/net10.0/Derp.Distribution.Api.dll" "${common[@]}" \
+    "Urls=http://127.0.0.1:$DISTRIBUTION_PORT" \
+    "ConnectionStrings__Database=Host=127.0.0.1;Username=derp;Password=derp;Database=derp_distribution$DB_SUFFIX" \
+    "Redis__KeyPrefix=derp$DB_SUFFIX:" "Messaging__EndpointPrefix=distribution$DB_SUFFIX"
+  wait_ready distribution "http://127.0.0.1:$DISTRIBUTION_PORT/health/ready" 120
+
   # shellcheck disable=SC2086
   start finance "$ROOT/services/finance/Derp.Finance.Api/bin/$CONFIGURATION/net10.0/Derp.Finance.Api.dll" "${common[@]}" \
     "Urls=http://127.0.0.1:$FINANCE_PORT" \
     "ConnectionStrings__Database=Host=127.0.0.1;Username=derp;Password=derp;Database=derp_finance$DB_SUFFIX" \
     "Messaging__EndpointPrefix=finance$DB_SUFFIX" ${DERP_FINANCE_SETTINGS:-}
   wait_ready finance "http://127.0.0.1:$FINANCE_PORT/health/ready" 120
-
-  start distribution "$ROOT/services/distribution/Derp.Distribution.Api/bin/$CONFIGURATION/net10.0/Derp.Distribution.Api.dll" "${common[@]}" \
-    "Urls=http://127.0.0.1:$DISTRIBUTION_PORT" \
-    "ConnectionStrings__Database=Host=127.0.0.1;Username=derp;Password=derp;Database=derp_distribution$DB_SUFFIX" \
-    "Redis__KeyPrefix=derp$DB_SUFFIX:" "Messaging__EndpointPrefix=distribution$DB_SUFFIX"
-  wait_ready distribution "http://127.0.0.1:$DISTRIBUTION_PORT/health/ready" 120
 
   start gateway "$ROOT/gateway/Derp.Gateway/bin/$CONFIGURATION/net10.0/Derp.Gateway.dll" "${common[@]}" \
     "Urls=http://127.0.0.1:$GATEWAY_PORT" \
