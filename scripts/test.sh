@@ -80,6 +80,8 @@ done
 step "end to end: the platform on ports 18080/15101-15106, driven by Chromium"
 export DERP_STATE_DIR="$ROOT/.state/e2e" DERP_GATEWAY_PORT=18080 DERP_USERS_PORT=15101 DERP_SERIALS_PORT=15102 DERP_ACL_PORT=15103 DERP_SERVERS_PORT=15104 DERP_FINANCE_PORT=15105 DERP_DISTRIBUTION_PORT=15106 DERP_RELAY_FIRST_PORT=34000 DERP_DB_SUFFIX=_e2e DERP_NO_BUILD=1
 export DERP_ADMIN_EMAIL=e2e-admin@derp.local DERP_ADMIN_PASSWORD=e2e-Admin-pass-1
+# Every browser and API sign-in of the e2e files comes from 127.0.0.1; the per-address limit has its own functional test.
+export DERP_USERS_SETTINGS="Users__LoginAttemptsPerIpPerWindow=1000"
 rm -rf "$DERP_STATE_DIR"
 remove_e2e_relays() { # the e2e copy's relay containers on this machine's engine
   curl -fsS --unix-socket /run/podman/podman.sock "http://d/v1.41/containers/json?all=true&filters=%7B%22label%22%3A%5B%22derp.managed%3Dderp_e2e%22%5D%7D" 2>/dev/null \
