@@ -103,7 +103,10 @@ public sealed class Reconciler(
                 .ToListAsync(cancellationToken);
             foreach (var container in containers)
             {
-                var engineState = byId.TryGetValue(container.DockerId!, out var found) ? found.State : EngineStates.Missing;
+                var engineState = byId.TryGetValue(container.DockerId!, out var found) ? found.State
+                    : await StateNowAsync(server, container.DockerId!, cancellationToken);
+                if (engineState is null)
+                    continue;
                 var observed = Observed(container.State, engineState);
                 // Written only if no reconciler changed the container since it was read (it may have just removed it).
                 var written = await db.Containers.Where(c => c.Id == container.Id && c.State == container.State)
@@ -252,6 +255,24 @@ public sealed class Reconciler(
             // A relay that should run and cannot on this host (or vanished from it) goes to another host.
             var gaveUp = target == DesiredStates.Running || target == DesiredStates.Removed;
             return new Outcome(container, target, container.DockerId, null, e.Message, gaveUp, false);
+        }
+    }
+
+    /// <summary>
+    /// A relay absent from the listing may have been created after it was taken (by a reconciler that has let go of
+    /// its renter since): its engine is asked directly before the relay is called missing. Null: the host did not
+    /// answer, so nothing can be said this round.
+    /// </summary>
+    private async Task<string?> StateNowAsync(Server server, string dockerId, CancellationToken cancellationToken)
+    {
+        try
+        {
+            return (await hosts.WithDockerAsync(server, docker => docker.InspectAsync(dockerId, cancellationToken), cancellationToken))?.Status
+                ?? EngineStates.Missing;
+        }
+        catch (HostException)
+        {
+            return null;
         }
     }
 
