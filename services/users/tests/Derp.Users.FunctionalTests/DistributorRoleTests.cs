@@ -55,8 +55,9 @@ public sealed class DistributorRoleTests(UsersApiFactory factory) : IClassFixtur
         await SendHandledAsync(approved);
 
         (await RoleAfterLoginAsync(email)).ShouldBe("distributor");
-        var old = await client.GetAsync("/api/users/me");
-        old.StatusCode.ShouldBe(HttpStatusCode.Unauthorized);
+        // The revocation reaches the token check through the bus (ADR-006): within moments, not at once.
+        var old = await Until.ValueAsync(() => client.GetAsync("/api/users/me"), r => r.StatusCode == HttpStatusCode.Unauthorized,
+            "the old token refused");
         (await old.ProblemCodeAsync()).ShouldBe("session_ended");
         (await RoleChangesAsync(userId)).ShouldBe(["renter -> distributor"]);
         var changed = await roleChanged.WaitForAsync(m => m.GetProperty("userId").GetGuid() == userId, TimeSpan.FromSeconds(20));
