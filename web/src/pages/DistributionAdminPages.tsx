@@ -16,7 +16,8 @@ import {
   ApplicationStatuses, CommissionStatuses, DistributorStatuses, PaymentAccountChannels, PayoutStatuses, SerialRequestStatuses,
 } from '../lib/vocabulary.generated';
 import { Check, requireYuan, Select, TextInput } from './FinanceAdminShared';
-import { AuthedImage, CopyButton, financePageSize, Money, pagedPath, useLoad, when } from './FinancePages';
+import { AuthedImage, CopyButton, Money, when } from './FinancePages';
+import { pagedPath, pageSize, useLoad } from '../lib/load';
 import { CommissionBars, distributionApi, localProblem, PayoutsTable, requestPlanName, StatusBadge, TierName, useTiers } from './DistributionPages';
 
 export function AdminDistributionNav() {
@@ -138,7 +139,7 @@ export function DistributorFinancesPage() {
           <BarChart testId="turnover-chart" label={t('turnoverChart')} format={(v) => formatCents(v)}
             bars={data.items.map((r) => ({ label: (r.email ?? r.userId).split('@')[0].slice(0, 10), value: r.figures.turnoverCents }))} />
           <FinancesTable rows={data.items} />
-          <Pager page={page} pageSize={financePageSize} total={data.total} onPage={setPage} />
+          <Pager page={page} pageSize={pageSize} total={data.total} onPage={setPage} />
         </>
       )}
     </AdminDistributionSection>
@@ -192,7 +193,7 @@ export function ApplicationsPage() {
       {data && (data.items.length === 0 ? <p className="muted-text">{t('noEntries')}</p> : (
         <>
           {data.items.map((a) => <ApplicationCard key={a.id} application={a} tiers={tiers} onDone={reload} />)}
-          <Pager page={page} pageSize={financePageSize} total={data.total} onPage={setPage} />
+          <Pager page={page} pageSize={pageSize} total={data.total} onPage={setPage} />
         </>
       ))}
     </AdminDistributionSection>
@@ -267,7 +268,7 @@ export function DistributorsPage() {
               ))}
             </tbody>
           </ScrollTable>
-          <Pager page={page} pageSize={financePageSize} total={data.total} onPage={setPage} />
+          <Pager page={page} pageSize={pageSize} total={data.total} onPage={setPage} />
         </>
       ))}
     </AdminDistributionSection>
@@ -424,7 +425,7 @@ export function AdminRequestsPage() {
               ))}
             </tbody>
           </ScrollTable>
-          <Pager page={page} pageSize={financePageSize} total={data.total} onPage={setPage} />
+          <Pager page={page} pageSize={pageSize} total={data.total} onPage={setPage} />
         </>
       ))}
     </AdminDistributionSection>
@@ -478,7 +479,7 @@ export function AdminPayoutsPage() {
       {data && (data.items.length === 0 ? <p className="muted-text">{t('noEntries')}</p> : (
         <>
           {data.items.map((p) => <PayoutCard key={p.id} payout={p} name={nameOf(p.distributorId)} onDone={reload} />)}
-          <Pager page={page} pageSize={financePageSize} total={data.total} onPage={setPage} />
+          <Pager page={page} pageSize={pageSize} total={data.total} onPage={setPage} />
         </>
       ))}
     </AdminDistributionSection>

@@ -17,7 +17,8 @@ import { useI18n, type MessageKey } from '../lib/i18n';
 import { base64OfDataUrl, formatCents, qrFileProblem } from '../lib/money';
 import { CommissionStatuses, PaymentAccountChannels, SerialRequestStatuses, SerialStatuses } from '../lib/vocabulary.generated';
 import { requireYuan, Select, TextInput } from './FinanceAdminShared';
-import { CopyButton, financePageSize, Money, pagedPath, useLoad, when } from './FinancePages';
+import { CopyButton, Money, when } from './FinancePages';
+import { pagedPath, pageSize, useLoad } from '../lib/load';
 
 export const distributionApi = '/api/distribution';
 
@@ -250,7 +251,7 @@ export function MyRequestsPage() {
               ))}
             </tbody>
           </ScrollTable>
-          <Pager page={page} pageSize={financePageSize} total={data.total} onPage={setPage} />
+          <Pager page={page} pageSize={pageSize} total={data.total} onPage={setPage} />
         </>
       )}
     </DistributorSection>
@@ -316,7 +317,7 @@ export function MySerialsPage() {
               })}
             </tbody>
           </ScrollTable>
-          <Pager page={page} pageSize={financePageSize} total={data.total} onPage={setPage} />
+          <Pager page={page} pageSize={pageSize} total={data.total} onPage={setPage} />
         </>
       )}
     </DistributorSection>
@@ -344,7 +345,7 @@ export function MyRentersPage() {
               ))}
             </tbody>
           </ScrollTable>
-          <Pager page={page} pageSize={financePageSize} total={data.total} onPage={setPage} />
+          <Pager page={page} pageSize={pageSize} total={data.total} onPage={setPage} />
           <p><Link to="/admin/policy-logs">{t('policyLogs')}</Link></p>
         </>
       )}
@@ -454,7 +455,7 @@ export function CommissionsPage() {
               ))}
             </tbody>
           </ScrollTable>
-          <Pager page={page} pageSize={financePageSize} total={commissions.data.total} onPage={setPage} />
+          <Pager page={page} pageSize={pageSize} total={commissions.data.total} onPage={setPage} />
         </>
       ))}
 
@@ -463,7 +464,7 @@ export function CommissionsPage() {
       {payouts.data && (
         <>
           <PayoutsTable payouts={payouts.data.items} />
-          <Pager page={payoutPage} pageSize={financePageSize} total={payouts.data.total} onPage={setPayoutPage} />
+          <Pager page={payoutPage} pageSize={pageSize} total={payouts.data.total} onPage={setPayoutPage} />
         </>
       )}
     </DistributorSection>

@@ -9,7 +9,8 @@ import { useI18n, type MessageKey } from '../lib/i18n';
 import { base64OfDataUrl, formatCents, parseYuan, qrFileProblem } from '../lib/money';
 import { PaymentAccountChannels, ReceiptStatuses, SettlementActions, type PaymentAccountChannel } from '../lib/vocabulary.generated';
 import { ActionPanel, AdminFinanceNav, AdminFinanceSection, Check, isoOfLocal, localNow, manualChannels, requireYuan, Select, TextInput } from './FinanceAdminShared';
-import { AuthedImage, DonationsTable, financePageSize, LedgerTable, Money, OrderStatusBadge, pagedPath, useLoad, when } from './FinancePages';
+import { AuthedImage, DonationsTable, LedgerTable, Money, OrderStatusBadge, when } from './FinancePages';
+import { pagedPath, pageSize, useLoad } from '../lib/load';
 
 // ---------------------------------------------------------------- receipts
 
@@ -147,7 +148,7 @@ export function ReceiptsPage() {
               ))}
             </tbody>
           </ScrollTable>
-          <Pager page={page} pageSize={financePageSize} total={data.total} onPage={setPage} />
+          <Pager page={page} pageSize={pageSize} total={data.total} onPage={setPage} />
         </>
       )}
       {selected && (
@@ -193,7 +194,7 @@ export function WalletsPage() {
               ))}
             </tbody>
           </ScrollTable>
-          <Pager page={page} pageSize={financePageSize} total={data.total} onPage={setPage} />
+          <Pager page={page} pageSize={pageSize} total={data.total} onPage={setPage} />
         </>
       )}
     </AdminFinanceSection>
@@ -232,7 +233,7 @@ export function WalletDetailPage() {
       {ledger.data && (
         <>
           <LedgerTable entries={ledger.data.items} orderPath={(id) => `/admin/finance/orders/${id}`} />
-          <Pager page={page} pageSize={financePageSize} total={ledger.data.total} onPage={setPage} />
+          <Pager page={page} pageSize={pageSize} total={ledger.data.total} onPage={setPage} />
         </>
       )}
     </section>
@@ -279,7 +280,7 @@ export function AdminDonationsPage() {
       {data && (
         <>
           <DonationsTable donations={data.items} showCode testId="donations" />
-          <Pager page={page} pageSize={financePageSize} total={data.total} onPage={setPage} />
+          <Pager page={page} pageSize={pageSize} total={data.total} onPage={setPage} />
         </>
       )}
     </AdminFinanceSection>
@@ -402,7 +403,7 @@ export function SettlementsPage() {
       {data && (data.items.length === 0 ? <p className="muted-text">{t('nothingToSettle')}</p> : (
         <>
           {data.items.map((s) => <SettlementCard key={s.userId} settlement={s} onDone={reload} />)}
-          <Pager page={page} pageSize={financePageSize} total={data.total} onPage={setPage} />
+          <Pager page={page} pageSize={pageSize} total={data.total} onPage={setPage} />
         </>
       ))}
     </AdminFinanceSection>

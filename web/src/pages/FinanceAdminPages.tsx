@@ -10,7 +10,8 @@ import { Currencies, FinanceAuditActions, OrderMarks, OrderStatuses, OrderTypes,
 import {
   ActionPanel, AdminFinanceNav, AdminFinanceSection, AuditTable, Check, isoOfLocal, localNow, manualChannels, requireYuan, Select, TextInput,
 } from './FinanceAdminShared';
-import { financePageSize, Money, OrderStatusBadge, pagedPath, PaymentsTable, useLoad, when } from './FinancePages';
+import { Money, OrderStatusBadge, PaymentsTable, when } from './FinancePages';
+import { pagedPath, pageSize, useLoad } from '../lib/load';
 
 // ---------------------------------------------------------------- overview
 
@@ -214,7 +215,7 @@ export function AdminOrdersPage() {
               ))}
             </tbody>
           </ScrollTable>
-          <Pager page={page} pageSize={financePageSize} total={data.total} onPage={setPage} />
+          <Pager page={page} pageSize={pageSize} total={data.total} onPage={setPage} />
         </>
       )}
     </AdminFinanceSection>
@@ -351,7 +352,7 @@ export function FinanceAuditPage() {
       {data && (
         <>
           <AuditTable entries={data.items} />
-          <Pager page={page} pageSize={financePageSize} total={data.total} onPage={setPage} />
+          <Pager page={page} pageSize={pageSize} total={data.total} onPage={setPage} />
         </>
       )}
     </AdminFinanceSection>

@@ -10,35 +10,9 @@ import {
   type ReceivingAccount, type Wallet,
 } from '../lib/finance';
 import { useI18n } from '../lib/i18n';
+import { pageSize, pagedPath, useLoad } from '../lib/load';
 import { formatCents, formatCountdown } from '../lib/money';
 import { OrderStatuses } from '../lib/vocabulary.generated';
-
-export const financePageSize = 20;
-
-/** GETs a path (null = not yet) and keeps the answer or the problem; reload() fetches it again. */
-export function useLoad<T>(path: string | null) {
-  const [data, setData] = useState<T | null>(null);
-  const [error, setError] = useState<unknown>(null);
-  const reload = useCallback(async () => {
-    if (!path) return;
-    try {
-      setData(await api<T>(path));
-      setError(null);
-    } catch (e) {
-      setError(e);
-    }
-  }, [path]);
-  useEffect(() => {
-    reload();
-  }, [reload]);
-  return { data, error, setError, reload };
-}
-
-export function pagedPath(path: string, page: number, filters: Record<string, string> = {}): string {
-  const query = new URLSearchParams({ page: String(page), pageSize: String(financePageSize) });
-  Object.entries(filters).forEach(([key, value]) => value.trim() && query.set(key, value.trim()));
-  return `${path}?${query}`;
-}
 
 export const when = (value: string | null | undefined, language: string) => (value ? new Date(value).toLocaleString(language) : '—');
 
@@ -375,7 +349,7 @@ export function MyOrdersPage() {
               ))}
             </tbody>
           </ScrollTable>
-          <Pager page={page} pageSize={financePageSize} total={data.total} onPage={setPage} />
+          <Pager page={page} pageSize={pageSize} total={data.total} onPage={setPage} />
         </>
       )}
     </section>
@@ -399,7 +373,7 @@ export function WalletPage() {
       {!ledger.data ? <p>{t('loading')}</p> : (
         <>
           <LedgerTable entries={ledger.data.items} />
-          <Pager page={page} pageSize={financePageSize} total={ledger.data.total} onPage={setPage} />
+          <Pager page={page} pageSize={pageSize} total={ledger.data.total} onPage={setPage} />
         </>
       )}
     </section>
@@ -487,7 +461,7 @@ export function ThanksPage() {
         <>
           <p className="muted-text">{t('thanksIntro')}</p>
           <DonationsTable donations={data.items} testId="public-donations" />
-          <Pager page={page} pageSize={financePageSize} total={data.total} onPage={setPage} />
+          <Pager page={page} pageSize={pageSize} total={data.total} onPage={setPage} />
         </>
       )}
     </section>

@@ -2,6 +2,7 @@ import { useCallback, useEffect, useState } from 'react';
 import { Link, useParams } from 'react-router-dom';
 import { Pager, ProblemMessage } from '../components';
 import { api, type Paged } from '../lib/api';
+import { pagedPath, useLoad } from '../lib/load';
 import { useI18n, type MessageKey } from '../lib/i18n';
 
 interface Host {
@@ -234,38 +235,23 @@ export function ServerDetailPage() {
   );
 }
 
-const pageSize = 50;
+const listPageSize = 50;
 
 export function AdminContainersPage() {
   const { t } = useI18n();
-  const serverId = new URLSearchParams(window.location.search).get('serverId');
+  const serverId = new URLSearchParams(window.location.search).get('serverId') ?? '';
   const [state, setState] = useState('');
   const [userId, setUserId] = useState('');
   const [page, setPage] = useState(1);
-  const [data, setData] = useState<Paged<Container> | null>(null);
-  const [error, setError] = useState<unknown>(null);
-  const load = useCallback(async () => {
-    const query = new URLSearchParams({ page: String(page), pageSize: String(pageSize) });
-    if (serverId) query.set('serverId', serverId);
-    if (state) query.set('state', state);
-    if (userId.trim()) query.set('userId', userId.trim());
-    try {
-      setData(await api<Paged<Container>>(`/api/servers/containers?${query}`));
-      setError(null);
-    } catch (e) {
-      setError(e);
-    }
-  }, [serverId, state, userId, page]);
-  useEffect(() => {
-    load();
-  }, [load]);
+  const { data, error, setError, reload } = useLoad<Paged<Container>>(
+    pagedPath('/api/servers/containers', page, { serverId, state, userId }, listPageSize));
   const act = async (id: string, action: 'start' | 'stop' | 'reprovision') => {
     try {
       await api(`/api/servers/containers/${id}/${action}`, { method: 'POST' });
     } catch (e) {
       setError(e);
     }
-    await load();
+    await reload();
   };
   return (
     <section className="card">
@@ -301,7 +287,7 @@ export function AdminContainersPage() {
               ))}
             </tbody>
           </table>
-          <Pager page={page} pageSize={pageSize} total={data.total} onPage={setPage} />
+          <Pager page={page} pageSize={listPageSize} total={data.total} onPage={setPage} />
         </>
       )}
     </section>
@@ -312,27 +298,14 @@ export function AlertsPage() {
   const { t, language } = useI18n();
   const [resolved, setResolved] = useState('false');
   const [page, setPage] = useState(1);
-  const [data, setData] = useState<Paged<Alert> | null>(null);
-  const [error, setError] = useState<unknown>(null);
-  const load = useCallback(async () => {
-    const query = new URLSearchParams({ page: String(page), pageSize: String(pageSize) });
-    if (resolved) query.set('resolved', resolved);
-    try {
-      setData(await api<Paged<Alert>>(`/api/alerts?${query}`));
-    } catch (e) {
-      setError(e);
-    }
-  }, [resolved, page]);
-  useEffect(() => {
-    load();
-  }, [load]);
+  const { data, error, setError, reload } = useLoad<Paged<Alert>>(pagedPath('/api/alerts', page, { resolved }, listPageSize));
   const resolve = async (id: number) => {
     try {
       await api(`/api/alerts/${id}/resolve`, { method: 'POST' });
     } catch (e) {
       setError(e);
     }
-    await load();
+    await reload();
   };
   return (
     <section className="card">
@@ -361,7 +334,7 @@ export function AlertsPage() {
               ))}
             </tbody>
           </table>
-          <Pager page={page} pageSize={pageSize} total={data.total} onPage={setPage} />
+          <Pager page={page} pageSize={listPageSize} total={data.total} onPage={setPage} />
         </>
       )}
     </section>

@@ -13,7 +13,8 @@ import { itemsOf, planName, type Plan } from '../lib/finance';
 import { useI18n, type MessageKey } from '../lib/i18n';
 import { CardTypes, DeliveryStatuses, type CardType } from '../lib/vocabulary.generated';
 import { Check, Select, TextInput } from './FinanceAdminShared';
-import { CopyButton, financePageSize, pagedPath, useLoad, when } from './FinancePages';
+import { CopyButton, when } from './FinancePages';
+import { pagedPath, pageSize, useLoad } from '../lib/load';
 import { AdminDistributionNav } from './DistributionAdminPages';
 import { distributionApi, DistributorNav, localProblem, StatusBadge } from './DistributionPages';
 
@@ -386,7 +387,7 @@ export function StorefrontDeliveriesPage() {
       {data && (
         <>
           <DeliveriesTable deliveries={data.items} />
-          <Pager page={page} pageSize={financePageSize} total={data.total} onPage={setPage} />
+          <Pager page={page} pageSize={pageSize} total={data.total} onPage={setPage} />
         </>
       )}
     </StorefrontSection>
