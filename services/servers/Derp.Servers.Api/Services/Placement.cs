@@ -19,16 +19,19 @@ public sealed class Placement(ServersContext db, Alerts alerts, AdmissionSecret 
 
     /// <summary>
     /// Reserves ports for the relays the renter still lacks, on the least loaded active hosts, one region each while
-    /// regions last. False when the renter should have no relays (no active rental, or over quota).
+    /// regions last; hosts in <paramref name="avoidedHosts"/> (where the renter's relay failed lately) only when no other
+    /// host can take the relay, hosts in <paramref name="excludedHosts"/> (failed just now) not at all. Returns how many
+    /// relays the renter still lacks afterwards (0 also when the renter should have none).
     /// </summary>
-    public async Task<bool> AllocateAsync(Guid userId, IReadOnlyCollection<Guid> excludedHosts, CancellationToken cancellationToken)
+    public async Task<int> AllocateAsync(Guid userId, IReadOnlyCollection<Guid> avoidedHosts, IReadOnlyCollection<Guid> excludedHosts,
+        CancellationToken cancellationToken)
     {
         await using var transaction = await db.Database.BeginTransactionAsync(cancellationToken);
         // One placement at a time across replicas: capacity and port choices never race.
         await db.Database.ExecuteSqlRawAsync("SELECT pg_advisory_xact_lock(7301)", cancellationToken);
         var renter = await db.Renters.SingleOrDefaultAsync(r => r.UserId == userId, cancellationToken);
         if (renter is null || !renter.WantsRelays)
-            return false;
+            return 0;
 
         var mine = await db.Containers.Include(c => c.Server)
             .Where(c => c.UserId == userId && ContainerStates.Live.Contains(c.State)).ToListAsync(cancellationToken);
@@ -36,10 +39,10 @@ public sealed class Placement(ServersContext db, Alerts alerts, AdmissionSecret 
         var keeping = mine.Where(c => c.Server!.Status is ServerStatuses.Active or ServerStatuses.Unhealthy).ToList();
         var missing = _options.RelaysPerRenter - keeping.Count;
         if (missing <= 0)
-            return true;
+            return 0;
 
         var plan = Plan(_options.RelaysPerRenter, keeping.Select(c => c.Server!.RegionCode).ToList(),
-            mine.Select(c => c.ServerId).Concat(excludedHosts).ToHashSet(), await ActiveHostsAsync(cancellationToken));
+            mine.Select(c => c.ServerId).Concat(excludedHosts).ToHashSet(), await ActiveHostsAsync(cancellationToken), avoidedHosts.ToHashSet());
 
         var now = clock.GetUtcNow();
         foreach (var relay in plan.Relays)
@@ -72,41 +75,37 @@ public sealed class Placement(ServersContext db, Alerts alerts, AdmissionSecret 
                     $"Renter {userId} has relays sharing a region: fewer than {_options.RelaysPerRenter} regions have capacity.", null, userId, null, cancellationToken);
                 break;
         }
-        return true;
+        return _options.RelaysPerRenter - plan.Total;
     }
 
     /// <summary>
     /// The choice itself, without the database: the relays the renter lacks go to the least loaded active hosts with
     /// a free slot, one region each while regions last (counting the regions of the relays kept), then to hosts in
-    /// regions already used; never to a host in <paramref name="usedHosts"/> (the renter's own, or excluded). Each
-    /// relay gets the lowest free derp port of its host's range (even offset) and the port after it for STUN.
+    /// regions already used; hosts in <paramref name="avoidedHosts"/> come after every other host (a relay failed
+    /// there lately, but a relay on it beats none); never a host in <paramref name="usedHosts"/> (the renter's own, or
+    /// excluded). Each relay gets the lowest free derp port of its host's range (even offset) and the port after it
+    /// for STUN.
     /// </summary>
     public static PlacementPlan Plan(int relaysPerRenter, IReadOnlyCollection<string> keptRegions, IReadOnlySet<Guid> usedHosts,
-        IEnumerable<PlacementHost> hosts)
+        IEnumerable<PlacementHost> hosts, IReadOnlySet<Guid>? avoidedHosts = null)
     {
         var missing = relaysPerRenter - keptRegions.Count;
         var candidates = hosts
-            .Where(h => h.Server.AcceptsRelays)
+            .Where(h => h.Server.AcceptsRelays && !usedHosts.Contains(h.Server.Id))
             .Select(h => new Candidate(h.Server, h.LiveDerpPorts.ToHashSet(), h.LiveDerpPorts.Count))
             .Where(c => c.Live < c.Server.Slots)
             .OrderBy(c => c.Load).ThenBy(c => c.Live).ThenBy(c => c.Server.Name, StringComparer.Ordinal)
             .ToList();
         var usedRegions = keptRegions.ToHashSet();
         var chosen = new List<Candidate>();
-        foreach (var candidate in candidates.Where(c => !usedHosts.Contains(c.Server.Id)))
+        foreach (var pool in candidates.GroupBy(c => avoidedHosts?.Contains(c.Server.Id) == true).OrderBy(g => g.Key))
         {
-            if (chosen.Count >= missing)
-                break;
-            if (usedRegions.Add(candidate.Server.RegionCode))
-                chosen.Add(candidate);
-        }
-        var sharesRegion = false;
-        foreach (var candidate in candidates.Where(c => !usedHosts.Contains(c.Server.Id) && !chosen.Contains(c)))
-        {
-            if (chosen.Count >= missing)
-                break;
-            chosen.Add(candidate);
-            sharesRegion = true;
+            foreach (var candidate in pool)
+                if (chosen.Count < missing && usedRegions.Add(candidate.Server.RegionCode))
+                    chosen.Add(candidate);
+            foreach (var candidate in pool)
+                if (chosen.Count < missing && !chosen.Contains(candidate))
+                    chosen.Add(candidate);
         }
         var relays = chosen.Select(c =>
         {
@@ -114,6 +113,7 @@ public sealed class Placement(ServersContext db, Alerts alerts, AdmissionSecret 
             return new PlannedRelay(c.Server, derp, stun);
         }).ToList();
         var total = keptRegions.Count + relays.Count;
+        var sharesRegion = keptRegions.Concat(relays.Select(r => r.Server.RegionCode)).Distinct().Count() < total;
         var shortfall = total < relaysPerRenter ? PlacementShortfall.Capacity : sharesRegion ? PlacementShortfall.Regions : PlacementShortfall.None;
         return new PlacementPlan(relays, total, shortfall);
     }

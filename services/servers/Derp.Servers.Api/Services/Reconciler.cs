@@ -140,6 +140,8 @@ public sealed class Reconciler(
     public async Task<bool> ReconcileRenterAsync(Guid userId, CancellationToken cancellationToken)
     {
         var retry = false;
+        // Hosts a relay of this renter was given up on during this pass: not tried again before the retry.
+        var failedThisPass = new HashSet<Guid>();
         for (var round = 0; round < 4; round++)
         {
             db.ChangeTracker.Clear();
@@ -151,7 +153,9 @@ public sealed class Reconciler(
                 var since = clock.GetUtcNow() - _options.AvoidFailedHostFor;
                 var failedHosts = await db.Containers.Where(c => c.UserId == userId && c.State == ContainerStates.Failed && c.CreatedAt > since)
                     .Select(c => c.ServerId).Distinct().ToListAsync(cancellationToken);
-                await placement.AllocateAsync(userId, failedHosts, cancellationToken);
+                // A renter left short (no host could take a relay yet) is tried again later, not only at its next event.
+                if (await placement.AllocateAsync(userId, failedHosts, failedThisPass, cancellationToken) > 0)
+                    retry = true;
             }
 
             var containers = await db.Containers.Include(c => c.Server)
@@ -165,6 +169,7 @@ public sealed class Reconciler(
 
             // Each container's host work runs at once (a renter's three relays start in parallel); the database work after.
             var outcomes = await Task.WhenAll(work.Select(w => ActAsync(w.Container, w.Target, cancellationToken)));
+            failedThisPass.UnionWith(outcomes.Where(o => o.GaveUp && o.Target == DesiredStates.Running).Select(o => o.Container.ServerId));
             foreach (var outcome in outcomes)
                 await RecordAsync(outcome, cancellationToken);
             await db.SaveChangesAsync(cancellationToken);

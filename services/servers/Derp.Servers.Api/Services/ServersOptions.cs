@@ -23,7 +23,10 @@ public sealed class ServersOptions
     public TimeSpan ReconcileLease { get; set; } = TimeSpan.FromMinutes(5);
     /// <summary>A relay that died is started again this many times on its host, then replaced on another host.</summary>
     public int MaxRestarts { get; set; } = 3;
-    /// <summary>A renter's relay that failed on a host is not placed on that host again for this long.</summary>
+    /// <summary>
+    /// A renter's relay that failed on a host goes to that host again within this time only when no other host can take
+    /// it, and not again in the pass it failed in (a renter left short is tried again after <see cref="ReconcileRetryDelay"/>).
+    /// </summary>
     public TimeSpan AvoidFailedHostFor { get; set; } = TimeSpan.FromHours(24);
     /// <summary>Consecutive failed checks before a host is unhealthy, and good ones before it is active again (no flapping).</summary>
     public int UnhealthyAfter { get; set; } = 3;

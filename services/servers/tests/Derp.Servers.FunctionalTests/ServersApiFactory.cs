@@ -32,6 +32,9 @@ public class ServersApiFactory : ServiceFactory<Program>
 
     public List<Host> Hosts { get; } = [];
 
+    /// <summary>How many of <see cref="Regions"/> get a host (one each).</summary>
+    protected virtual int HostCount => Regions.Length;
+
     protected override IEnumerable<KeyValuePair<string, string?>> Settings() =>
     [
         new(AdmissionTokens.SecretSetting, AdmissionSecret),
@@ -56,7 +59,7 @@ public class ServersApiFactory : ServiceFactory<Program>
     public override async ValueTask InitializeAsync()
     {
         await base.InitializeAsync();
-        for (var i = 0; i < Regions.Length; i++)
+        for (var i = 0; i < HostCount; i++)
             Hosts.Add(await RegisterHostAsync($"{Regions[i].Code}-1", Regions[i].Code, Regions[i].Name, PortBase + i * 20, capacity: 5));
     }
 

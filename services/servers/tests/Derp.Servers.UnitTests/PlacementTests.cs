@@ -31,8 +31,9 @@ public sealed class PlacementTests
             Status = status,
         }, (ports ?? Enumerable.Range(0, live).Select(i => portStart + 2 * i)).ToList());
 
-    private static PlacementPlan Plan(IEnumerable<PlacementHost> hosts, IReadOnlyCollection<string>? kept = null, IEnumerable<PlacementHost>? used = null) =>
-        Placement.Plan(Three, kept ?? [], (used ?? []).Select(h => h.Server.Id).ToHashSet(), hosts);
+    private static PlacementPlan Plan(IEnumerable<PlacementHost> hosts, IReadOnlyCollection<string>? kept = null, IEnumerable<PlacementHost>? used = null,
+        IEnumerable<PlacementHost>? avoided = null) =>
+        Placement.Plan(Three, kept ?? [], (used ?? []).Select(h => h.Server.Id).ToHashSet(), hosts, (avoided ?? []).Select(h => h.Server.Id).ToHashSet());
 
     private static string[] Names(PlacementPlan plan) => plan.Relays.Select(r => r.Server.Name).ToArray();
 
@@ -140,6 +141,24 @@ public sealed class PlacementTests
 
         Names(plan).ShouldBe(["tyo-1"]);
         plan.Total.ShouldBe(3);
+        plan.Shortfall.ShouldBe(PlacementShortfall.None);
+    }
+
+    [Fact]
+    public void A_host_where_the_renters_relay_failed_lately_is_taken_only_when_no_other_host_can_take_the_relay()
+    {
+        var hkg = Host("hkg-1", "hkg");
+        var sgp = Host("sgp-1", "sgp");
+        var tyo = Host("tyo-1", "tyo");
+        var tyoSpare = Host("tyo-2", "tyo", live: 9);
+
+        // Another host in the region is there: the failed one is passed over, even though it is less loaded.
+        Names(Plan([hkg, sgp, tyo, tyoSpare], kept: ["hkg", "sgp"], used: [hkg, sgp], avoided: [tyo])).ShouldBe(["tyo-2"]);
+        // A host in a region the renter already has beats the failed one too (a shared region is a warning, no relay is short).
+        Names(Plan([hkg, sgp, tyo, Host("sgp-2", "sgp")], kept: ["hkg", "sgp"], used: [hkg, sgp], avoided: [tyo])).ShouldBe(["sgp-2"]);
+        // No other host: a relay on the failed host beats none (a small fleet is not left two relays for a day).
+        var plan = Plan([hkg, sgp, tyo], kept: ["hkg", "sgp"], used: [hkg, sgp], avoided: [tyo]);
+        Names(plan).ShouldBe(["tyo-1"]);
         plan.Shortfall.ShouldBe(PlacementShortfall.None);
     }
 
