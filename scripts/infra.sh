@@ -29,6 +29,12 @@ need_packages() {
   command -v openssl >/dev/null || missing+=(openssl)
   # `grep -q` would stop reading early and, under pipefail, turn the writer's SIGPIPE into a false "missing".
   fc-list 2>/dev/null | grep -i 'wqy\|noto.*cjk' >/dev/null || missing+=(fonts-wqy-zenhei) # readable Chinese in screenshots
+  # --- monitoring (issue 13, prom): Prometheus + promtool, the node exporter, and what `make test` checks dashboards with
+  command -v prometheus >/dev/null && command -v promtool >/dev/null || missing+=(prometheus)
+  command -v prometheus-node-exporter >/dev/null || missing+=(prometheus-node-exporter)
+  /usr/bin/python3 -c 'import jsonschema' 2>/dev/null || missing+=(python3-jsonschema)
+  /usr/bin/python3 -c 'import yaml' 2>/dev/null || missing+=(python3-yaml)
+  # --- end monitoring
   if [ ${#missing[@]} -gt 0 ]; then
     log "installing: ${missing[*]}"
     export DEBIAN_FRONTEND=noninteractive
@@ -60,9 +66,11 @@ start_rabbitmq() {
 listeners.tcp.default = 127.0.0.1:5672
 management.tcp.ip = 127.0.0.1
 management.tcp.port = 15672
+prometheus.tcp.ip = 127.0.0.1
+prometheus.tcp.port = 15692
 loopback_users = none
 CONF
-  rabbitmq-plugins enable --offline rabbitmq_management >/dev/null
+  rabbitmq-plugins enable --offline rabbitmq_management rabbitmq_prometheus >/dev/null
   rabbitmq-server -detached
   started rabbitmq
   # await_startup fails at once until the node has registered with epmd: retry until it answers.
@@ -91,6 +99,33 @@ start_smtp() {
   log "smtp sink on 127.0.0.1:2525, mails in $MAIL_DIR/new"
 }
 
+# --- monitoring (issue 13, prom)
+# RabbitMQ's metrics for Prometheus (per queue on /metrics/per-object: the error queues). A broker that was already
+# running without the plugin gets it enabled in place (never restarted: other copies and tests use it), listening on
+# loopback like the management plugin.
+enable_rabbitmq_prometheus() {
+  if port_open 15692; then log "rabbitmq prometheus plugin already on 127.0.0.1:15692"; return; fi
+  rabbitmqctl -q eval 'application:set_env(rabbitmq_prometheus, tcp_config, [{port, 15692}, {ip, "127.0.0.1"}]).' >/dev/null
+  rabbitmq-plugins -q enable rabbitmq_prometheus >/dev/null
+  for _ in $(seq 1 40); do port_open 15692 && break; sleep 0.25; done
+  log "rabbitmq prometheus plugin on 127.0.0.1:15692"
+}
+
+# Machine-wide like the SMTP sink: one node exporter on 127.0.0.1:9100 for every copy, reading the textfiles that
+# scripts/backup.sh writes (the last backup's time, size, result).
+TEXTFILE_DIR="${DERP_METRICS_TEXTFILE_DIR:-/var/tmp/derp/metrics}"
+start_node_exporter() {
+  mkdir -p "$TEXTFILE_DIR"
+  if port_open 9100; then log "node exporter already running"; return; fi
+  nohup prometheus-node-exporter --web.listen-address=127.0.0.1:9100 \
+    --collector.textfile.directory="$TEXTFILE_DIR" >"$STATE_DIR/node-exporter.log" 2>&1 &
+  echo $! > "$STATE_DIR/node-exporter.pid"
+  started node-exporter
+  for _ in $(seq 1 40); do port_open 9100 && break; sleep 0.25; done
+  log "node exporter on 127.0.0.1:9100 (textfiles from $TEXTFILE_DIR)"
+}
+# --- end monitoring
+
 case "${1:-up}" in
   up)
     need_packages
@@ -98,6 +133,8 @@ case "${1:-up}" in
     start_rabbitmq
     start_redis
     start_smtp
+    enable_rabbitmq_prometheus # monitoring (issue 13, prom)
+    start_node_exporter # monitoring (issue 13, prom)
     "$(dirname "$0")/relay-hosts.sh" up
     ;;
   down)
@@ -105,6 +142,7 @@ case "${1:-up}" in
     while read -r component; do
       case "$component" in
         smtp) [ -f "$STATE_DIR/smtp.pid" ] && kill "$(cat "$STATE_DIR/smtp.pid")" 2>/dev/null; rm -f "$STATE_DIR/smtp.pid" ;;
+        node-exporter) [ -f "$STATE_DIR/node-exporter.pid" ] && kill "$(cat "$STATE_DIR/node-exporter.pid")" 2>/dev/null; rm -f "$STATE_DIR/node-exporter.pid" ;;
         redis) redis-cli -h 127.0.0.1 shutdown nosave >/dev/null 2>&1 || true ;;
         rabbitmq) rabbitmqctl -q stop >/dev/null 2>&1 || true ;;
         postgresql) pg_ctlcluster 15 main stop >/dev/null 2>&1 || true ;;

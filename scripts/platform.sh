@@ -8,6 +8,9 @@
 #   DERP_NO_BUILD=1, DERP_SERIALS_SETTINGS / DERP_USERS_SETTINGS / DERP_FINANCE_SETTINGS (extra KEY=VALUE pairs, e.g. for the load script),
 #   DERP_REDIS (host:port), DERP_SMTP_PORT (the chaos script puts forwarders of its own there)
 #   scripts/platform.sh destroy  `down`, then delete the copy's RabbitMQ virtual host (copies made for a test or a load run)
+# Prometheus (deploy/prometheus) runs beside a copy on DERP_PROMETHEUS_PORT: 9090 for the default copy; a copy on other
+# ports starts one only when given its own DERP_PROMETHEUS_PORT (the e2e copy: 19090), `off` starts none;
+# DERP_PROMETHEUS_SCRAPE_INTERVAL (15s).
 # Every copy has a RabbitMQ virtual host of its own (DERP_RABBITMQ_VHOST, default derp$DERP_DB_SUFFIX): MassTransit
 # declares one exchange per message type, so copies sharing a virtual host would receive each other's events.
 set -euo pipefail
@@ -29,6 +32,10 @@ PID_DIR="$STATE_DIR/pids"
 LOG_DIR="$STATE_DIR/logs"
 SECRETS="$STATE_DIR/secrets.env"
 MAIL_DIR="${DERP_MAIL_DIR:-/var/tmp/derp/mail}" # where scripts/infra.sh points the SMTP sink
+# --- monitoring (issue 13, prom)
+PROMETHEUS_PORT="${DERP_PROMETHEUS_PORT:-$([ "$GATEWAY_PORT" = 8080 ] && echo 9090 || echo off)}"
+PROMETHEUS_DIR="$STATE_DIR/prometheus"
+# --- end monitoring
 
 log() { printf '[platform] %s\n' "$*"; }
 
@@ -76,6 +83,7 @@ secrets() {
   add_secret DERP_LICENCE_DATA_KEY "$(head -c 24 /dev/urandom | base64 | tr -d '\n')"
   add_secret DERP_ADMISSION_SECRET "$(head -c 32 /dev/urandom | base64 | tr -d '\n')"
   add_secret DERP_SERVERS_ENCRYPTION_KEY "$(head -c 32 /dev/urandom | base64 | tr -d '\n')"
+  add_secret DERP_PROMETHEUS_DISCOVERY_TOKEN "$(head -c 24 /dev/urandom | base64 | tr -d '/+=\n')" # monitoring: relays' service discovery
   [ -s "$STATE_DIR/validate-signing-key.pem" ] || \
     openssl ecparam -name prime256v1 -genkey -noout 2>/dev/null | openssl pkcs8 -topk8 -nocrypt -out "$STATE_DIR/validate-signing-key.pem"
   # shellcheck disable=SC1090
@@ -139,7 +147,8 @@ up() {
     "Servers__DemoHosts__Enabled=true" "Servers__DemoHosts__FirstPort=$RELAY_FIRST_PORT" \
     "Servers__Relay__ProbeScheme=http" "Servers__Relay__BindAddress=127.0.0.1" \
     "Servers__Relay__NetworkMode=slirp4netns:allow_host_loopback=true,port_handler=slirp4netns" \
-    "Servers__Relay__AdmissionUrl=http://10.0.2.2:$GATEWAY_PORT/api/acl/derp/admit"
+    "Servers__Relay__AdmissionUrl=http://10.0.2.2:$GATEWAY_PORT/api/acl/derp/admit" \
+    "Servers__PrometheusDiscoveryToken=$DERP_PROMETHEUS_DISCOVERY_TOKEN"
   wait_ready servers "http://127.0.0.1:$SERVERS_PORT/health/ready" 120
 
   # distribution keeps a projection of finance's plans (PlanChanged): it starts first so its queue exists when
@@ -167,6 +176,7 @@ up() {
     "ReverseProxy__Clusters__finance__Destinations__primary__Address=http://127.0.0.1:$FINANCE_PORT/" \
     "ReverseProxy__Clusters__distribution__Destinations__primary__Address=http://127.0.0.1:$DISTRIBUTION_PORT/" ${DERP_GATEWAY_SETTINGS:-}
   wait_ready gateway "http://127.0.0.1:$GATEWAY_PORT/health/live" 60
+  start_prometheus # monitoring (issue 13, prom)
 
   echo
   echo "Derp is running."
@@ -178,6 +188,7 @@ up() {
     echo "  admin password: as configured (DERP_ADMIN_PASSWORD), or see $SECRETS"
   fi
   echo "  dev mail:     $MAIL_DIR/new (one file per mail; the SMTP sink listens on 127.0.0.1:2525)"
+  [ "$PROMETHEUS_PORT" != off ] && echo "  prometheus:   http://127.0.0.1:$PROMETHEUS_PORT/ (targets: /targets, alerts: /alerts)"
   echo "  logs:         $LOG_DIR"
   echo "  stop with:    make down"
 }
@@ -195,6 +206,32 @@ down() {
     rm -f "$pid_file"
   done
 }
+
+# --- monitoring (issue 13, prom)
+# Prometheus for this copy: its config from deploy/prometheus/prometheus.yml.tmpl with this copy's ports, the rules
+# read from the checkout, its data under the copy's state directory; `down` stops it with the services (pid file).
+start_prometheus() {
+  [ "$PROMETHEUS_PORT" = off ] && return 0
+  local pid_file="$PID_DIR/prometheus.pid"
+  if [ -f "$pid_file" ] && kill -0 "$(cat "$pid_file")" 2>/dev/null; then log "prometheus already running (pid $(cat "$pid_file"))"; return; fi
+  if nc -z 127.0.0.1 "$PROMETHEUS_PORT" 2>/dev/null; then
+    log "port $PROMETHEUS_PORT is taken by another process: give this copy its own DERP_PROMETHEUS_PORT (or off)"; return 1
+  fi
+  mkdir -p "$PROMETHEUS_DIR/data"
+  (umask 077; printf '%s' "$DERP_PROMETHEUS_DISCOVERY_TOKEN" >"$PROMETHEUS_DIR/discovery-token")
+  sed -e "s#@USERS_PORT@#$USERS_PORT#g" -e "s#@SERIALS_PORT@#$SERIALS_PORT#g" -e "s#@ACL_PORT@#$ACL_PORT#g" \
+      -e "s#@SERVERS_PORT@#$SERVERS_PORT#g" -e "s#@FINANCE_PORT@#$FINANCE_PORT#g" -e "s#@DISTRIBUTION_PORT@#$DISTRIBUTION_PORT#g" \
+      -e "s#@GATEWAY_PORT@#$GATEWAY_PORT#g" -e "s#@VHOST@#$VHOST#g" -e "s#@RULES_DIR@#$ROOT/deploy/prometheus/rules#g" \
+      -e "s#@DISCOVERY_TOKEN_FILE@#$PROMETHEUS_DIR/discovery-token#g" \
+      -e "s#@SCRAPE_INTERVAL@#${DERP_PROMETHEUS_SCRAPE_INTERVAL:-15s}#g" \
+      "$ROOT/deploy/prometheus/prometheus.yml.tmpl" >"$PROMETHEUS_DIR/prometheus.yml"
+  (cd "$PROMETHEUS_DIR" && exec nohup prometheus --config.file="$PROMETHEUS_DIR/prometheus.yml" \
+     --storage.tsdb.path="$PROMETHEUS_DIR/data" --storage.tsdb.retention.time=15d \
+     --web.listen-address="127.0.0.1:$PROMETHEUS_PORT" >"$LOG_DIR/prometheus.log" 2>&1) &
+  echo $! >"$pid_file"
+  wait_ready prometheus "http://127.0.0.1:$PROMETHEUS_PORT/-/ready" 60
+}
+# --- end monitoring
 
 destroy() {
   down
