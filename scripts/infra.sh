@@ -32,6 +32,7 @@ need_packages() {
   # --- monitoring (issue 13, prom): Prometheus + promtool, the node exporter, and what `make test` checks dashboards with
   command -v prometheus >/dev/null && command -v promtool >/dev/null || missing+=(prometheus)
   command -v prometheus-node-exporter >/dev/null || missing+=(prometheus-node-exporter)
+  command -v amtool >/dev/null || missing+=(prometheus-alertmanager) # amtool checks compose's alertmanager.yml
   /usr/bin/python3 -c 'import jsonschema' 2>/dev/null || missing+=(python3-jsonschema)
   /usr/bin/python3 -c 'import yaml' 2>/dev/null || missing+=(python3-yaml)
   # --- end monitoring

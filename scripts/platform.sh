@@ -208,6 +208,17 @@ down() {
 }
 
 # --- monitoring (issue 13, prom)
+# deploy/prometheus/prometheus.yml.tmpl with this copy's ports, virtual host and paths (`platform.sh prometheus-config`
+# prints it: make test checks it with promtool).
+prometheus_config() {
+  sed -e "s#@USERS_PORT@#$USERS_PORT#g" -e "s#@SERIALS_PORT@#$SERIALS_PORT#g" -e "s#@ACL_PORT@#$ACL_PORT#g" \
+      -e "s#@SERVERS_PORT@#$SERVERS_PORT#g" -e "s#@FINANCE_PORT@#$FINANCE_PORT#g" -e "s#@DISTRIBUTION_PORT@#$DISTRIBUTION_PORT#g" \
+      -e "s#@GATEWAY_PORT@#$GATEWAY_PORT#g" -e "s#@VHOST@#$VHOST#g" -e "s#@RULES_DIR@#$ROOT/deploy/prometheus/rules#g" \
+      -e "s#@DISCOVERY_TOKEN_FILE@#$PROMETHEUS_DIR/discovery-token#g" \
+      -e "s#@SCRAPE_INTERVAL@#${DERP_PROMETHEUS_SCRAPE_INTERVAL:-15s}#g" \
+      "$ROOT/deploy/prometheus/prometheus.yml.tmpl"
+}
+
 # Prometheus for this copy: its config from deploy/prometheus/prometheus.yml.tmpl with this copy's ports, the rules
 # read from the checkout, its data under the copy's state directory; `down` stops it with the services (pid file).
 start_prometheus() {
@@ -219,12 +230,7 @@ start_prometheus() {
   fi
   mkdir -p "$PROMETHEUS_DIR/data"
   (umask 077; printf '%s' "$DERP_PROMETHEUS_DISCOVERY_TOKEN" >"$PROMETHEUS_DIR/discovery-token")
-  sed -e "s#@USERS_PORT@#$USERS_PORT#g" -e "s#@SERIALS_PORT@#$SERIALS_PORT#g" -e "s#@ACL_PORT@#$ACL_PORT#g" \
-      -e "s#@SERVERS_PORT@#$SERVERS_PORT#g" -e "s#@FINANCE_PORT@#$FINANCE_PORT#g" -e "s#@DISTRIBUTION_PORT@#$DISTRIBUTION_PORT#g" \
-      -e "s#@GATEWAY_PORT@#$GATEWAY_PORT#g" -e "s#@VHOST@#$VHOST#g" -e "s#@RULES_DIR@#$ROOT/deploy/prometheus/rules#g" \
-      -e "s#@DISCOVERY_TOKEN_FILE@#$PROMETHEUS_DIR/discovery-token#g" \
-      -e "s#@SCRAPE_INTERVAL@#${DERP_PROMETHEUS_SCRAPE_INTERVAL:-15s}#g" \
-      "$ROOT/deploy/prometheus/prometheus.yml.tmpl" >"$PROMETHEUS_DIR/prometheus.yml"
+  prometheus_config >"$PROMETHEUS_DIR/prometheus.yml"
   (cd "$PROMETHEUS_DIR" && exec nohup prometheus --config.file="$PROMETHEUS_DIR/prometheus.yml" \
      --storage.tsdb.path="$PROMETHEUS_DIR/data" --storage.tsdb.retention.time=15d \
      --web.listen-address="127.0.0.1:$PROMETHEUS_PORT" >"$LOG_DIR/prometheus.log" 2>&1) &
@@ -244,5 +250,6 @@ case "${1:-up}" in
   up) up ;;
   down) down ;;
   destroy) destroy ;;
-  *) echo "usage: $0 up|down|destroy" >&2; exit 2 ;;
+  prometheus-config) prometheus_config ;; # monitoring (issue 13, prom)
+  *) echo "usage: $0 up|down|destroy|prometheus-config" >&2; exit 2 ;;
 esac

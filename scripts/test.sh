@@ -70,6 +70,7 @@ sed -e 's/^DERP_JWT_SIGNING_KEY=$/DERP_JWT_SIGNING_KEY=test-key/' -e 's/^POSTGRE
     -e 's/^VALIDATE_SIGNING_KEY_PEM=$/VALIDATE_SIGNING_KEY_PEM=test/' -e 's/^ADMISSION_SECRET=$/ADMISSION_SECRET=test/' \
     -e 's/^SERVERS_ENCRYPTION_KEY=$/SERVERS_ENCRYPTION_KEY=test/' -e 's/^DERPER_IMAGE=$/DERPER_IMAGE=test/' \
     -e 's#^DERP_ADMISSION_URL=$#DERP_ADMISSION_URL=https://derp.example.com/api/acl/derp/admit#' .env.example >"$compose_env"
+sed -i -e 's/^PROMETHEUS_DISCOVERY_TOKEN=$/PROMETHEUS_DISCOVERY_TOKEN=test/' -e 's/^GRAFANA_ADMIN_PASSWORD=$/GRAFANA_ADMIN_PASSWORD=test/' "$compose_env" # monitoring (issue 13, prom)
 if docker-compose --env-file "$compose_env" -f docker-compose.yml config -q; then record "docker-compose config" 1 0; else record "docker-compose config" 0 1; fi
 # Without secrets it must refuse to start rather than run with defaults.
 if docker-compose --env-file /dev/null -f docker-compose.yml config -q 2>/dev/null; then record "docker-compose refuses missing secrets" 0 1; else record "docker-compose refuses missing secrets" 1 0; fi
@@ -77,9 +78,41 @@ for dockerfile in $(git ls-files '*Dockerfile'); do
   grep -q '^FROM ' "$dockerfile" && grep -q '^ENTRYPOINT' "$dockerfile" && record "$dockerfile" 1 0 || record "$dockerfile" 0 1
 done
 
+# --- monitoring (issue 13, prom): Prometheus configs, alert rules and their promtool tests, Grafana dashboards
+step "prometheus and grafana: configs, alert rules and their tests, dashboards against Grafana's schema"
+monitoring_check() { # name log command...
+  local name=$1 log=$2; shift 2
+  if "$@" >"$log" 2>&1; then record "$name" 1 0; else tail -20 "$log"; record "$name" 0 1; fi
+}
+scripts/platform.sh prometheus-config >"$RESULTS/prometheus.yml"
+monitoring_check "promtool check config (make up's Prometheus)" "$RESULTS/promtool-config.log" promtool check config "$RESULTS/prometheus.yml"
+monitoring_check "promtool check config (docker-compose's Prometheus)" "$RESULTS/promtool-config-compose.log" promtool check config deploy/prometheus/prometheus.compose.yml
+monitoring_check "promtool check rules" "$RESULTS/promtool-rules.log" promtool check rules deploy/prometheus/rules/*.yml
+# one `promtool test rules` run per file, its cases counted: every alert fires in one case and stays quiet in another
+for rule_test in deploy/prometheus/tests/*.yml; do
+  cases=$(grep -c '^  - name:' "$rule_test")
+  if (cd deploy/prometheus && promtool test rules "tests/$(basename "$rule_test")") >"$RESULTS/promtool-$(basename "$rule_test" .yml).log" 2>&1
+  then record "promtool test rules $(basename "$rule_test")" "$cases" 0
+  else grep -v '^$' "$RESULTS/promtool-$(basename "$rule_test" .yml).log" | head -30; record "promtool test rules $(basename "$rule_test")" 0 "$cases"; fi
+done
+monitoring_check "every alert has severity, summary, description, dashboard and a firing and a quiet test" "$RESULTS/rule-coverage.log" /usr/bin/python3 deploy/prometheus/check_rule_tests.py
+# rendered as its container does, with a password full of shell characters
+SMTP_HOST=smtp.example.com SMTP_PORT=587 SMTP_FROM='Derp <no-reply@example.com>' ALERT_MAIL_TO=ops@example.com SMTP_PASSWORD='p&|$`x;' \
+  deploy/prometheus/render-alertmanager.sh "$RESULTS/alertmanager.yml" 2>"$RESULTS/amtool-render.log"
+monitoring_check "amtool check-config (docker-compose's Alertmanager)" "$RESULTS/amtool.log" \
+  sh -c 'amtool check-config "$1" && grep -qF "smtp_auth_password: \"p&|\$\`x;\"" "$1"' - "$RESULTS/alertmanager.yml"
+/usr/bin/python3 deploy/grafana/check_dashboards.py schema >"$RESULTS/dashboards-schema.log" 2>&1
+p=$(grep -c '^ok' "$RESULTS/dashboards-schema.log"); f=$(grep -c '^FAILED' "$RESULTS/dashboards-schema.log")
+grep -A3 '^FAILED' "$RESULTS/dashboards-schema.log" | head -30
+if grep -qE '^[0-9]+ passed, [0-9]+ failed$' "$RESULTS/dashboards-schema.log"; then record "grafana dashboards (schema)" "$p" "$f"
+else tail -10 "$RESULTS/dashboards-schema.log"; record "grafana dashboards (schema: did not run)" 0 1; fi
+# --- end monitoring
+
 step "end to end: the platform on ports 18080/15101-15106, driven by Chromium"
 export DERP_STATE_DIR="$ROOT/.state/e2e" DERP_GATEWAY_PORT=18080 DERP_USERS_PORT=15101 DERP_SERIALS_PORT=15102 DERP_ACL_PORT=15103 DERP_SERVERS_PORT=15104 DERP_FINANCE_PORT=15105 DERP_DISTRIBUTION_PORT=15106 DERP_RELAY_FIRST_PORT=34000 DERP_DB_SUFFIX=_e2e DERP_NO_BUILD=1
 export DERP_ADMIN_EMAIL=e2e-admin@derp.local DERP_ADMIN_PASSWORD=e2e-Admin-pass-1
+# monitoring (issue 13, prom): the copy's own Prometheus, scraping every 5 s, started by `platform.sh up` with it
+export DERP_PROMETHEUS_PORT=19090 DERP_PROMETHEUS_SCRAPE_INTERVAL=5s
 # Every browser and API sign-in of the e2e files comes from 127.0.0.1; the per-address limit has its own functional test.
 export DERP_USERS_SETTINGS="Users__LoginAttemptsPerIpPerWindow=1000"
 rm -rf "$DERP_STATE_DIR"
@@ -91,6 +124,7 @@ remove_e2e_relays
 for db in derp_users_e2e derp_serials_e2e derp_acl_e2e derp_servers_e2e derp_finance_e2e derp_distribution_e2e; do
   runuser -u postgres -- psql -q -c "DROP DATABASE IF EXISTS $db WITH (FORCE)" >/dev/null 2>&1 || true
 done
+e2e_started=$(date +%s) # monitoring (issue 13, prom): the window the dashboards' queries look at
 if scripts/platform.sh up >"$RESULTS/e2e-platform.log" 2>&1; then
   (cd web && BASE_URL=http://127.0.0.1:18080 MAIL_DIR="${DERP_MAIL_DIR:-/var/tmp/derp/mail}" SCREENSHOT_DIR="$RESULTS" \
      ADMIN_EMAIL="$DERP_ADMIN_EMAIL" ADMIN_PASSWORD="$DERP_ADMIN_PASSWORD" \
@@ -98,6 +132,17 @@ if scripts/platform.sh up >"$RESULTS/e2e-platform.log" 2>&1; then
   cat "$RESULTS/e2e.log" | grep -E '^# (pass|fail)|^not ok|Error' | head -20
   p=$(sed -nE 's/^# pass ([0-9]+)/\1/p' "$RESULTS/e2e.log"); f=$(sed -nE 's/^# fail ([0-9]+)/\1/p' "$RESULTS/e2e.log")
   record "browser end-to-end" "${p:-0}" "${f:-1}"
+  # --- monitoring (issue 13, prom): every dashboard panel's query against the Prometheus that scraped this copy while
+  # the browser test used it (two more scrapes first, so the last figures are in)
+  step "grafana dashboards: every panel's query against the e2e copy's Prometheus (127.0.0.1:19090)"
+  sleep 10
+  /usr/bin/python3 deploy/grafana/check_dashboards.py queries http://127.0.0.1:19090 $(( $(date +%s) - e2e_started + 60 )) \
+    >"$RESULTS/dashboards-queries.log" 2>&1
+  p=$(grep -c '^ok' "$RESULTS/dashboards-queries.log"); f=$(grep -c '^FAILED' "$RESULTS/dashboards-queries.log")
+  grep -A1 '^FAILED' "$RESULTS/dashboards-queries.log" | head -40
+  if grep -qE '^[0-9]+ passed, [0-9]+ failed$' "$RESULTS/dashboards-queries.log"; then record "grafana dashboards (live queries)" "$p" "$f"
+  else tail -10 "$RESULTS/dashboards-queries.log"; record "grafana dashboards (live queries: did not run)" 0 1; fi
+  # --- end monitoring
 else
   tail -30 "$RESULTS/e2e-platform.log"; record "browser end-to-end (platform start)" 0 1
 fi
