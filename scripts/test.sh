@@ -134,8 +134,14 @@ if scripts/platform.sh up >"$RESULTS/e2e-platform.log" 2>&1; then
   record "browser end-to-end" "${p:-0}" "${f:-1}"
   # --- monitoring (issue 13, prom): every dashboard panel's query against the Prometheus that scraped this copy while
   # the browser test used it (two more scrapes first, so the last figures are in)
-  step "grafana dashboards: every panel's query against the e2e copy's Prometheus (127.0.0.1:19090)"
+  step "prometheus targets and grafana dashboards: the e2e copy's Prometheus (127.0.0.1:19090)"
   sleep 10
+  curl -fsS http://127.0.0.1:19090/api/v1/targets >"$RESULTS/e2e-prometheus-targets.json" 2>/dev/null || true
+  /usr/bin/python3 deploy/prometheus/check_targets.py http://127.0.0.1:19090 $(( $(date +%s) - e2e_started + 60 )) >"$RESULTS/prometheus-targets.log" 2>&1
+  p=$(grep -c '^ok' "$RESULTS/prometheus-targets.log"); f=$(grep -c '^FAILED' "$RESULTS/prometheus-targets.log")
+  grep '^FAILED' "$RESULTS/prometheus-targets.log"
+  if grep -qE '^[0-9]+ passed, [0-9]+ failed$' "$RESULTS/prometheus-targets.log"; then record "prometheus targets up (every service, gateway, node, rabbitmq, relays)" "$p" "$f"
+  else tail -10 "$RESULTS/prometheus-targets.log"; record "prometheus targets (did not run)" 0 1; fi
   /usr/bin/python3 deploy/grafana/check_dashboards.py queries http://127.0.0.1:19090 $(( $(date +%s) - e2e_started + 60 )) \
     >"$RESULTS/dashboards-queries.log" 2>&1
   p=$(grep -c '^ok' "$RESULTS/dashboards-queries.log"); f=$(grep -c '^FAILED' "$RESULTS/dashboards-queries.log")
