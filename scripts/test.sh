@@ -103,7 +103,7 @@ monitoring_check "amtool check-config (docker-compose's Alertmanager)" "$RESULTS
   sh -c 'amtool check-config "$1" && grep -qF "smtp_auth_password: \"p&|\$\`x;\"" "$1"' - "$RESULTS/alertmanager.yml"
 /usr/bin/python3 deploy/grafana/check_dashboards.py schema >"$RESULTS/dashboards-schema.log" 2>&1
 p=$(grep -c '^ok' "$RESULTS/dashboards-schema.log"); f=$(grep -c '^FAILED' "$RESULTS/dashboards-schema.log")
-grep -A3 '^FAILED' "$RESULTS/dashboards-schema.log" | head -30
+awk '/^FAILED/ { shown = 1; print; next } /^ / { if (shown) print; next } { shown = 0 }' "$RESULTS/dashboards-schema.log" | head -40
 if grep -qE '^[0-9]+ passed, [0-9]+ failed$' "$RESULTS/dashboards-schema.log"; then record "grafana dashboards (schema)" "$p" "$f"
 else tail -10 "$RESULTS/dashboards-schema.log"; record "grafana dashboards (schema: did not run)" 0 1; fi
 # --- end monitoring
@@ -145,7 +145,7 @@ if scripts/platform.sh up >"$RESULTS/e2e-platform.log" 2>&1; then
   /usr/bin/python3 deploy/grafana/check_dashboards.py queries http://127.0.0.1:19090 $(( $(date +%s) - e2e_started + 60 )) \
     >"$RESULTS/dashboards-queries.log" 2>&1
   p=$(grep -c '^ok' "$RESULTS/dashboards-queries.log"); f=$(grep -c '^FAILED' "$RESULTS/dashboards-queries.log")
-  grep -A1 '^FAILED' "$RESULTS/dashboards-queries.log" | head -40
+  awk '/^FAILED/ { shown = 1; print; next } /^ / { if (shown) print; next } { shown = 0 }' "$RESULTS/dashboards-queries.log" | head -60
   if grep -qE '^[0-9]+ passed, [0-9]+ failed$' "$RESULTS/dashboards-queries.log"; then record "grafana dashboards (live queries)" "$p" "$f"
   else tail -10 "$RESULTS/dashboards-queries.log"; record "grafana dashboards (live queries: did not run)" 0 1; fi
   # --- end monitoring
