@@ -188,7 +188,7 @@ up() {
     echo "  admin password: as configured (DERP_ADMIN_PASSWORD), or see $SECRETS"
   fi
   echo "  dev mail:     $MAIL_DIR/new (one file per mail; the SMTP sink listens on 127.0.0.1:2525)"
-  [ "$PROMETHEUS_PORT" != off ] && echo "  prometheus:   http://127.0.0.1:$PROMETHEUS_PORT/ (targets: /targets, alerts: /alerts)"
+  [ "$PROMETHEUS_PORT" != off ] && echo "  prometheus:   http://127.0.0.1:$PROMETHEUS_PORT/ (targets: /classic/targets, alerts: /classic/alerts)"
   echo "  logs:         $LOG_DIR"
   echo "  stop with:    make down"
 }
