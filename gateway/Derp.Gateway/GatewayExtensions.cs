@@ -1,8 +1,12 @@
 using System.Globalization;
-using System.Security.Cryptography.X509Certificates;
+using System.Net;
+using System.Net.Security;
+using System.Security.Authentication;
 using System.Threading.RateLimiting;
 using Microsoft.AspNetCore.Diagnostics;
 using Microsoft.AspNetCore.HttpOverrides;
+using Microsoft.AspNetCore.Server.Kestrel.Core;
+using Microsoft.AspNetCore.Server.Kestrel.Https;
 using Microsoft.AspNetCore.Mvc;
 using Derp.ServiceDefaults;
 using Derp.ServiceDefaults.Auth;
@@ -107,8 +111,7 @@ public static class GatewayExtensions
         app.UseExceptionHandler();
         app.UseStatusCodePages();
         app.UseMiddleware<RequestBodyLimitMiddleware>(MaxRequestBodyBytes(app.Configuration));
-        if (app.Configuration["Gateway:Certificate:Path"] is { Length: > 0 })
-            app.UseHsts();
+        UseHttpsEdge(app);
         app.UseRateLimiter();
         app.UseAuthentication();
         app.UseAuthorization();
@@ -152,20 +155,88 @@ public static class GatewayExtensions
     private static long MaxRequestBodyBytes(IConfiguration configuration) =>
         configuration.GetValue<long?>("Http:MaxRequestBodyBytes") ?? 1024 * 1024;
 
-    /// <summary>HTTPS when a certificate is configured (certbot's fullchain.pem + privkey.pem), else plain HTTP on loopback.</summary>
+    /// <summary>
+    /// HTTPS when a certificate is configured (certbot's fullchain.pem + privkey.pem), else plain HTTP from <c>Urls</c>.
+    /// With a certificate the gateway listens on <c>Gateway:HttpsPort</c> (443) with TLS 1.2 and 1.3 only, and on
+    /// <c>Gateway:HttpPort</c> (8080) for plain HTTP, which redirects to HTTPS (see <see cref="UseHttpsEdge"/>).
+    /// Renewed files are picked up without a restart (<see cref="PemCertificate"/>).
+    /// </summary>
     private static void ConfigureListeners(WebApplicationBuilder builder)
     {
-        var certificate = builder.Configuration["Gateway:Certificate:Path"];
-        if (string.IsNullOrEmpty(certificate))
+        var configuration = builder.Configuration;
+        var certificatePath = configuration["Gateway:Certificate:Path"];
+        if (string.IsNullOrEmpty(certificatePath))
             return;
-        var key = builder.Configuration["Gateway:Certificate:KeyPath"];
-        var httpsPort = builder.Configuration.GetValue("Gateway:HttpsPort", 443);
+        var keyPath = configuration["Gateway:Certificate:KeyPath"];
+        if (string.IsNullOrEmpty(keyPath))
+            throw new InvalidOperationException("Gateway:Certificate:KeyPath must name the private key (certbot's privkey.pem) when Gateway:Certificate:Path is set.");
+        var certificate = new PemCertificate(certificatePath, keyPath);
+        var reloadInterval = configuration.GetValue("Gateway:Certificate:ReloadInterval", TimeSpan.FromMinutes(1));
+        builder.Services.AddSingleton(certificate);
+        builder.Services.AddHostedService(sp => new CertificateReloadService(certificate, reloadInterval,
+            sp.GetRequiredService<ILogger<CertificateReloadService>>()));
+
+        var httpsPort = configuration.GetValue("Gateway:HttpsPort", 443);
+        var httpPort = configuration.GetValue("Gateway:HttpPort", 8080);
+        var listenAddress = configuration["Gateway:ListenAddress"] is { Length: > 0 } address ? IPAddress.Parse(address) : null;
         builder.WebHost.ConfigureKestrel(kestrel =>
         {
             kestrel.AddServerHeader = false;
-            kestrel.ListenAnyIP(httpsPort, listen => listen.UseHttps(X509Certificate2.CreateFromPemFile(certificate, key)));
+            void Listen(int port, Action<ListenOptions> configure)
+            {
+                if (listenAddress is null) kestrel.ListenAnyIP(port, configure);
+                else kestrel.Listen(listenAddress, port, configure);
+            }
+            Listen(httpPort, _ => { });
+            Listen(httpsPort, listen => listen.UseHttps(new TlsHandshakeCallbackOptions
+            {
+                // Asked at every handshake: the certificate of the moment, never one captured at start-up.
+                OnConnection = _ => ValueTask.FromResult(new SslServerAuthenticationOptions
+                {
+                    ServerCertificateContext = certificate.Current,
+                    // Explicit rather than the OS default, which on many systems still accepts TLS 1.0 and 1.1.
+                    EnabledSslProtocols = SslProtocols.Tls12 | SslProtocols.Tls13,
+                }),
+            }));
+        });
+
+        builder.Services.AddHsts(hsts => hsts.MaxAge = TimeSpan.FromDays(365));
+        builder.Services.AddHttpsRedirection(redirect =>
+        {
+            redirect.RedirectStatusCode = StatusCodes.Status308PermanentRedirect; // keeps the method: a POST stays a POST
+            // The port clients use (a container may publish 443 elsewhere); unset, the listening HTTPS port.
+            redirect.HttpsPort = configuration.GetValue<int?>("Gateway:PublicHttpsPort") ?? (httpsPort == 0 ? null : httpsPort);
         });
     }
+
+    /// <summary>
+    /// With a certificate: HSTS on HTTPS answers, and plain HTTP redirected to HTTPS except certbot's ACME challenge
+    /// (served from <c>Gateway:Certificate:AcmeChallengeDirectory</c>, so renewals need no downtime), the probes
+    /// (<c>/health/*</c>) and the Prometheus scrape (<c>/metrics</c>), which come from inside the deployment.
+    /// </summary>
+    private static void UseHttpsEdge(WebApplication app)
+    {
+        if (app.Configuration["Gateway:Certificate:Path"] is not { Length: > 0 })
+            return;
+        if (app.Configuration["Gateway:Certificate:AcmeChallengeDirectory"] is { Length: > 0 } challenges)
+        {
+            Directory.CreateDirectory(challenges);
+            app.UseStaticFiles(new StaticFileOptions
+            {
+                RequestPath = AcmeChallengePath,
+                FileProvider = new Microsoft.Extensions.FileProviders.PhysicalFileProvider(Path.GetFullPath(challenges)),
+                ServeUnknownFileTypes = true, // challenge tokens have no extension
+                DefaultContentType = "text/plain",
+            });
+        }
+        app.UseWhen(http => !http.Request.IsHttps && !IsPlainHttpAllowed(http.Request.Path), https => https.UseHttpsRedirection());
+        app.UseHsts();
+    }
+
+    private static readonly PathString AcmeChallengePath = "/.well-known/acme-challenge";
+
+    private static bool IsPlainHttpAllowed(PathString path) =>
+        path.StartsWithSegments(AcmeChallengePath) || path.StartsWithSegments("/health") || path.StartsWithSegments("/metrics");
 }
 
 public sealed class SecurityHeadersMiddleware(RequestDelegate next)
