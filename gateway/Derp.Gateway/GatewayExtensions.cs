@@ -22,7 +22,7 @@ namespace Derp.Gateway;
 /// The single public entry: YARP routes from configuration, JWT checked before anything is forwarded on protected
 /// routes, per-IP rate limits, security headers, and the web portal with SPA fallback.
 /// </summary>
-public static class GatewayExtensions
+public static partial class GatewayExtensions
 {
     public const string AuthenticatedPolicy = "authenticated";
     public const string PerIpRateLimit = "per-ip";
@@ -210,28 +210,31 @@ public static class GatewayExtensions
     }
 
     /// <summary>
-    /// With a certificate: HSTS on HTTPS answers, and plain HTTP redirected to HTTPS except certbot's ACME challenge
-    /// (served from <c>Gateway:Certificate:AcmeChallengeDirectory</c>, so renewals need no downtime), the probes
+    /// With a certificate: HSTS on HTTPS answers, and plain HTTP redirected to HTTPS except certbot's ACME challenges
+    /// (from the webroot <c>Gateway:Certificate:AcmeWebRoot</c>, so renewals go through the running gateway), the probes
     /// (<c>/health/*</c>) and the Prometheus scrape (<c>/metrics</c>), which come from inside the deployment.
     /// </summary>
     private static void UseHttpsEdge(WebApplication app)
     {
         if (app.Configuration["Gateway:Certificate:Path"] is not { Length: > 0 })
             return;
-        if (app.Configuration["Gateway:Certificate:AcmeChallengeDirectory"] is { Length: > 0 } challenges)
+        if (app.Configuration["Gateway:Certificate:AcmeWebRoot"] is { Length: > 0 } webRoot)
         {
-            Directory.CreateDirectory(challenges);
-            app.UseStaticFiles(new StaticFileOptions
-            {
-                RequestPath = AcmeChallengePath,
-                FileProvider = new Microsoft.Extensions.FileProviders.PhysicalFileProvider(Path.GetFullPath(challenges)),
-                ServeUnknownFileTypes = true, // challenge tokens have no extension
-                DefaultContentType = "text/plain",
-            });
+            // certbot --webroot -w WEBROOT writes WEBROOT/.well-known/acme-challenge/TOKEN; read at request time, so
+            // the directory may appear after start-up (certbot creates it).
+            var challenges = Path.Combine(Path.GetFullPath(webRoot), ".well-known", "acme-challenge");
+            app.MapGet(AcmeChallengePath + "/{token}", (string token) =>
+                AcmeToken().IsMatch(token) && File.Exists(Path.Combine(challenges, token))
+                    ? Results.File(Path.Combine(challenges, token), "text/plain")
+                    : ApiProblems.NotFound(ProblemCodes.NotFound, "No such challenge."));
         }
         app.UseWhen(http => !http.Request.IsHttps && !IsPlainHttpAllowed(http.Request.Path), https => https.UseHttpsRedirection());
         app.UseHsts();
     }
+
+    // ACME tokens are base64url; anything else (dots, slashes) never reaches the file system.
+    [System.Text.RegularExpressions.GeneratedRegex("^[A-Za-z0-9_-]{1,256}$")]
+    private static partial System.Text.RegularExpressions.Regex AcmeToken();
 
     private static readonly PathString AcmeChallengePath = "/.well-known/acme-challenge";
 

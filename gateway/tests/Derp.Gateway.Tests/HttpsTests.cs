@@ -138,7 +138,7 @@ public sealed class HttpsGatewayFactory : WebApplicationFactory<Program>, IAsync
         builder.UseSetting("Gateway:Certificate:Path", Certificates.FullChainPath);
         builder.UseSetting("Gateway:Certificate:KeyPath", Certificates.PrivateKeyPath);
         builder.UseSetting("Gateway:Certificate:ReloadInterval", "00:00:00.200");
-        builder.UseSetting("Gateway:Certificate:AcmeChallengeDirectory", ChallengeDirectory);
+        builder.UseSetting("Gateway:Certificate:AcmeWebRoot", ChallengeDirectory);
         // Free ports on loopback, chosen by the system.
         builder.UseSetting("Gateway:ListenAddress", "127.0.0.1");
         builder.UseSetting("Gateway:HttpsPort", "0");
@@ -262,13 +262,18 @@ public sealed class HttpsTests(HttpsGatewayFactory gateway) : IClassFixture<Http
     [Fact]
     public async Task Probes_and_certbot_challenges_stay_on_plain_http()
     {
-        var token = "tok-" + Guid.NewGuid().ToString("N");
-        await File.WriteAllTextAsync(Path.Combine(gateway.ChallengeDirectory, token), token + ".thumbprint", TestContext.Current.CancellationToken);
+        // Where certbot --webroot -w DIR puts it, after the gateway started.
+        var token = "tok_" + Guid.NewGuid().ToString("N");
+        var challenges = Directory.CreateDirectory(Path.Combine(gateway.ChallengeDirectory, ".well-known", "acme-challenge")).FullName;
+        await File.WriteAllTextAsync(Path.Combine(challenges, token), token + ".thumbprint", TestContext.Current.CancellationToken);
         using var client = gateway.Client(gateway.HttpPort);
 
         using var challenge = await client.GetAsync($"http://{Host}:{gateway.HttpPort}/.well-known/acme-challenge/{token}", TestContext.Current.CancellationToken);
         challenge.StatusCode.ShouldBe(HttpStatusCode.OK);
         (await challenge.Content.ReadAsStringAsync(TestContext.Current.CancellationToken)).ShouldBe(token + ".thumbprint");
+
+        using var unknown = await client.GetAsync($"http://{Host}:{gateway.HttpPort}/.well-known/acme-challenge/..%2Fsecret", TestContext.Current.CancellationToken);
+        unknown.StatusCode.ShouldBe(HttpStatusCode.NotFound);
 
         using var live = await client.GetAsync($"http://{Host}:{gateway.HttpPort}/health/live", TestContext.Current.CancellationToken);
         live.StatusCode.ShouldBe(HttpStatusCode.OK);
