@@ -68,11 +68,14 @@ done
 
 if [ -n "$EVERY" ]; then
   # The schedule of the compose service: a failed run is reported (exit status, metrics) and the next one still comes.
+  # As a container's first process bash ignores SIGTERM unless told: `docker stop` ends the wait at once.
+  trap 'log "stopped"; kill "$sleeper" 2>/dev/null; exit 0' TERM INT
+  sleeper=""
   while :; do
     "$0" --dir "$BACKUP_DIR" --keep "$KEEP" --max-age-days "$MAX_AGE_DAYS" --suffix "$SUFFIX" --services "$SERVICES" \
       --metrics-file "$METRICS_FILE" || log "this run failed; next attempt in $EVERY s"
     log "next backup at $(date -u -d "@$(( $(date +%s) + EVERY ))" +%FT%TZ)"
-    sleep "$EVERY"
+    sleep "$EVERY" & sleeper=$!; wait "$sleeper"
   done
 fi
 

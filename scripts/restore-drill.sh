@@ -34,43 +34,49 @@ q() { psql -X -qAt -v ON_ERROR_STOP=1 -d "derp_$1$SUFFIX" -c "$2"; } # service, 
 
 rm -rf "$WORK"; mkdir -p "$WORK"
 
-# ---- the invariants, each printed as lines that must be equal between two services (or empty) ---------------------
+# ---- the invariants: sets read from two services that must agree (or rows that must not exist) ---------------------
+# Each query prints one id (or "id value") a line; they are compared sorted as text.
 # Redeemed rental serials <=> rental periods made from a serial (exactly once each).
-redeemed_rental_serials() { q serials "SELECT id FROM serials WHERE kind = 'rental' AND user_id IS NOT NULL ORDER BY 1"; }
-serial_periods() { q users "SELECT serial_id FROM rental_periods WHERE source = 'serial' ORDER BY 1"; }
+redeemed_rental_serials() { q serials "SELECT id FROM serials WHERE kind = 'rental' AND user_id IS NOT NULL"; }
+serial_periods() { q users "SELECT serial_id FROM rental_periods WHERE source = 'serial'"; }
 # Fulfilled plan orders <=> rental periods made from an order.
-fulfilled_plan_orders() { q finance "SELECT id FROM orders WHERE type IN ('new', 'renewal') AND status = 'fulfilled' ORDER BY 1"; }
-order_periods() { q users "SELECT order_id FROM rental_periods WHERE source = 'order' ORDER BY 1"; }
+fulfilled_plan_orders() { q finance "SELECT id FROM orders WHERE type IN ('new', 'renewal') AND status = 'fulfilled'"; }
+order_periods() { q users "SELECT order_id FROM rental_periods WHERE source = 'order'"; }
 # Policy versions: 1..n without gaps per renter, and the renter's rental knows the newest one.
 policy_version_gaps() { q acl "SELECT user_id FROM policy_versions GROUP BY user_id HAVING min(version) <> 1 OR max(version) <> count(*) OR count(DISTINCT version) <> count(*)"; }
-newest_policy_versions() { q acl "SELECT user_id || ' ' || max(version) FROM policy_versions GROUP BY user_id ORDER BY 1"; }
-rental_policy_versions() { q users "SELECT user_id || ' ' || policy_version FROM rentals WHERE policy_version IS NOT NULL ORDER BY 1"; }
+newest_policy_versions() { q acl "SELECT user_id || ' ' || max(version) FROM policy_versions GROUP BY user_id"; }
+rental_policy_versions() { q users "SELECT user_id || ' ' || policy_version FROM rentals WHERE policy_version IS NOT NULL"; }
 # Wallets: the ledger sums to the balance, and the newest entry's running balance is the balance.
 wallet_mismatches() { q finance "SELECT w.id FROM wallets w LEFT JOIN LATERAL (SELECT coalesce(sum(amount_cents), 0) AS total FROM ledger_entries l WHERE l.wallet_id = w.id) s ON true LEFT JOIN LATERAL (SELECT balance_after_cents FROM ledger_entries l WHERE l.wallet_id = w.id ORDER BY created_at DESC, id DESC LIMIT 1) n ON true WHERE s.total <> w.balance_cents OR coalesce(n.balance_after_cents, 0) <> w.balance_cents"; }
-# Distribution: a distributor's stock is exactly serials' distributor serials, redeemed the same ones.
-distributor_serials() { q serials "SELECT id FROM serials WHERE distributor_id IS NOT NULL ORDER BY 1"; }
-stock_serials() { q distribution "SELECT serial_id FROM stock_serials ORDER BY 1"; }
-used_distributor_serials() { q serials "SELECT id FROM serials WHERE distributor_id IS NOT NULL AND user_id IS NOT NULL ORDER BY 1"; }
-redeemed_stock() { q distribution "SELECT serial_id FROM stock_serials WHERE redeemed_at IS NOT NULL ORDER BY 1"; }
-# Commissions: each earned on a renewal order that finance has as paid.
-commission_orders() { q distribution "SELECT DISTINCT order_id FROM commissions ORDER BY 1"; }
-paid_renewal_orders() { q finance "SELECT id FROM orders WHERE type = 'renewal' AND paid_at IS NOT NULL ORDER BY 1"; }
+# Distribution: stock is serials' distributor serials, and a stock serial is redeemed exactly when serials has it used.
+distributor_serials() { q serials "SELECT id FROM serials WHERE distributor_id IS NOT NULL"; }
+stock_serials() { q distribution "SELECT serial_id FROM stock_serials"; }
+used_stock_serials() { comm -12 <(q serials "SELECT id FROM serials WHERE distributor_id IS NOT NULL AND user_id IS NOT NULL" | LC_ALL=C sort) <(stock_serials | LC_ALL=C sort); }
+redeemed_stock() { q distribution "SELECT serial_id FROM stock_serials WHERE redeemed_at IS NOT NULL"; }
+# Commissions: each earned on an order that finance has as paid.
+commission_orders() { q distribution "SELECT DISTINCT order_id FROM commissions"; }
+paid_orders() { q finance "SELECT id FROM orders WHERE paid_at IS NOT NULL"; }
 
-invariants() { # writes one block per invariant; "holds" or what differs
+invariants() { # writes one block per invariant: "holds (N rows)", or what breaks it
   local out=$1
   {
-    same() { local name=$1 left right; left=$($2) || left="query failed"; right=$($3) || right="query failed"
-      if [ "$left" = "$right" ]; then echo "$name: holds ($(grep -c . <<<"$left") rows)"; else echo "$name: DIFFERS"; diff <(echo "$left") <(echo "$right") | sed 's/^/    /'; fi; }
-    empty() { local name=$1 rows; rows=$($2) || rows="query failed"
+    read_sorted() { local rows; rows=$($1) || { echo "query failed: $1"; return; }; LC_ALL=C sort <<<"$rows" | grep .; }
+    same() { local name=$1 left right; left=$(read_sorted "$2"); right=$(read_sorted "$3")
+      if [ "$left" = "$right" ]; then echo "$name: holds ($(grep -c . <<<"$left") rows)"
+      else echo "$name: DIFFERS ($2 < > $3)"; diff <(echo "$left") <(echo "$right") | grep '^[<>]' | sed 's/^/    /'; fi; }
+    subset() { local name=$1 extra; extra=$(comm -23 <(read_sorted "$2") <(read_sorted "$3"))
+      if [ -z "$extra" ]; then echo "$name: holds ($(read_sorted "$2" | grep -c .) rows)"
+      else echo "$name: BROKEN by ($2 not in $3)"; sed 's/^/    /' <<<"$extra"; fi; }
+    empty() { local name=$1 rows; rows=$(read_sorted "$2")
       if [ -z "$rows" ]; then echo "$name: holds"; else echo "$name: BROKEN by"; sed 's/^/    /' <<<"$rows"; fi; }
     same "redeemed rental serials = rental periods from serials" redeemed_rental_serials serial_periods
     same "fulfilled plan orders = rental periods from orders" fulfilled_plan_orders order_periods
     empty "policy versions 1..n per renter, no gaps" policy_version_gaps
     same "each rental knows its newest policy version" newest_policy_versions rental_policy_versions
     empty "wallet ledger sums and running balances = balances" wallet_mismatches
-    same "distributor stock = serials' distributor serials" distributor_serials stock_serials
-    same "redeemed stock = used distributor serials" used_distributor_serials redeemed_stock
-    same "commissions only on paid renewal orders" commission_orders paid_renewal_orders
+    subset "distributor stock only of distributor serials" stock_serials distributor_serials
+    same "stock redeemed = its serials used" used_stock_serials redeemed_stock
+    subset "commissions only on paid orders" commission_orders paid_orders
   } >"$out"
 }
 
@@ -114,11 +120,21 @@ check "the copy has data to lose: users, serials, rentals, policy versions, orde
     set -- $pair; grep -Eq "^derp_$1'"$SUFFIX"' $2 rows=[1-9]" "'"$WORK"'/before.txt" || { echo "    derp_$1'"$SUFFIX"'.$2 is empty"; exit 1; }
   done'
 
+# Earlier backups for retention to judge (empty stand-ins: retention goes by name): with --keep 3 --max-age-days 7
+# the new one, yesterday's and the 2020-01-02 one stay (the 3 newest), 2020-01-01 goes; another copy's backup and a
+# partial directory are not retention's business.
+yesterday="derp$SUFFIX-$(date -u -d '1 day ago' +%Y%m%dT%H%M%SZ)"
+for old in "$yesterday" "derp$SUFFIX-20200102T000000Z" "derp$SUFFIX-20200101T000000Z" "derp-20200101T000000Z" ".partial-derp$SUFFIX-20200101T000000Z"; do
+  mkdir -p "$WORK/backups/$old"
+done
 backup_started=$(date +%s)
-"$ROOT/scripts/backup.sh" --suffix "$SUFFIX" --dir "$WORK/backups" --keep 2 --max-age-days 0 >"$WORK/backup.log" 2>&1
+"$ROOT/scripts/backup.sh" --suffix "$SUFFIX" --dir "$WORK/backups" --keep 3 --max-age-days 7 >"$WORK/backup.log" 2>&1
 backup_status=$?
 sed 's/^/    /' "$WORK/backup.log"
 check "backup.sh succeeds" test "$backup_status" -eq 0
+check "retention keeps the 3 newest and removes older ones past 7 days, leaving other copies and partial runs alone" bash -c '
+  cd "'"$WORK/backups"'" && [ -d "'"$yesterday"'" ] && [ -d derp'"$SUFFIX"'-20200102T000000Z ] && [ ! -e derp'"$SUFFIX"'-20200101T000000Z ] \
+    && [ -d derp-20200101T000000Z ] && [ -d .partial-derp'"$SUFFIX"'-20200101T000000Z ]'
 backup=$(find "$WORK/backups" -mindepth 1 -maxdepth 1 -type d -name "derp$SUFFIX-*" | sort | tail -1)
 check "the backup has a dump per database, a manifest and SHA256SUMS that sha256sum -c accepts" bash -c '
   cd "'"$backup"'" && for s in '"$SERVICES"'; do [ -s "derp_${s}'"$SUFFIX"'.dump" ] || exit 1; done && [ -s manifest ] && sha256sum --check --strict --quiet SHA256SUMS'
@@ -130,6 +146,14 @@ check "the result is written for Prometheus: result 1, a success time and size p
     grep -Eq "^derp_backup_last_size_bytes\{database=\"derp_${s}'"$SUFFIX"'\"\} [1-9]" "$m" || exit 1
   done
   grep -Eq "^derp_backup_last_duration_seconds [0-9.]+$" "$m" && grep -Eq "^derp_backup_last_run_timestamp_seconds [0-9]+$" "$m"'
+
+"$ROOT/scripts/backup.sh" --suffix "$SUFFIX" --services "users nosuchservice" --dir "$WORK/backups-failed" >"$WORK/backup-failed.log" 2>&1
+failed_status=$?
+sed 's/^/    /' "$WORK/backup-failed.log"
+check "a failed backup exits non-zero, says why, leaves no directory, reports result 0 and keeps the last success times" bash -c '
+  [ '"$failed_status"' -ne 0 ] && grep -q "derp_nosuchservice'"$SUFFIX"' does not exist" "'"$WORK/backup-failed.log"'" \
+    && [ -z "$(ls -A "'"$WORK/backups-failed"'")" ] && grep -qx "derp_backup_last_result 0" "'"$metrics"'" \
+    && grep -q "^derp_backup_last_success_timestamp_seconds{database=\"derp_finance'"$SUFFIX"'\"} [0-9]" "'"$metrics"'"'
 
 # ---- 3. lose everything, restore, compare ---------------------------------------------------------------------------
 say "dropping the copy's databases"

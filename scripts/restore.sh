@@ -61,11 +61,10 @@ read -r -a databases <<<"$(manifest_value databases)"
 source_suffix="$(manifest_value suffix)"
 
 # Every line well formed, every file listed present and matching, and nothing in the directory that is not listed.
-(cd "$BACKUP" && sha256sum --check --strict --quiet SHA256SUMS) >/tmp/restore-check.$$ 2>&1 || {
-  problems=$(sed 's/^/    /' /tmp/restore-check.$$); rm -f /tmp/restore-check.$$
+if ! problems=$(cd "$BACKUP" && sha256sum --check --strict --quiet SHA256SUMS 2>&1); then
   refuse "checksums do not match: the backup is corrupt or incomplete:
-$problems"; }
-rm -f /tmp/restore-check.$$
+$(sed 's/^/    /' <<<"$problems")"
+fi
 grep -q '  manifest$' "$BACKUP/SHA256SUMS" || refuse "SHA256SUMS does not vouch for the manifest"
 for database in "${databases[@]}"; do
   [[ "$database" =~ ^[a-z0-9_]+$ ]] || refuse "the manifest names a database '$database' that is not a plain name"
@@ -88,6 +87,7 @@ log "backup sound: ${#databases[@]} databases, checksums match (made $(manifest_
 
 # ---- the targets ---------------------------------------------------------------------------------------------------
 declare -A target_of=()
+targets=()
 for database in "${databases[@]}"; do
   if [ "$SUFFIX_GIVEN" = 1 ]; then
     base="${database%"$source_suffix"}"
@@ -95,6 +95,7 @@ for database in "${databases[@]}"; do
   else
     target_of[$database]="$database"
   fi
+  targets+=("${target_of[$database]}")
 done
 
 pg_isready -q -t 10 || fail "PostgreSQL at $PGHOST:$PGPORT does not answer"
@@ -110,8 +111,8 @@ if [ -n "$sessions" ] && [ "$FORCE" != 1 ]; then
 fi
 
 if [ "$YES" != 1 ]; then
-  [ -t 0 ] || refuse "this drops and replaces ${target_of[*]}: pass --yes to confirm when there is no terminal"
-  printf '[restore] this DROPS and replaces: %s\n[restore] type yes to go on: ' "${target_of[*]}"
+  [ -t 0 ] || refuse "this drops and replaces ${targets[*]}: pass --yes to confirm when there is no terminal"
+  printf '[restore] this DROPS and replaces: %s\n[restore] type yes to go on: ' "${targets[*]}"
   read -r answer; [ "$answer" = yes ] || refuse "not confirmed"
 fi
 
@@ -125,11 +126,9 @@ for database in "${databases[@]}"; do
     || fail "$target could not be dropped and created"
   one_started=$(date +%s.%N)
   log "  $target: restoring $database.dump ($(stat -c %s "$BACKUP/$database.dump") bytes)"
-  if ! pg_restore --dbname="$target" --no-owner --no-privileges --single-transaction --exit-on-error "$BACKUP/$database.dump" 2>/tmp/restore-err.$$; then
-    error=$(cat /tmp/restore-err.$$); rm -f /tmp/restore-err.$$
+  if ! error=$(pg_restore --dbname="$target" --no-owner --no-privileges --single-transaction --exit-on-error "$BACKUP/$database.dump" 2>&1); then
     fail "$target: pg_restore failed (the database is left empty): $error"
   fi
-  rm -f /tmp/restore-err.$$
   tables=$(psql -X -qAt -d "$target" -c "SELECT count(*) FROM pg_tables WHERE schemaname NOT IN ('pg_catalog','information_schema')")
   log "  $target: restored, $tables tables, in $(awk -v s="$one_started" -v e="$(date +%s.%N)" 'BEGIN { printf "%.1f", e - s }') s"
 done
