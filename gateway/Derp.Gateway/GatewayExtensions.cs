@@ -179,6 +179,8 @@ public static partial class GatewayExtensions
         var httpsPort = configuration.GetValue("Gateway:HttpsPort", 443);
         var httpPort = configuration.GetValue("Gateway:HttpPort", 8080);
         var listenAddress = configuration["Gateway:ListenAddress"] is { Length: > 0 } address ? IPAddress.Parse(address) : null;
+        // These listeners replace Urls (the plain-HTTP address of a gateway without a certificate); Kestrel says so
+        // once at start ("Overriding address(es)").
         builder.WebHost.ConfigureKestrel(kestrel =>
         {
             kestrel.AddServerHeader = false;

@@ -75,17 +75,24 @@ public sealed partial class CertificateReloadService(PemCertificate certificate,
     protected override async Task ExecuteAsync(CancellationToken stoppingToken)
     {
         using var timer = new PeriodicTimer(interval);
-        while (await timer.WaitForNextTickAsync(stoppingToken))
+        try
         {
-            try
+            while (await timer.WaitForNextTickAsync(stoppingToken))
             {
-                if (certificate.ReloadIfChanged())
-                    Reloaded(logger, certificate.Certificate.Subject, certificate.Certificate.NotAfter);
+                try
+                {
+                    if (certificate.ReloadIfChanged())
+                        Reloaded(logger, certificate.Certificate.Subject, certificate.Certificate.NotAfter);
+                }
+                catch (Exception e) when (e is IOException or UnauthorizedAccessException or CryptographicException or ArgumentException)
+                {
+                    KeptPrevious(logger, e.Message);
+                }
             }
-            catch (Exception e) when (e is IOException or UnauthorizedAccessException or CryptographicException or ArgumentException)
-            {
-                KeptPrevious(logger, e.Message);
-            }
+        }
+        catch (OperationCanceledException)
+        {
+            // stopping (also when the host failed to start and is being disposed)
         }
     }
 
