@@ -54,6 +54,8 @@ while [ $# -gt 0 ]; do
   esac
 done
 
+# The dumps hold personal data and password hashes: readable by this user only (the metrics file is made readable).
+umask 077
 export PGHOST="${PGHOST:-127.0.0.1}" PGPORT="${PGPORT:-5432}" PGUSER="${PGUSER:-derp}" PGPASSWORD="${PGPASSWORD:-derp}"
 
 log() { printf '[backup] %s\n' "$*"; }
@@ -98,7 +100,7 @@ write_metrics() { # result (1 ok, 0 failed)
   [ -n "$METRICS_FILE" ] || return 0
   local directory tmp now duration database
   directory=$(dirname "$METRICS_FILE")
-  mkdir -p "$directory" || { log "cannot create $directory: metrics not written"; return 0; }
+  (umask 022; mkdir -p "$directory") || { log "cannot create $directory: metrics not written"; return 0; } # node exporter reads it
   now=$(date +%s)
   duration=$(awk -v s="$started_at" -v e="$(date +%s.%N)" 'BEGIN { printf "%.3f", e - s }')
   # Written beside the target and renamed over it: node exporter never reads half a file.
