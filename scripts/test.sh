@@ -101,6 +101,16 @@ if scripts/platform.sh up >"$RESULTS/e2e-platform.log" 2>&1; then
 else
   tail -30 "$RESULTS/e2e-platform.log"; record "browser end-to-end (platform start)" 0 1
 fi
+# ---- restore drill (issue 13, backups): last before the teardown, because it stops the copy's services ----------
+if ls "$DERP_STATE_DIR"/pids/*.pid >/dev/null 2>&1; then
+  step "restore drill: the e2e copy backed up, its databases dropped and restored, every row and invariant compared"
+  scripts/restore-drill.sh >"$RESULTS/restore-drill.log" 2>&1
+  grep -E '^\[drill\]' "$RESULTS/restore-drill.log" | sed 's/^/    /'
+  p=$(sed -nE 's/^drill: ([0-9]+) passed, ([0-9]+) failed$/\1/p' "$RESULTS/restore-drill.log")
+  f=$(sed -nE 's/^drill: ([0-9]+) passed, ([0-9]+) failed$/\2/p' "$RESULTS/restore-drill.log")
+  if [ -z "$p" ]; then tail -20 "$RESULTS/restore-drill.log"; record "restore drill" 0 1; else record "restore drill" "$p" "$f"; fi
+fi
+# ---- end of restore drill -----------------------------------------------------------------------------------------
 scripts/platform.sh destroy >/dev/null 2>&1 || true
 remove_e2e_relays
 
