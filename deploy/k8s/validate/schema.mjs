@@ -5,8 +5,10 @@
 //   OpenAPI / CRD schemas: types, formats, enums, required fields; but they let unknown fields through.
 // - @kubernetes/client-node: the official client's model classes list every field of every built-in type
 //   (attributeTypeMap, generated from Kubernetes' OpenAPI definitions); walking an object against them refuses
-//   any field the API does not have, as `kubectl apply --validate=strict` would.
+//   any field the API does not have, as `kubectl apply --validate=strict` would. Custom resources: the fields
+//   their models declare (crd-fields.mjs).
 import * as client from "@kubernetes/client-node";
+import { unknownCustomResourceFields } from "./crd-fields.mjs";
 
 /** Kinds without a namespace: kustomize's `namespace:` must not have been put on them. */
 export const clusterScopedKinds = new Set([
@@ -23,14 +25,17 @@ const customResources = {
 
 const modelCache = new Map();
 
+function modelModule(apiVersion, kind) {
+  const group = apiVersion.includes("/") ? apiVersion.split("/")[0] : "";
+  return customResources[group] ? `${customResources[group]}/${apiVersion}/${kind}` : `kubernetes-models/${apiVersion}/${kind}`;
+}
+
 async function modelClass(apiVersion, kind) {
   const key = `${apiVersion}/${kind}`;
   if (modelCache.has(key)) return modelCache.get(key);
-  const group = apiVersion.includes("/") ? apiVersion.split("/")[0] : "";
-  const modulePath = customResources[group] ? `${customResources[group]}/${apiVersion}/${kind}` : `kubernetes-models/${apiVersion}/${kind}`;
   let model = null;
   try {
-    model = (await import(modulePath))[kind] ?? null;
+    model = (await import(modelModule(apiVersion, kind)))[kind] ?? null;
   } catch {
     model = null;
   }
@@ -81,9 +86,8 @@ export async function schemaProblems(object) {
     problems.push(...String(e.message).split("\n").filter(Boolean));
   }
   if (isCustomResource(apiVersion)) {
-    // The CRD validators let unknown fields through; the envelope and metadata at least are checked strictly.
-    problems.push(...Object.keys(object).filter((f) => !["apiVersion", "kind", "metadata", "spec"].includes(f)).map((f) => `unknown field ${f}`));
-    problems.push(...unknownFields(object.metadata, "V1ObjectMeta", ".metadata").map((p) => `unknown field ${p.slice(1)}`));
+    // The CRD validators let unknown fields through: their type declarations list the fields (crd-fields.mjs).
+    problems.push(...unknownCustomResourceFields(object, modelModule(apiVersion, kind)).map((p) => `unknown field ${p}`));
   } else {
     const className = clientClassName(apiVersion, kind);
     if (typeof client[className]?.getAttributeTypeMap !== "function") problems.push(`no field list for ${className}`);

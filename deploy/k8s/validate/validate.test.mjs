@@ -57,6 +57,18 @@ test("custom resources are checked against their CRD schema", async () => {
   assert.notDeepEqual(await schemaProblems(issuer), []);
 });
 
+test("an unknown field in a custom resource is refused too", async () => {
+  const monitor = byKindName(prod(), "ServiceMonitor", "derp");
+  monitor.spec.endpoints[0].intervall = "30s";
+  assert.deepEqual(await schemaProblems(monitor), ["unknown field spec.endpoints[0].intervall"]);
+  const rule = parse(generate(join(here, "testdata/rules")));
+  rule.spec.groups[0].rules[0].forr = "5m";
+  assert.deepEqual(await schemaProblems(rule), ["unknown field spec.groups[0].rules[0].forr"]);
+  const issuer = byKindName(prod(), "Issuer", "derp-issuer");
+  issuer.spec.acme.solvers[0].http01.ingress.class_name = "nginx";
+  assert.deepEqual(await schemaProblems(issuer), ["unknown field spec.acme.solvers[0].http01.ingress.class_name"]);
+});
+
 test("a kind without a schema, and a namespace on a cluster-scoped object, are refused", async () => {
   assert.notDeepEqual(await schemaProblems({ apiVersion: "example.com/v1", kind: "Widget", metadata: { name: "w" } }), []);
   assert.ok((await schemaProblems({ apiVersion: "v1", kind: "Namespace", metadata: { name: "derp", namespace: "derp" } }))
