@@ -61,9 +61,7 @@ export function serviceChecks(objects, service) {
   const container = pod.containers.find((c) => c.name === service) ?? pod.containers[0];
   if ((deployment.spec.replicas ?? 1) < 2) problems.push("fewer than 2 replicas");
   if (container.livenessProbe?.httpGet?.path !== "/health/live") problems.push("liveness probe is not GET /health/live");
-  // The gateway's /health/ready fails while any service behind it is down; its pods stay in the Ingress on /health/live.
-  const readiness = container.readinessProbe?.httpGet?.path;
-  if (readiness !== "/health/ready" && !(isGateway && readiness === "/health/live")) problems.push("readiness probe is not GET /health/ready");
+  if (container.readinessProbe?.httpGet?.path !== "/health/ready") problems.push("readiness probe is not GET /health/ready");
   problems.push(...podChecks(pod, container, "Deployment"));
   const httpPort = (container.ports ?? []).find((p) => p.name === "http");
   if (!httpPort) problems.push("no container port named http");
@@ -128,7 +126,13 @@ export function overlayChecks(objects, services) {
       }
     }
   }
-  checks.push({ name: "every ConfigMap and Secret a pod reads is rendered (hashed names resolved)", problems: references });
+  for (const scrape of objects.filter((o) => o.kind === "ScrapeConfig"))
+    for (const sd of scrape.spec.httpSDConfigs ?? []) {
+      const credentials = sd.authorization?.credentials;
+      const secret = credentials && find(objects, "Secret", credentials.name);
+      if (credentials && !(credentials.key in (secret?.data ?? {}))) references.push(`ScrapeConfig/${scrape.metadata.name}: no Secret ${credentials.name} with ${credentials.key}`);
+    }
+  checks.push({ name: "every ConfigMap and Secret a pod or scrape reads is rendered (hashed names resolved)", problems: references });
 
   const ingress = [];
   const ingresses = objects.filter((o) => o.kind === "Ingress");
@@ -166,7 +170,8 @@ export function overlayChecks(objects, services) {
       monitoring.push(`no ServiceMonitor scrapes ${service}'s /metrics`);
   }
   if (!objects.some((o) => o.kind === "PrometheusRule")) monitoring.push("no PrometheusRule");
+  if (!objects.some((o) => o.kind === "ScrapeConfig" && o.spec.jobName === "relays")) monitoring.push("no ScrapeConfig for the relays");
   if (!objects.some((o) => o.kind === "CronJob" && o.metadata.name === "backup")) monitoring.push("no backup CronJob");
-  checks.push({ name: "ServiceMonitor scrapes every service, PrometheusRule and backup CronJob present", problems: monitoring });
+  checks.push({ name: "ServiceMonitor scrapes every service, relays discovered, PrometheusRule and backup CronJob present", problems: monitoring });
   return checks;
 }

@@ -102,17 +102,19 @@ test("every service's checks pass on the real overlays and fail on a broken one"
     assert.ok(problems.includes(expected), `${expected} not in ${problems.join("; ")}`);
 });
 
-test("overlay checks fail on a missing secret, an Ingress to another service, no default deny", () => {
+test("overlay checks fail on a missing secret, an Ingress to another service, no default deny, an unhashed secret name", () => {
   const services = ["users", "gateway"];
   assert.deepEqual(failing(overlayChecks(prod(), services)), []);
   const objects = prod();
   objects.splice(objects.findIndex((o) => o.kind === "Secret" && o.metadata.name.startsWith("users-secrets-")), 1);
   byKindName(objects, "Ingress", "derp").spec.rules[0].http.paths[0].backend.service.name = "users";
   objects.splice(objects.indexOf(byKindName(objects, "NetworkPolicy", "default-deny")), 1);
+  byKindName(objects, "ScrapeConfig", "relays").spec.httpSDConfigs[0].authorization.credentials.name = "servers-secrets";
   const problems = failing(overlayChecks(objects, services)).flatMap((c) => c.problems).join("; ");
   assert.match(problems, /no Secret users-secrets-/);
   assert.match(problems, /leads to users, not the gateway/);
   assert.match(problems, /no default-deny NetworkPolicy/);
+  assert.match(problems, /ScrapeConfig\/relays: no Secret servers-secrets with/);
 });
 
 test("the whole validation passes on the committed manifests", async () => {
