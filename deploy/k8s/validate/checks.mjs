@@ -134,6 +134,16 @@ export function overlayChecks(objects, services) {
     }
   checks.push({ name: "every ConfigMap and Secret a pod or scrape reads is rendered (hashed names resolved)", problems: references });
 
+  // The namespace enforces the "restricted" Pod Security Standard: a pod that breaks it is refused at run time.
+  const namespace = objects.find((o) => o.kind === "Namespace");
+  if (namespace?.metadata.labels?.["pod-security.kubernetes.io/enforce"] === "restricted") {
+    const restricted = [];
+    for (const object of objects)
+      for (const pod of podSpecs(object))
+        restricted.push(...restrictedProblems(pod).map((p) => `${object.kind}/${object.metadata.name}: ${p}`));
+    checks.push({ name: "every pod meets the restricted Pod Security Standard the namespace enforces", problems: restricted });
+  }
+
   const ingress = [];
   const ingresses = objects.filter((o) => o.kind === "Ingress");
   if (ingresses.length === 0) ingress.push("no Ingress");
@@ -174,4 +184,32 @@ export function overlayChecks(objects, services) {
   if (!objects.some((o) => o.kind === "CronJob" && o.metadata.name === "backup")) monitoring.push("no backup CronJob");
   checks.push({ name: "ServiceMonitor scrapes every service, relays discovered, PrometheusRule and backup CronJob present", problems: monitoring });
   return checks;
+}
+
+const restrictedVolumeTypes = new Set(["configMap", "csi", "downwardAPI", "emptyDir", "ephemeral", "persistentVolumeClaim", "projected", "secret"]);
+
+/** What the restricted Pod Security Standard refuses in one pod (kubernetes.io/docs/concepts/security/pod-security-standards). */
+export function restrictedProblems(pod) {
+  const problems = [];
+  if (pod.hostNetwork || pod.hostPID || pod.hostIPC) problems.push("host namespaces");
+  for (const volume of pod.volumes ?? []) {
+    const type = Object.keys(volume).find((k) => k !== "name");
+    if (!restrictedVolumeTypes.has(type)) problems.push(`volume ${volume.name} of type ${type}`);
+  }
+  const podContext = pod.securityContext ?? {};
+  for (const container of [...(pod.initContainers ?? []), ...pod.containers]) {
+    const context = container.securityContext ?? {};
+    const where = `container ${container.name}`;
+    if (context.privileged) problems.push(`${where}: privileged`);
+    if (context.allowPrivilegeEscalation !== false) problems.push(`${where}: allowPrivilegeEscalation is not false`);
+    if (!(context.runAsNonRoot ?? podContext.runAsNonRoot)) problems.push(`${where}: runAsNonRoot is not true`);
+    if ((context.runAsUser ?? podContext.runAsUser) === 0) problems.push(`${where}: runs as user 0`);
+    const seccomp = (context.seccompProfile ?? podContext.seccompProfile)?.type;
+    if (seccomp !== "RuntimeDefault" && seccomp !== "Localhost") problems.push(`${where}: no RuntimeDefault seccomp profile`);
+    if (!(context.capabilities?.drop ?? []).includes("ALL")) problems.push(`${where}: capabilities not dropped (ALL)`);
+    const added = (context.capabilities?.add ?? []).filter((c) => c !== "NET_BIND_SERVICE");
+    if (added.length) problems.push(`${where}: adds capabilities ${added.join(", ")}`);
+    if ((container.ports ?? []).some((p) => p.hostPort)) problems.push(`${where}: hostPort`);
+  }
+  return problems;
 }

@@ -8,7 +8,7 @@ import { execFileSync, spawnSync } from "node:child_process";
 import { fileURLToPath } from "node:url";
 import { parse } from "yaml";
 import { schemaProblems } from "./schema.mjs";
-import { overlayChecks, serviceChecks, servicesInSolution } from "./checks.mjs";
+import { overlayChecks, restrictedProblems, serviceChecks, servicesInSolution } from "./checks.mjs";
 import { renderOverlays, validate } from "./validate.mjs";
 import { generate } from "./generate-prometheus-rule.mjs";
 
@@ -161,4 +161,15 @@ test("two rule files defining one group are refused", () => {
 
 test("the kustomize in use renders (kubectl present)", () => {
   assert.match(execFileSync("kubectl", ["version", "--client"], { encoding: "utf8" }), /Kustomize Version/);
+});
+
+test("a pod the restricted Pod Security Standard refuses is found", () => {
+  const postgres = structuredClone(byKindName(rendered.dev, "StatefulSet", "postgres").spec.template.spec);
+  assert.deepEqual(restrictedProblems(postgres), []);
+  postgres.hostNetwork = true;
+  postgres.volumes.push({ name: "host", hostPath: { path: "/var/lib/postgresql" } });
+  delete postgres.containers[0].securityContext.allowPrivilegeEscalation;
+  postgres.securityContext.runAsNonRoot = false;
+  assert.deepEqual(restrictedProblems(postgres), ["host namespaces", "volume host of type hostPath",
+    "container postgres: allowPrivilegeEscalation is not false", "container postgres: runAsNonRoot is not true"]);
 });
