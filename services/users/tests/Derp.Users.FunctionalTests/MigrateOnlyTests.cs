@@ -100,7 +100,7 @@ public sealed class MigrateOnlyTests
         catch (OperationCanceledException)
         {
             process.Kill(entireProcessTree: true);
-            throw new TimeoutException($"{string.Join(' ', arguments)} did not exit: {await output}{await errors}");
+            throw new TimeoutException($"the service ({string.Join(' ', arguments)}) did not exit: {await output}{await errors}");
         }
         return new ProcessRun(process.ExitCode, $"exit {process.ExitCode}:\n{await output}\n{await errors}");
     }
