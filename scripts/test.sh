@@ -77,6 +77,28 @@ for dockerfile in $(git ls-files '*Dockerfile'); do
   grep -q '^FROM ' "$dockerfile" && grep -q '^ENTRYPOINT' "$dockerfile" && record "$dockerfile" 1 0 || record "$dockerfile" 0 1
 done
 
+# --- Kubernetes (deploy/k8s): every overlay rendered by kustomize and validated offline (schemas with unknown fields
+# refused, every service of Derp.sln deployed with probes), the validator's own tests, the PrometheusRule drift check.
+step "kubernetes manifests (deploy/k8s)"
+if (cd deploy/k8s/validate && npm ci --no-audit --no-fund --loglevel=error >/dev/null); then
+  k8s_counts() { sed -nE 's/^([0-9]+) passed, ([0-9]+) failed$/\1 \2/p' "$1" | tail -1; }
+  (cd deploy/k8s/validate && node validate.mjs) >"$RESULTS/k8s-validate.log" 2>&1
+  grep -E '^not ok|^    ' "$RESULTS/k8s-validate.log" | head -20
+  read -r p f < <(k8s_counts "$RESULTS/k8s-validate.log"; echo "0 1")
+  record "k8s overlays validated" "$p" "$f"
+  (cd deploy/k8s/validate && node generate-prometheus-rule.mjs --check) >"$RESULTS/k8s-prometheusrule.log" 2>&1
+  grep '^not ok' "$RESULTS/k8s-prometheusrule.log"
+  read -r p f < <(k8s_counts "$RESULTS/k8s-prometheusrule.log"; echo "0 1")
+  record "k8s PrometheusRule matches deploy/prometheus/rules" "$p" "$f"
+  (cd deploy/k8s/validate && node --test) >"$RESULTS/k8s-validator-tests.log" 2>&1
+  grep -E '^not ok' "$RESULTS/k8s-validator-tests.log" | head -10
+  p=$(sed -nE 's/^# pass ([0-9]+)/\1/p' "$RESULTS/k8s-validator-tests.log"); f=$(sed -nE 's/^# fail ([0-9]+)/\1/p' "$RESULTS/k8s-validator-tests.log")
+  record "k8s validator tests" "${p:-0}" "${f:-1}"
+else
+  record "k8s validator install" 0 1
+fi
+# --- end Kubernetes
+
 step "end to end: the platform on ports 18080/15101-15106, driven by Chromium"
 export DERP_STATE_DIR="$ROOT/.state/e2e" DERP_GATEWAY_PORT=18080 DERP_USERS_PORT=15101 DERP_SERIALS_PORT=15102 DERP_ACL_PORT=15103 DERP_SERVERS_PORT=15104 DERP_FINANCE_PORT=15105 DERP_DISTRIBUTION_PORT=15106 DERP_RELAY_FIRST_PORT=34000 DERP_DB_SUFFIX=_e2e DERP_NO_BUILD=1
 export DERP_ADMIN_EMAIL=e2e-admin@derp.local DERP_ADMIN_PASSWORD=e2e-Admin-pass-1
