@@ -107,6 +107,27 @@ awk '/^FAILED/ { shown = 1; print; next } /^ / { if (shown) print; next } { show
 if grep -qE '^[0-9]+ passed, [0-9]+ failed$' "$RESULTS/dashboards-schema.log"; then record "grafana dashboards (schema)" "$p" "$f"
 else tail -10 "$RESULTS/dashboards-schema.log"; record "grafana dashboards (schema: did not run)" 0 1; fi
 # --- end monitoring
+# --- Kubernetes (deploy/k8s): every overlay rendered by kustomize and validated offline (schemas with unknown fields
+# refused, every service of Derp.sln deployed with probes), the validator's own tests, the PrometheusRule drift check.
+step "kubernetes manifests (deploy/k8s)"
+if (cd deploy/k8s/validate && npm ci --no-audit --no-fund --loglevel=error >/dev/null); then
+  k8s_counts() { sed -nE 's/^([0-9]+) passed, ([0-9]+) failed$/\1 \2/p' "$1" | tail -1; }
+  (cd deploy/k8s/validate && node validate.mjs) >"$RESULTS/k8s-validate.log" 2>&1
+  grep -E '^not ok|^    ' "$RESULTS/k8s-validate.log" | head -20
+  read -r p f < <(k8s_counts "$RESULTS/k8s-validate.log"; echo "0 1")
+  record "k8s overlays validated" "$p" "$f"
+  (cd deploy/k8s/validate && node generate-prometheus-rule.mjs --check) >"$RESULTS/k8s-prometheusrule.log" 2>&1
+  grep '^not ok' "$RESULTS/k8s-prometheusrule.log"
+  read -r p f < <(k8s_counts "$RESULTS/k8s-prometheusrule.log"; echo "0 1")
+  record "k8s PrometheusRule matches deploy/prometheus/rules" "$p" "$f"
+  (cd deploy/k8s/validate && node --test) >"$RESULTS/k8s-validator-tests.log" 2>&1
+  grep -E '^not ok' "$RESULTS/k8s-validator-tests.log" | head -10
+  p=$(sed -nE 's/^# pass ([0-9]+)/\1/p' "$RESULTS/k8s-validator-tests.log"); f=$(sed -nE 's/^# fail ([0-9]+)/\1/p' "$RESULTS/k8s-validator-tests.log")
+  record "k8s validator tests" "${p:-0}" "${f:-1}"
+else
+  record "k8s validator install" 0 1
+fi
+# --- end Kubernetes
 
 step "end to end: the platform on ports 18080/15101-15106, driven by Chromium"
 export DERP_STATE_DIR="$ROOT/.state/e2e" DERP_GATEWAY_PORT=18080 DERP_USERS_PORT=15101 DERP_SERIALS_PORT=15102 DERP_ACL_PORT=15103 DERP_SERVERS_PORT=15104 DERP_FINANCE_PORT=15105 DERP_DISTRIBUTION_PORT=15106 DERP_RELAY_FIRST_PORT=34000 DERP_DB_SUFFIX=_e2e DERP_NO_BUILD=1
@@ -152,6 +173,16 @@ if scripts/platform.sh up >"$RESULTS/e2e-platform.log" 2>&1; then
 else
   tail -30 "$RESULTS/e2e-platform.log"; record "browser end-to-end (platform start)" 0 1
 fi
+# ---- restore drill (issue 13, backups): last before the teardown, because it stops the copy's services ----------
+if ls "$DERP_STATE_DIR"/pids/*.pid >/dev/null 2>&1; then
+  step "restore drill: the e2e copy backed up, its databases dropped and restored, every row and invariant compared"
+  scripts/restore-drill.sh >"$RESULTS/restore-drill.log" 2>&1
+  grep -E '^\[drill\]' "$RESULTS/restore-drill.log" | sed 's/^/    /'
+  p=$(sed -nE 's/^drill: ([0-9]+) passed, ([0-9]+) failed$/\1/p' "$RESULTS/restore-drill.log")
+  f=$(sed -nE 's/^drill: ([0-9]+) passed, ([0-9]+) failed$/\2/p' "$RESULTS/restore-drill.log")
+  if [ -z "$p" ]; then tail -20 "$RESULTS/restore-drill.log"; record "restore drill" 0 1; else record "restore drill" "$p" "$f"; fi
+fi
+# ---- end of restore drill -----------------------------------------------------------------------------------------
 scripts/platform.sh destroy >/dev/null 2>&1 || true
 remove_e2e_relays
 

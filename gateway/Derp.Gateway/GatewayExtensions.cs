@@ -1,8 +1,12 @@
 using System.Globalization;
-using System.Security.Cryptography.X509Certificates;
+using System.Net;
+using System.Net.Security;
+using System.Security.Authentication;
 using System.Threading.RateLimiting;
 using Microsoft.AspNetCore.Diagnostics;
 using Microsoft.AspNetCore.HttpOverrides;
+using Microsoft.AspNetCore.Server.Kestrel.Core;
+using Microsoft.AspNetCore.Server.Kestrel.Https;
 using Microsoft.AspNetCore.Mvc;
 using Derp.ServiceDefaults;
 using Derp.ServiceDefaults.Auth;
@@ -18,7 +22,7 @@ namespace Derp.Gateway;
 /// The single public entry: YARP routes from configuration, JWT checked before anything is forwarded on protected
 /// routes, per-IP rate limits, security headers, and the web portal with SPA fallback.
 /// </summary>
-public static class GatewayExtensions
+public static partial class GatewayExtensions
 {
     public const string AuthenticatedPolicy = "authenticated";
     public const string PerIpRateLimit = "per-ip";
@@ -107,8 +111,7 @@ public static class GatewayExtensions
         app.UseExceptionHandler();
         app.UseStatusCodePages();
         app.UseMiddleware<RequestBodyLimitMiddleware>(MaxRequestBodyBytes(app.Configuration));
-        if (app.Configuration["Gateway:Certificate:Path"] is { Length: > 0 })
-            app.UseHsts();
+        UseHttpsEdge(app);
         app.UseRateLimiter();
         app.UseAuthentication();
         app.UseAuthorization();
@@ -152,20 +155,93 @@ public static class GatewayExtensions
     private static long MaxRequestBodyBytes(IConfiguration configuration) =>
         configuration.GetValue<long?>("Http:MaxRequestBodyBytes") ?? 1024 * 1024;
 
-    /// <summary>HTTPS when a certificate is configured (certbot's fullchain.pem + privkey.pem), else plain HTTP on loopback.</summary>
+    /// <summary>
+    /// HTTPS when a certificate is configured (certbot's fullchain.pem + privkey.pem), else plain HTTP from <c>Urls</c>.
+    /// With a certificate the gateway listens on <c>Gateway:HttpsPort</c> (443) with TLS 1.2 and 1.3 only, and on
+    /// <c>Gateway:HttpPort</c> (8080) for plain HTTP, which redirects to HTTPS (see <see cref="UseHttpsEdge"/>).
+    /// Renewed files are picked up without a restart (<see cref="PemCertificate"/>).
+    /// </summary>
     private static void ConfigureListeners(WebApplicationBuilder builder)
     {
-        var certificate = builder.Configuration["Gateway:Certificate:Path"];
-        if (string.IsNullOrEmpty(certificate))
+        var configuration = builder.Configuration;
+        var certificatePath = configuration["Gateway:Certificate:Path"];
+        if (string.IsNullOrEmpty(certificatePath))
             return;
-        var key = builder.Configuration["Gateway:Certificate:KeyPath"];
-        var httpsPort = builder.Configuration.GetValue("Gateway:HttpsPort", 443);
+        var keyPath = configuration["Gateway:Certificate:KeyPath"];
+        if (string.IsNullOrEmpty(keyPath))
+            throw new InvalidOperationException("Gateway:Certificate:KeyPath must name the private key (certbot's privkey.pem) when Gateway:Certificate:Path is set.");
+        var certificate = new PemCertificate(certificatePath, keyPath);
+        var reloadInterval = configuration.GetValue("Gateway:Certificate:ReloadInterval", TimeSpan.FromMinutes(1));
+        builder.Services.AddSingleton(certificate);
+        builder.Services.AddHostedService(sp => new CertificateReloadService(certificate, reloadInterval,
+            sp.GetRequiredService<ILogger<CertificateReloadService>>()));
+
+        var httpsPort = configuration.GetValue("Gateway:HttpsPort", 443);
+        var httpPort = configuration.GetValue("Gateway:HttpPort", 8080);
+        var listenAddress = configuration["Gateway:ListenAddress"] is { Length: > 0 } address ? IPAddress.Parse(address) : null;
+        // These listeners replace Urls (the plain-HTTP address of a gateway without a certificate); Kestrel says so
+        // once at start ("Overriding address(es)").
         builder.WebHost.ConfigureKestrel(kestrel =>
         {
             kestrel.AddServerHeader = false;
-            kestrel.ListenAnyIP(httpsPort, listen => listen.UseHttps(X509Certificate2.CreateFromPemFile(certificate, key)));
+            void Listen(int port, Action<ListenOptions> configure)
+            {
+                if (listenAddress is null) kestrel.ListenAnyIP(port, configure);
+                else kestrel.Listen(listenAddress, port, configure);
+            }
+            Listen(httpPort, _ => { });
+            Listen(httpsPort, listen => listen.UseHttps(new TlsHandshakeCallbackOptions
+            {
+                // Asked at every handshake: the certificate of the moment, never one captured at start-up.
+                OnConnection = _ => ValueTask.FromResult(new SslServerAuthenticationOptions
+                {
+                    ServerCertificateContext = certificate.Current,
+                    // Explicit rather than the OS default, which on many systems still accepts TLS 1.0 and 1.1.
+                    EnabledSslProtocols = SslProtocols.Tls12 | SslProtocols.Tls13,
+                }),
+            }));
+        });
+
+        builder.Services.AddHsts(hsts => hsts.MaxAge = TimeSpan.FromDays(365));
+        builder.Services.AddHttpsRedirection(redirect =>
+        {
+            redirect.RedirectStatusCode = StatusCodes.Status308PermanentRedirect; // keeps the method: a POST stays a POST
+            // The port clients use (a container may publish 443 elsewhere); unset, the listening HTTPS port.
+            redirect.HttpsPort = configuration.GetValue<int?>("Gateway:PublicHttpsPort") ?? (httpsPort == 0 ? null : httpsPort);
         });
     }
+
+    /// <summary>
+    /// With a certificate: HSTS on HTTPS answers, and plain HTTP redirected to HTTPS except certbot's ACME challenges
+    /// (from the webroot <c>Gateway:Certificate:AcmeWebRoot</c>, so renewals go through the running gateway), the probes
+    /// (<c>/health/*</c>) and the Prometheus scrape (<c>/metrics</c>), which come from inside the deployment.
+    /// </summary>
+    private static void UseHttpsEdge(WebApplication app)
+    {
+        if (app.Configuration["Gateway:Certificate:Path"] is not { Length: > 0 })
+            return;
+        if (app.Configuration["Gateway:Certificate:AcmeWebRoot"] is { Length: > 0 } webRoot)
+        {
+            // certbot --webroot -w WEBROOT writes WEBROOT/.well-known/acme-challenge/TOKEN; read at request time, so
+            // the directory may appear after start-up (certbot creates it).
+            var challenges = Path.Combine(Path.GetFullPath(webRoot), ".well-known", "acme-challenge");
+            app.MapGet(AcmeChallengePath + "/{token}", (string token) =>
+                AcmeToken().IsMatch(token) && File.Exists(Path.Combine(challenges, token))
+                    ? Results.File(Path.Combine(challenges, token), "text/plain")
+                    : ApiProblems.NotFound(ProblemCodes.NotFound, "No such challenge."));
+        }
+        app.UseWhen(http => !http.Request.IsHttps && !IsPlainHttpAllowed(http.Request.Path), https => https.UseHttpsRedirection());
+        app.UseHsts();
+    }
+
+    // ACME tokens are base64url; anything else (dots, slashes) never reaches the file system.
+    [System.Text.RegularExpressions.GeneratedRegex("^[A-Za-z0-9_-]{1,256}$")]
+    private static partial System.Text.RegularExpressions.Regex AcmeToken();
+
+    private static readonly PathString AcmeChallengePath = "/.well-known/acme-challenge";
+
+    private static bool IsPlainHttpAllowed(PathString path) =>
+        path.StartsWithSegments(AcmeChallengePath) || path.StartsWithSegments("/health") || path.StartsWithSegments("/metrics");
 }
 
 public sealed class SecurityHeadersMiddleware(RequestDelegate next)

@@ -33,15 +33,7 @@ public sealed class RotationTests(AclApiFactory acl, UsersServiceFactory usersSe
     {
         await using var generated = await RabbitMqProbe.ForEventAsync<AclGenerated>();
         // A verified renter in the users service, with a 90-day rental from a redeemed serial.
-        var email = $"r{Guid.NewGuid():N}@derp.test";
-        var anonymous = usersService.CreateClient();
-        (await anonymous.PostAsJsonAsync("/api/users/register", new { email, username = "r" + Guid.NewGuid().ToString("N")[..10], password = "correct-horse-42" }))
-            .EnsureSuccessStatusCode();
-        var code = (await MailSink.WaitForMailAsync(email)).VerificationCode();
-        (await anonymous.PostAsJsonAsync("/api/users/verify-email", new { email, code })).EnsureSuccessStatusCode();
-        var login = await (await anonymous.PostAsJsonAsync("/api/users/login", new { email, password = "correct-horse-42" })).Content.ReadFromJsonAsync<JsonElement>();
-        var userId = (await usersService.ClientWithToken(login.GetProperty("accessToken").GetString()!).GetFromJsonAsync<JsonElement>("/api/users/me"))
-            .GetProperty("id").GetGuid();
+        var (email, _, userId) = await Renters.SignUpAsync(usersService.CreateClient());
         await RabbitMqProbe.SendToConsumerAsync(usersService.EndpointPrefix,
             new SerialRedeemed(Guid.NewGuid(), "VIP-ROTATE", userId, "rental", "membership", null, 90, null, 100, null, null, DateTimeOffset.UtcNow));
 

@@ -2,6 +2,7 @@ using Derp.Contracts.Distribution;
 using Derp.Distribution.Api.Infrastructure;
 using Derp.Distribution.Api.Model;
 using Derp.Distribution.Api.Services;
+using Derp.ServiceDefaults.Audit;
 using Derp.ServiceDefaults.Auth;
 using Derp.ServiceDefaults.Http;
 using Derp.ServiceDefaults.Messaging;

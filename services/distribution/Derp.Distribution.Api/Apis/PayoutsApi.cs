@@ -3,6 +3,7 @@ using Derp.Contracts.Finance;
 using Derp.Distribution.Api.Infrastructure;
 using Derp.Distribution.Api.Model;
 using Derp.Distribution.Api.Services;
+using Derp.ServiceDefaults.Audit;
 using Derp.ServiceDefaults.Auth;
 using Derp.ServiceDefaults.Http;
 using Derp.ServiceDefaults.Problems;

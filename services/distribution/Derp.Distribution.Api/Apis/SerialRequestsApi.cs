@@ -2,6 +2,7 @@ using Derp.Contracts.Distribution;
 using Derp.Distribution.Api.Infrastructure;
 using Derp.Distribution.Api.Model;
 using Derp.Distribution.Api.Services;
+using Derp.ServiceDefaults.Audit;
 using Derp.ServiceDefaults.Auth;
 using Derp.ServiceDefaults.Http;
 using Derp.ServiceDefaults.Messaging;
@@ -75,7 +76,7 @@ public static class SerialRequestsApi
         var userId = http.User.UserId();
         if (!await db.Distributors.AnyAsync(d => d.UserId == userId && d.Status == DistributorStatuses.Active, cancellationToken))
             return NotActive();
-        var plan = await db.Plans.AsNoTracking().SingleOrDefaultAsync(p => p.PlanId == request.PlanId, cancellationToken);
+        var plan = await db.Plans.AsNoTracking().SingleOrDefaultAsync(p => p.Id == request.PlanId, cancellationToken);
         if (plan is null)
             return PlanNotFound();
         if (plan.Retired)
@@ -84,7 +85,7 @@ public static class SerialRequestsApi
         {
             Id = Guid.CreateVersion7(),
             DistributorId = userId,
-            PlanId = plan.PlanId,
+            PlanId = plan.Id,
             PlanNameZh = plan.NameZh,
             PlanNameEn = plan.NameEn,
             Quantity = request.Quantity,
@@ -170,7 +171,7 @@ public static class SerialRequestsApi
         var tier = await db.Tiers.AsNoTracking().SingleOrDefaultAsync(t => t.Code == distributor.TierCode, cancellationToken);
         if (tier is null)
             return ApiProblems.Conflict(DistributionProblemCodes.TierNotFound, "The distributor's tier does not exist.", $"Tier {distributor.TierCode}.");
-        var plan = await db.Plans.AsNoTracking().SingleOrDefaultAsync(p => p.PlanId == row.PlanId, cancellationToken);
+        var plan = await db.Plans.AsNoTracking().SingleOrDefaultAsync(p => p.Id == row.PlanId, cancellationToken);
         if (plan is null)
             return PlanNotFound();
         if (plan.Retired)

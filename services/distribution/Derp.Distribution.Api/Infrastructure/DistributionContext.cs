@@ -1,11 +1,13 @@
 using Derp.Distribution.Api.Model;
+using Derp.ServiceDefaults.Audit;
 using Derp.ServiceDefaults.Messaging;
 using Derp.ServiceDefaults.Persistence;
+using Derp.ServiceDefaults.Projections;
 using Microsoft.EntityFrameworkCore;
 
 namespace Derp.Distribution.Api.Infrastructure;
 
-public sealed class DistributionContext(DbContextOptions<DistributionContext> options) : DbContext(options)
+public sealed class DistributionContext(DbContextOptions<DistributionContext> options) : DbContext(options), IAuditedContext
 {
     // Distributors and tiers
     public DbSet<AuditEntry> Audit => Set<AuditEntry>();
@@ -15,7 +17,7 @@ public sealed class DistributionContext(DbContextOptions<DistributionContext> op
     public DbSet<KnownUser> KnownUsers => Set<KnownUser>();
 
     // Serial requests
-    public DbSet<PlanProjection> Plans => Set<PlanProjection>();
+    public DbSet<PlanView> Plans => Set<PlanView>();
     public DbSet<SerialRequest> SerialRequests => Set<SerialRequest>();
     public DbSet<StockSerial> StockSerials => Set<StockSerial>();
 
@@ -37,6 +39,8 @@ public sealed class DistributionContext(DbContextOptions<DistributionContext> op
     protected override void OnModelCreating(ModelBuilder modelBuilder)
     {
         modelBuilder.ApplyConfigurationsFromAssembly(typeof(DistributionContext).Assembly);
+        modelBuilder.ApplyConfiguration(new PlanViewEntityTypeConfiguration());
+        modelBuilder.ApplyConfiguration(new AuditEntryEntityTypeConfiguration());
         modelBuilder.AddOutboxAndInbox();
         modelBuilder.ApplySnakeCaseNames();
     }

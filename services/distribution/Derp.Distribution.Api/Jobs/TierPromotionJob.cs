@@ -1,8 +1,8 @@
-using System.Text.Json;
 using Derp.Contracts.Distribution;
 using Derp.Distribution.Api.Infrastructure;
 using Derp.Distribution.Api.Model;
 using Derp.Distribution.Api.Services;
+using Derp.ServiceDefaults.Audit;
 using Microsoft.EntityFrameworkCore;
 using Microsoft.Extensions.Options;
 using Quartz;
@@ -45,15 +45,8 @@ public sealed class TierPromotionJob(DistributionContext db, TimeProvider clock,
             var earned = TierPromotion.Choose(distributor.TierCode, tiers, turnover);
             if (earned != distributor.TierCode)
             {
-                db.Audit.Add(new AuditEntry
-                {
-                    Action = DistributionAuditActions.TierChanged,
-                    TargetType = "distributor",
-                    TargetId = userId.ToString(),
-                    DetailsJson = JsonSerializer.Serialize(new { from = distributor.TierCode, to = earned, turnoverCents = turnover, windowFrom = from, by = "promotion" },
-                        JsonSerializerOptions.Web),
-                    CreatedAt = now,
-                });
+                db.AddAudit(null, null, clock, DistributionAuditActions.TierChanged, "distributor", userId,
+                    new { from = distributor.TierCode, to = earned, turnoverCents = turnover, windowFrom = from, by = "promotion" });
                 distributor.TierCode = earned;
                 distributor.UpdatedAt = now;
                 await db.SaveChangesAsync(cancellationToken);

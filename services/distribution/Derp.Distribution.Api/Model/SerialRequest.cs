@@ -1,19 +1,5 @@
 namespace Derp.Distribution.Api.Model;
 
-/// <summary>finance's plans as distribution needs them (price of a serial request), kept from <c>PlanChanged</c>; newest version wins.</summary>
-public sealed class PlanProjection
-{
-    public Guid PlanId { get; set; }
-    public long Version { get; set; }
-    public required string NameZh { get; set; }
-    public required string NameEn { get; set; }
-    public int DurationDays { get; set; }
-    public long PriceCents { get; set; }
-    public required string Currency { get; set; }
-    public int TrafficQuotaGb { get; set; }
-    public bool Retired { get; set; }
-}
-
 /// <summary>
 /// A distributor's request for serials of a plan (requirements §9.2–§9.3): requested → approved (price fixed, an order
 /// opened in finance under <see cref="OrderId"/>) → paid → issued (serials made the batch), or rejected / cancelled /

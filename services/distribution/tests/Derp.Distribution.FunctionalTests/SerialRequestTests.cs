@@ -449,10 +449,10 @@ public sealed class SerialRequestTests(DistributionApiFactory factory) : IClassF
 
         await WithDbAsync(async db =>
         {
-            var plan = await db.Plans.AsNoTracking().SingleAsync(p => p.PlanId == planId);
+            var plan = await db.Plans.AsNoTracking().SingleAsync(p => p.Id == planId);
             (plan.Version, plan.NameEn, plan.PriceCents, plan.Retired).ShouldBe((3L, "New", 5_000L, false));
         });
         await SendHandledAsync(new PlanChanged(planId, 4, "新", "Newer", 30, 6_000, Currencies.Cny, 300, true, true, true, DateTimeOffset.UtcNow));
-        await WithDbAsync(async db => (await db.Plans.AsNoTracking().SingleAsync(p => p.PlanId == planId)).Retired.ShouldBeTrue());
+        await WithDbAsync(async db => (await db.Plans.AsNoTracking().SingleAsync(p => p.Id == planId)).Retired.ShouldBeTrue());
     }
 }

@@ -2,6 +2,7 @@ using Derp.Contracts.Finance;
 using Derp.Finance.Api.Infrastructure;
 using Derp.Finance.Api.Model;
 using Derp.Finance.Api.Services;
+using Derp.ServiceDefaults.Audit;
 using Derp.ServiceDefaults.Auth;
 using Derp.ServiceDefaults.Http;
 using Derp.ServiceDefaults.Problems;

@@ -1,11 +1,12 @@
 using Derp.Finance.Api.Model;
+using Derp.ServiceDefaults.Audit;
 using Derp.ServiceDefaults.Messaging;
 using Derp.ServiceDefaults.Persistence;
 using Microsoft.EntityFrameworkCore;
 
 namespace Derp.Finance.Api.Infrastructure;
 
-public sealed class FinanceContext(DbContextOptions<FinanceContext> options) : DbContext(options)
+public sealed class FinanceContext(DbContextOptions<FinanceContext> options) : DbContext(options), IAuditedContext
 {
     public DbSet<Plan> Plans => Set<Plan>();
     public DbSet<Order> Orders => Set<Order>();
@@ -22,6 +23,7 @@ public sealed class FinanceContext(DbContextOptions<FinanceContext> options) : D
     protected override void OnModelCreating(ModelBuilder modelBuilder)
     {
         modelBuilder.ApplyConfigurationsFromAssembly(typeof(FinanceContext).Assembly);
+        modelBuilder.ApplyConfiguration(new AuditEntryEntityTypeConfiguration());
         modelBuilder.AddOutboxAndInbox();
         modelBuilder.ApplySnakeCaseNames();
     }

@@ -1,5 +1,6 @@
 using System.Text.Json.Serialization;
 using Derp.Contracts.Finance;
+using Derp.ServiceDefaults.Audit;
 using FluentValidation;
 
 namespace Derp.Finance.Api.Model;

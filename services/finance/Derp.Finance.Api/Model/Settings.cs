@@ -30,25 +30,6 @@ public sealed class PaymentAccount
     public DateTimeOffset UpdatedAt { get; set; }
 }
 
-/// <summary>An admin action on money, kept for good (requirements §7.3).</summary>
-public sealed class AuditEntry
-{
-    public long Id { get; set; }
-    public Guid? ActorId { get; set; }
-    public string? ActorIp { get; set; }
-
-    /// <summary><see cref="Derp.Contracts.Finance.FinanceAuditActions"/>.</summary>
-    public required string Action { get; set; }
-
-    public required string TargetType { get; set; }
-    public required string TargetId { get; set; }
-
-    /// <summary>What changed, as JSON (amounts, reasons, before/after).</summary>
-    public string? DetailsJson { get; set; }
-
-    public DateTimeOffset CreatedAt { get; set; }
-}
-
 /// <summary>
 /// An account users wanted to deregister that was not settled (requirements §1.4). Recorded when the internal
 /// settlement check answers "not settled", so admins see it; cleared when an admin settles it.

@@ -48,16 +48,8 @@ public sealed class FinanceWithUsers : IAsyncLifetime
     /// <summary>A verified renter of the users service, signed in; returns its id and a client for each service.</summary>
     public async Task<(Guid Id, HttpClient AtUsers, HttpClient AtFinance)> NewRenterAsync()
     {
-        var email = $"f{Guid.NewGuid():N}@derp.test";
-        var anonymous = Users.CreateClient();
-        (await anonymous.PostAsJsonAsync("/api/users/register", new { email, username = "f" + Guid.NewGuid().ToString("N")[..10], password = "correct-horse-42" }))
-            .EnsureSuccessStatusCode();
-        var code = (await MailSink.WaitForMailAsync(email)).VerificationCode();
-        (await anonymous.PostAsJsonAsync("/api/users/verify-email", new { email, code })).EnsureSuccessStatusCode();
-        var login = await (await anonymous.PostAsJsonAsync("/api/users/login", new { email, password = "correct-horse-42" })).Content.ReadFromJsonAsync<JsonElement>();
-        var token = login.GetProperty("accessToken").GetString()!;
+        var (_, token, id) = await Renters.SignUpAsync(Users.CreateClient());
         var atUsers = Users.ClientWithToken(token);
-        var id = (await atUsers.GetFromJsonAsync<JsonElement>("/api/users/me")).GetProperty("id").GetGuid();
         return (id, atUsers, Finance.ClientWithToken(token));
     }
 }

@@ -6,6 +6,7 @@ using Derp.Serials.Api.Services;
 using Derp.ServiceDefaults.Auth;
 using Derp.ServiceDefaults.Http;
 using Derp.ServiceDefaults.Problems;
+using Derp.ServiceDefaults.Projections;
 using Microsoft.AspNetCore.Http.HttpResults;
 using Microsoft.EntityFrameworkCore;
 using Npgsql;
@@ -42,7 +43,7 @@ public static class SerialsAdminApi
         var db = services.Db;
         var now = services.Clock.GetUtcNow();
         // A plan's serials carry what the plan says, read from the projection of finance's plans (no call to finance).
-        Plan? plan = null;
+        PlanView? plan = null;
         if (request.PlanId is { } planId)
         {
             plan = await db.Plans.AsNoTracking().SingleOrDefaultAsync(p => p.Id == planId, cancellationToken);

@@ -1,6 +1,7 @@
 using Derp.Serials.Api.Model;
 using Derp.ServiceDefaults.Messaging;
 using Derp.ServiceDefaults.Persistence;
+using Derp.ServiceDefaults.Projections;
 using Microsoft.EntityFrameworkCore;
 using Microsoft.EntityFrameworkCore.Metadata.Builders;
 
@@ -14,11 +15,12 @@ public sealed class SerialsContext(DbContextOptions<SerialsContext> options) : D
     public DbSet<BindingMismatch> BindingMismatches => Set<BindingMismatch>();
     public DbSet<SerialUseLog> UseLogs => Set<SerialUseLog>();
     public DbSet<UserRole> UserRoles => Set<UserRole>();
-    public DbSet<Plan> Plans => Set<Plan>();
+    public DbSet<PlanView> Plans => Set<PlanView>();
 
     protected override void OnModelCreating(ModelBuilder modelBuilder)
     {
         modelBuilder.ApplyConfigurationsFromAssembly(typeof(SerialsContext).Assembly);
+        modelBuilder.ApplyConfiguration(new PlanViewEntityTypeConfiguration());
         modelBuilder.AddOutboxAndInbox();
         modelBuilder.ApplySnakeCaseNames();
     }
@@ -31,16 +33,6 @@ public sealed class UserRoleEntityTypeConfiguration : IEntityTypeConfiguration<U
         builder.ToTable("UserRoles");
         builder.HasKey(u => u.UserId);
         builder.Property(u => u.Role).HasMaxLength(32);
-    }
-}
-
-public sealed class PlanEntityTypeConfiguration : IEntityTypeConfiguration<Plan>
-{
-    public void Configure(EntityTypeBuilder<Plan> builder)
-    {
-        builder.ToTable("Plans");
-        builder.Property(p => p.Id).ValueGeneratedNever();
-        // No length limits on what finance owns: the projection must never refuse a plan finance accepted.
     }
 }
 

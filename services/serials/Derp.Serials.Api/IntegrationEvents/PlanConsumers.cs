@@ -1,9 +1,8 @@
 using Derp.Contracts.Finance;
 using Derp.Serials.Api.Infrastructure;
-using Derp.Serials.Api.Model;
 using Derp.ServiceDefaults.Messaging;
+using Derp.ServiceDefaults.Projections;
 using MassTransit;
-using Microsoft.EntityFrameworkCore;
 
 namespace Derp.Serials.Api.IntegrationEvents;
 
@@ -11,32 +10,5 @@ namespace Derp.Serials.Api.IntegrationEvents;
 public sealed class PlanChangedConsumer(SerialsContext db) : IConsumer<PlanChanged>
 {
     public Task Consume(ConsumeContext<PlanChanged> context) =>
-        db.ConsumeOnceAsync(context, nameof(PlanChangedConsumer), cancellationToken => Plans.ApplyAsync(db, context.Message, cancellationToken));
-}
-
-public static class Plans
-{
-    public static async Task ApplyAsync(SerialsContext db, PlanChanged changed, CancellationToken cancellationToken)
-    {
-        var known = await db.Plans.FromSql($"SELECT * FROM plans WHERE id = {changed.PlanId} FOR UPDATE").SingleOrDefaultAsync(cancellationToken);
-        if (known is null)
-        {
-            known = new Plan { Id = changed.PlanId, NameZh = changed.NameZh, NameEn = changed.NameEn, Currency = changed.Currency };
-            db.Plans.Add(known);
-        }
-        else if (changed.Version <= known.Version)
-            return;
-
-        known.Version = changed.Version;
-        known.NameZh = changed.NameZh;
-        known.NameEn = changed.NameEn;
-        known.DurationDays = changed.DurationDays;
-        known.PriceCents = changed.PriceCents;
-        known.Currency = changed.Currency;
-        known.TrafficQuotaGb = changed.TrafficQuotaGb;
-        known.Sell = changed.Sell;
-        known.Renew = changed.Renew;
-        known.Retired = changed.Retired;
-        known.ChangedAt = changed.ChangedAt;
-    }
+        db.ConsumeOnceAsync(context, nameof(PlanChangedConsumer), cancellationToken => PlanViews.ApplyAsync(db, context.Message, cancellationToken));
 }

@@ -4,6 +4,7 @@ using System.Text.Json;
 using Derp.Contracts.Finance;
 using Derp.Serials.Api.Infrastructure;
 using Derp.Serials.Api.Model;
+using Derp.ServiceDefaults.Projections;
 using Derp.TestSupport;
 using Microsoft.EntityFrameworkCore;
 using Microsoft.Extensions.DependencyInjection;
@@ -23,7 +24,7 @@ public sealed class PlanTests(SerialsApiFactory factory) : IClassFixture<Serials
         return await read(scope.ServiceProvider.GetRequiredService<SerialsContext>());
     }
 
-    private Task<Plan?> ProjectedAsync(Guid planId) => WithDbAsync(db => db.Plans.AsNoTracking().SingleOrDefaultAsync(p => p.Id == planId));
+    private Task<PlanView?> ProjectedAsync(Guid planId) => WithDbAsync(db => db.Plans.AsNoTracking().SingleOrDefaultAsync(p => p.Id == planId));
 
     /// <summary>Sends a plan event over the bus and waits until the consumer has finished with it.</summary>
     private async Task SendHandledAsync(PlanChanged plan, Guid? messageId = null)

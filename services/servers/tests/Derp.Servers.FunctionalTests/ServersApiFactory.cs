@@ -42,6 +42,7 @@ public class ServersApiFactory : ServiceFactory<Program>
         new("Servers:RuntimeDirectory", _runtime),
         new("Servers:InstanceLabel", Label),
         new("Servers:ProvisionRetryDelay", "00:00:00.100"),
+        new("Servers:ReconcileRetryDelay", "00:00:01"),
         new("Servers:Relay:ProbeScheme", "http"),
         new("Servers:Relay:BindAddress", "127.0.0.1"),
         // As the demo hosts run them (scripts/platform.sh): relays reach this machine's loopback as 10.0.2.2.
@@ -108,10 +109,20 @@ public class ServersApiFactory : ServiceFactory<Program>
 
     public Task InScopeAsync(Func<IServiceProvider, Task> action) => InScopeAsync(async sp => { await action(sp); return true; });
 
-    /// <summary>The renter's running relays once there are <paramref name="count"/> (a placement that failed on a slow
-    /// host and was replaced leaves a failed row without an engine id beside them: it is not returned).</summary>
+    /// <summary>
+    /// The renter's running relays once there are <paramref name="count"/> (a placement that failed on a slow host and
+    /// was replaced leaves a failed row without an engine id beside them: it is not returned). While waiting, due
+    /// retries are run as the loop's poll would run them (a relay start that failed on a loaded machine is tried
+    /// again after <c>ReconcileRetryDelay</c>, here one second), so a transient host failure delays, never fails, a test.
+    /// </summary>
     public async Task<List<Derp.Servers.Api.Model.RelayContainer>> WaitForRunningAsync(Guid userId, int count = 3) =>
-        (await Until.ValueAsync(() => ContainersOfAsync(userId),
+        (await Until.ValueAsync(async () =>
+            {
+                var containers = await ContainersOfAsync(userId);
+                if (containers.Count(c => c.State == Derp.Contracts.Servers.ContainerStates.Running) != count)
+                    await InScopeAsync(sp => sp.GetRequiredService<Derp.Servers.Api.Services.Reconciler>().RunDueAsync(CancellationToken.None));
+                return containers;
+            },
             list => list.Count(c => c.State == Derp.Contracts.Servers.ContainerStates.Running) == count, $"{count} running relays for {userId}"))
         .Where(c => c.State == Derp.Contracts.Servers.ContainerStates.Running).ToList();
 

@@ -11,9 +11,6 @@ namespace Derp.Servers.FunctionalTests;
 public sealed class SmallFleetFactory : ServersApiFactory
 {
     protected override int HostCount => 3;
-
-    protected override IEnumerable<KeyValuePair<string, string?>> Settings() =>
-        [.. base.Settings(), new("Servers:ReconcileRetryDelay", "00:00:01")];
 }
 
 /// <summary>

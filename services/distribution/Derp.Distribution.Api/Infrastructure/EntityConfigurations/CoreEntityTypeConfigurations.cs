@@ -45,15 +45,6 @@ public sealed class KnownUserEntityTypeConfiguration : IEntityTypeConfiguration<
     }
 }
 
-public sealed class PlanProjectionEntityTypeConfiguration : IEntityTypeConfiguration<PlanProjection>
-{
-    public void Configure(EntityTypeBuilder<PlanProjection> builder)
-    {
-        builder.ToTable("Plans");
-        builder.HasKey(p => p.PlanId);
-    }
-}
-
 public sealed class SerialRequestEntityTypeConfiguration : IEntityTypeConfiguration<SerialRequest>
 {
     public void Configure(EntityTypeBuilder<SerialRequest> builder)

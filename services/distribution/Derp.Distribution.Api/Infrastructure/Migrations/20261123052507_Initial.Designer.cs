@@ -53,7 +53,7 @@ namespace Derp.Distribution.Api.Infrastructure.Migrations
                     b.ToTable("attributions", (string)null);
                 });
 
-            modelBuilder.Entity("Derp.Distribution.Api.Model.AuditEntry", b =>
+            modelBuilder.Entity("Derp.ServiceDefaults.Audit.AuditEntry", b =>
                 {
                     b.Property<long>("Id")
                         .ValueGeneratedOnAdd()

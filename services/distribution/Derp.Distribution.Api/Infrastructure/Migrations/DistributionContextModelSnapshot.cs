@@ -50,58 +50,6 @@ namespace Derp.Distribution.Api.Infrastructure.Migrations
                     b.ToTable("attributions", (string)null);
                 });
 
-            modelBuilder.Entity("Derp.Distribution.Api.Model.AuditEntry", b =>
-                {
-                    b.Property<long>("Id")
-                        .ValueGeneratedOnAdd()
-                        .HasColumnType("bigint")
-                        .HasColumnName("id");
-
-                    NpgsqlPropertyBuilderExtensions.UseIdentityByDefaultColumn(b.Property<long>("Id"));
-
-                    b.Property<string>("Action")
-                        .IsRequired()
-                        .HasColumnType("text")
-                        .HasColumnName("action");
-
-                    b.Property<Guid?>("ActorId")
-                        .HasColumnType("uuid")
-                        .HasColumnName("actor_id");
-
-                    b.Property<string>("ActorIp")
-                        .HasColumnType("text")
-                        .HasColumnName("actor_ip");
-
-                    b.Property<DateTimeOffset>("CreatedAt")
-                        .HasColumnType("timestamp with time zone")
-                        .HasColumnName("created_at");
-
-                    b.Property<string>("DetailsJson")
-                        .HasColumnType("jsonb")
-                        .HasColumnName("details_json");
-
-                    b.Property<string>("TargetId")
-                        .IsRequired()
-                        .HasColumnType("text")
-                        .HasColumnName("target_id");
-
-                    b.Property<string>("TargetType")
-                        .IsRequired()
-                        .HasColumnType("text")
-                        .HasColumnName("target_type");
-
-                    b.HasKey("Id")
-                        .HasName("pk_audit_entries");
-
-                    b.HasIndex("Action", "CreatedAt")
-                        .HasDatabaseName("ix_audit_entries_action_created_at");
-
-                    b.HasIndex("TargetId", "CreatedAt")
-                        .HasDatabaseName("ix_audit_entries_target_id_created_at");
-
-                    b.ToTable("audit_entries", (string)null);
-                });
-
             modelBuilder.Entity("Derp.Distribution.Api.Model.Commission", b =>
                 {
                     b.Property<Guid>("Id")
@@ -460,54 +408,6 @@ namespace Derp.Distribution.Api.Infrastructure.Migrations
                         {
                             t.HasCheckConstraint("ck_payouts_amount", "amount_cents > 0");
                         });
-                });
-
-            modelBuilder.Entity("Derp.Distribution.Api.Model.PlanProjection", b =>
-                {
-                    b.Property<Guid>("PlanId")
-                        .ValueGeneratedOnAdd()
-                        .HasColumnType("uuid")
-                        .HasColumnName("plan_id");
-
-                    b.Property<string>("Currency")
-                        .IsRequired()
-                        .HasColumnType("text")
-                        .HasColumnName("currency");
-
-                    b.Property<int>("DurationDays")
-                        .HasColumnType("integer")
-                        .HasColumnName("duration_days");
-
-                    b.Property<string>("NameEn")
-                        .IsRequired()
-                        .HasColumnType("text")
-                        .HasColumnName("name_en");
-
-                    b.Property<string>("NameZh")
-                        .IsRequired()
-                        .HasColumnType("text")
-                        .HasColumnName("name_zh");
-
-                    b.Property<long>("PriceCents")
-                        .HasColumnType("bigint")
-                        .HasColumnName("price_cents");
-
-                    b.Property<bool>("Retired")
-                        .HasColumnType("boolean")
-                        .HasColumnName("retired");
-
-                    b.Property<int>("TrafficQuotaGb")
-                        .HasColumnType("integer")
-                        .HasColumnName("traffic_quota_gb");
-
-                    b.Property<long>("Version")
-                        .HasColumnType("bigint")
-                        .HasColumnName("version");
-
-                    b.HasKey("PlanId")
-                        .HasName("pk_plans");
-
-                    b.ToTable("plans", (string)null);
                 });
 
             modelBuilder.Entity("Derp.Distribution.Api.Model.SerialRequest", b =>
@@ -1187,6 +1087,58 @@ namespace Derp.Distribution.Api.Infrastructure.Migrations
                         });
                 });
 
+            modelBuilder.Entity("Derp.ServiceDefaults.Audit.AuditEntry", b =>
+                {
+                    b.Property<long>("Id")
+                        .ValueGeneratedOnAdd()
+                        .HasColumnType("bigint")
+                        .HasColumnName("id");
+
+                    NpgsqlPropertyBuilderExtensions.UseIdentityByDefaultColumn(b.Property<long>("Id"));
+
+                    b.Property<string>("Action")
+                        .IsRequired()
+                        .HasColumnType("text")
+                        .HasColumnName("action");
+
+                    b.Property<Guid?>("ActorId")
+                        .HasColumnType("uuid")
+                        .HasColumnName("actor_id");
+
+                    b.Property<string>("ActorIp")
+                        .HasColumnType("text")
+                        .HasColumnName("actor_ip");
+
+                    b.Property<DateTimeOffset>("CreatedAt")
+                        .HasColumnType("timestamp with time zone")
+                        .HasColumnName("created_at");
+
+                    b.Property<string>("DetailsJson")
+                        .HasColumnType("jsonb")
+                        .HasColumnName("details_json");
+
+                    b.Property<string>("TargetId")
+                        .IsRequired()
+                        .HasColumnType("text")
+                        .HasColumnName("target_id");
+
+                    b.Property<string>("TargetType")
+                        .IsRequired()
+                        .HasColumnType("text")
+                        .HasColumnName("target_type");
+
+                    b.HasKey("Id")
+                        .HasName("pk_audit_entries");
+
+                    b.HasIndex("Action", "CreatedAt")
+                        .HasDatabaseName("ix_audit_entries_action_created_at");
+
+                    b.HasIndex("TargetId", "CreatedAt")
+                        .HasDatabaseName("ix_audit_entries_target_id_created_at");
+
+                    b.ToTable("audit_entries", (string)null);
+                });
+
             modelBuilder.Entity("Derp.ServiceDefaults.Messaging.InboxMessage", b =>
                 {
                     b.Property<Guid>("MessageId")
@@ -1261,6 +1213,65 @@ namespace Derp.Distribution.Api.Infrastructure.Migrations
                         .HasDatabaseName("ix_outbox_messages_message_id");
 
                     b.ToTable("outbox_messages", (string)null);
+                });
+
+            modelBuilder.Entity("Derp.ServiceDefaults.Projections.PlanView", b =>
+                {
+                    b.Property<Guid>("Id")
+                        .HasColumnType("uuid")
+                        .HasColumnName("id");
+
+                    b.Property<DateTimeOffset>("ChangedAt")
+                        .HasColumnType("timestamp with time zone")
+                        .HasColumnName("changed_at");
+
+                    b.Property<string>("Currency")
+                        .IsRequired()
+                        .HasColumnType("text")
+                        .HasColumnName("currency");
+
+                    b.Property<int>("DurationDays")
+                        .HasColumnType("integer")
+                        .HasColumnName("duration_days");
+
+                    b.Property<string>("NameEn")
+                        .IsRequired()
+                        .HasColumnType("text")
+                        .HasColumnName("name_en");
+
+                    b.Property<string>("NameZh")
+                        .IsRequired()
+                        .HasColumnType("text")
+                        .HasColumnName("name_zh");
+
+                    b.Property<long>("PriceCents")
+                        .HasColumnType("bigint")
+                        .HasColumnName("price_cents");
+
+                    b.Property<bool>("Renew")
+                        .HasColumnType("boolean")
+                        .HasColumnName("renew");
+
+                    b.Property<bool>("Retired")
+                        .HasColumnType("boolean")
+                        .HasColumnName("retired");
+
+                    b.Property<bool>("Sell")
+                        .HasColumnType("boolean")
+                        .HasColumnName("sell");
+
+                    b.Property<int>("TrafficQuotaGb")
+                        .HasColumnType("integer")
+                        .HasColumnName("traffic_quota_gb");
+
+                    b.Property<long>("Version")
+                        .HasColumnType("bigint")
+                        .HasColumnName("version");
+
+                    b.HasKey("Id")
+                        .HasName("pk_plans");
+
+                    b.ToTable("plans", (string)null);
                 });
 
             modelBuilder.Entity("Derp.Distribution.Api.Model.StorefrontDeliveryItem", b =>

@@ -127,17 +127,6 @@ public sealed class PaymentAccountEntityTypeConfiguration : IEntityTypeConfigura
     }
 }
 
-public sealed class AuditEntryEntityTypeConfiguration : IEntityTypeConfiguration<AuditEntry>
-{
-    public void Configure(EntityTypeBuilder<AuditEntry> builder)
-    {
-        builder.ToTable("AuditEntries");
-        builder.HasIndex(a => new { a.TargetId, a.CreatedAt });
-        builder.HasIndex(a => new { a.Action, a.CreatedAt });
-        builder.Property(a => a.DetailsJson).HasColumnType("jsonb");
-    }
-}
-
 public sealed class SettlementCaseEntityTypeConfiguration : IEntityTypeConfiguration<SettlementCase>
 {
     public void Configure(EntityTypeBuilder<SettlementCase> builder)

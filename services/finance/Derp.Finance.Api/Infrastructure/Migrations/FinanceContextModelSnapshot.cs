@@ -23,7 +23,7 @@ namespace Derp.Finance.Api.Infrastructure.Migrations
 
             NpgsqlModelBuilderExtensions.UseIdentityByDefaultColumns(modelBuilder);
 
-            modelBuilder.Entity("Derp.Finance.Api.Model.AuditEntry", b =>
+            modelBuilder.Entity("Derp.ServiceDefaults.Audit.AuditEntry", b =>
                 {
                     b.Property<long>("Id")
                         .ValueGeneratedOnAdd()

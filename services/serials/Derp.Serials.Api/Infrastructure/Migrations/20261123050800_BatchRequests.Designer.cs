@@ -137,7 +137,7 @@ namespace Derp.Serials.Api.Infrastructure.Migrations
                     b.ToTable("client_environments", (string)null);
                 });
 
-            modelBuilder.Entity("Derp.Serials.Api.Model.Plan", b =>
+            modelBuilder.Entity("Derp.ServiceDefaults.Projections.PlanView", b =>
                 {
                     b.Property<Guid>("Id")
                         .HasColumnType("uuid")

@@ -134,65 +134,6 @@ namespace Derp.Serials.Api.Infrastructure.Migrations
                     b.ToTable("client_environments", (string)null);
                 });
 
-            modelBuilder.Entity("Derp.Serials.Api.Model.Plan", b =>
-                {
-                    b.Property<Guid>("Id")
-                        .HasColumnType("uuid")
-                        .HasColumnName("id");
-
-                    b.Property<DateTimeOffset>("ChangedAt")
-                        .HasColumnType("timestamp with time zone")
-                        .HasColumnName("changed_at");
-
-                    b.Property<string>("Currency")
-                        .IsRequired()
-                        .HasColumnType("text")
-                        .HasColumnName("currency");
-
-                    b.Property<int>("DurationDays")
-                        .HasColumnType("integer")
-                        .HasColumnName("duration_days");
-
-                    b.Property<string>("NameEn")
-                        .IsRequired()
-                        .HasColumnType("text")
-                        .HasColumnName("name_en");
-
-                    b.Property<string>("NameZh")
-                        .IsRequired()
-                        .HasColumnType("text")
-                        .HasColumnName("name_zh");
-
-                    b.Property<long>("PriceCents")
-                        .HasColumnType("bigint")
-                        .HasColumnName("price_cents");
-
-                    b.Property<bool>("Renew")
-                        .HasColumnType("boolean")
-                        .HasColumnName("renew");
-
-                    b.Property<bool>("Retired")
-                        .HasColumnType("boolean")
-                        .HasColumnName("retired");
-
-                    b.Property<bool>("Sell")
-                        .HasColumnType("boolean")
-                        .HasColumnName("sell");
-
-                    b.Property<int>("TrafficQuotaGb")
-                        .HasColumnType("integer")
-                        .HasColumnName("traffic_quota_gb");
-
-                    b.Property<long>("Version")
-                        .HasColumnType("bigint")
-                        .HasColumnName("version");
-
-                    b.HasKey("Id")
-                        .HasName("pk_plans");
-
-                    b.ToTable("plans", (string)null);
-                });
-
             modelBuilder.Entity("Derp.Serials.Api.Model.Serial", b =>
                 {
                     b.Property<Guid>("Id")
@@ -592,6 +533,65 @@ namespace Derp.Serials.Api.Infrastructure.Migrations
                         .HasDatabaseName("ix_outbox_messages_message_id");
 
                     b.ToTable("outbox_messages", (string)null);
+                });
+
+            modelBuilder.Entity("Derp.ServiceDefaults.Projections.PlanView", b =>
+                {
+                    b.Property<Guid>("Id")
+                        .HasColumnType("uuid")
+                        .HasColumnName("id");
+
+                    b.Property<DateTimeOffset>("ChangedAt")
+                        .HasColumnType("timestamp with time zone")
+                        .HasColumnName("changed_at");
+
+                    b.Property<string>("Currency")
+                        .IsRequired()
+                        .HasColumnType("text")
+                        .HasColumnName("currency");
+
+                    b.Property<int>("DurationDays")
+                        .HasColumnType("integer")
+                        .HasColumnName("duration_days");
+
+                    b.Property<string>("NameEn")
+                        .IsRequired()
+                        .HasColumnType("text")
+                        .HasColumnName("name_en");
+
+                    b.Property<string>("NameZh")
+                        .IsRequired()
+                        .HasColumnType("text")
+                        .HasColumnName("name_zh");
+
+                    b.Property<long>("PriceCents")
+                        .HasColumnType("bigint")
+                        .HasColumnName("price_cents");
+
+                    b.Property<bool>("Renew")
+                        .HasColumnType("boolean")
+                        .HasColumnName("renew");
+
+                    b.Property<bool>("Retired")
+                        .HasColumnType("boolean")
+                        .HasColumnName("retired");
+
+                    b.Property<bool>("Sell")
+                        .HasColumnType("boolean")
+                        .HasColumnName("sell");
+
+                    b.Property<int>("TrafficQuotaGb")
+                        .HasColumnType("integer")
+                        .HasColumnName("traffic_quota_gb");
+
+                    b.Property<long>("Version")
+                        .HasColumnType("bigint")
+                        .HasColumnName("version");
+
+                    b.HasKey("Id")
+                        .HasName("pk_plans");
+
+                    b.ToTable("plans", (string)null);
                 });
 
             modelBuilder.Entity("Derp.Serials.Api.Model.ClientEnvironment", b =>
