@@ -56,9 +56,9 @@ public sealed class GatewayMetricsEndpoint(RequestDelegate next, IConfiguration 
 
     public Task InvokeAsync(HttpContext context)
     {
-        if (!context.Request.Path.Equals("/metrics", StringComparison.OrdinalIgnoreCase))
+        if (!context.Request.Path.StartsWithSegments("/metrics", StringComparison.OrdinalIgnoreCase, out var rest))
             return next(context);
-        if (HttpMethods.IsGet(context.Request.Method) && MayScrape(context))
+        if (!rest.HasValue && HttpMethods.IsGet(context.Request.Method) && MayScrape(context))
             return MetricsExtensions.WriteMetricsAsync(context);
         return ApiProblems.NotFound(ProblemCodes.NotFound, "No such page.").ExecuteAsync(context);
     }

@@ -36,9 +36,9 @@ public sealed class GatewayMetricsTests(GatewayFactory factory) : IClassFixture<
             builder.UseSetting(key, value);
     }).CreateClient();
 
-    private static async Task<HttpResponseMessage> ScrapeAsync(HttpClient client, string peer, string? forwardedFor = null)
+    private static async Task<HttpResponseMessage> ScrapeAsync(HttpClient client, string peer, string? forwardedFor = null, string path = "/metrics")
     {
-        using var request = new HttpRequestMessage(HttpMethod.Get, "/metrics");
+        using var request = new HttpRequestMessage(HttpMethod.Get, path);
         request.Headers.Add("X-Test-Peer", peer);
         if (forwardedFor is not null)
             request.Headers.Add("X-Forwarded-For", forwardedFor);
@@ -72,6 +72,17 @@ public sealed class GatewayMetricsTests(GatewayFactory factory) : IClassFixture<
         response.StatusCode.ShouldBe(HttpStatusCode.NotFound);
         (await response.ProblemCodeAsync()).ShouldBe("not_found");
         (await response.Content.ReadAsStringAsync()).ShouldNotContain("derp_");
+    }
+
+    [Theory]
+    [InlineData("/metrics/")]
+    [InlineData("/METRICS/x")]
+    public async Task Paths_below_metrics_are_a_404_problem_not_the_portal(string path)
+    {
+        var response = await ScrapeAsync(Client(), "203.0.113.9", path: path);
+
+        response.StatusCode.ShouldBe(HttpStatusCode.NotFound);
+        (await response.ProblemCodeAsync()).ShouldBe("not_found");
     }
 
     [Fact]
