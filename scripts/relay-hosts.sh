@@ -73,7 +73,7 @@ build_image() {
   local work; work=$(mktemp -d)
   mkdir -p "$work/rootfs/bin" "$work/rootfs/usr/local/bin" "$work/rootfs/run" "$work/rootfs/tmp"
   cp /bin/busybox "$work/rootfs/bin/busybox"
-  for applet in sh mkdir echo cat sleep nc wget awk tr cut grep readlink printf timeout; do ln -s busybox "$work/rootfs/bin/$applet"; done
+  for applet in sh mkdir echo cat sleep nc wget awk tr cut grep readlink printf timeout tee wc touch mkfifo rm; do ln -s busybox "$work/rootfs/bin/$applet"; done
   install -m 755 "$ROOT/deploy/relay-standin/derper" "$ROOT/deploy/relay-standin/derper-client" "$work/rootfs/usr/local/bin/"
   tar -C "$work/rootfs" -cf "$work/rootfs.tar" .
   podman import --change 'ENTRYPOINT ["/usr/local/bin/derper"]' --change "LABEL derp.standin=$hash" "$work/rootfs.tar" "$IMAGE" >/dev/null

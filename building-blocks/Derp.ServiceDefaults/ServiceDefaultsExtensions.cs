@@ -68,7 +68,7 @@ public static class ServiceDefaultsExtensions
         builder.AddDerpAuthentication();
         builder.Services.AddOpenApi();
 
-        builder.Services.AddSingleton<PrometheusMetrics>();
+        builder.Services.AddDerpMetrics();
         var health = builder.Services.AddHealthChecks();
         if (builder.Configuration.GetConnectionString(Persistence.DatabaseExtensions.ConnectionStringName) is { } database)
             health.AddCheck("postgresql", new PostgresHealthCheck(database), tags: [ReadyTag]);
@@ -94,7 +94,7 @@ public static class ServiceDefaultsExtensions
     /// <summary>Middleware order and the endpoints every service exposes: /health/live, /health/ready, /metrics, /openapi.</summary>
     public static WebApplication UseServiceDefaults(this WebApplication app)
     {
-        _ = app.Services.GetRequiredService<PrometheusMetrics>(); // start listening before the first request
+        app.Services.StartDerpMetrics();
         app.UseForwardedHeaders();
         app.UseMiddleware<RequestIdMiddleware>();
         app.UseMiddleware<NoStoreApiResponsesMiddleware>();
@@ -111,8 +111,7 @@ public static class ServiceDefaultsExtensions
             Predicate = check => check.Tags.Contains(ReadyTag),
             ResponseWriter = WriteHealthJson,
         });
-        app.MapGet("/metrics", (PrometheusMetrics metrics) =>
-            Results.Text(metrics.Scrape(), "text/plain; version=0.0.4; charset=utf-8")).ExcludeFromDescription();
+        app.MapDerpMetrics();
         app.MapOpenApi();
         return app;
     }

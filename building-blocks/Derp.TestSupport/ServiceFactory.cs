@@ -49,6 +49,7 @@ public abstract class ServiceFactory<TProgram> : WebApplicationFactory<TProgram>
         builder.UseSetting("Smtp:Port", TestInfrastructure.SmtpPort.ToString(System.Globalization.CultureInfo.InvariantCulture));
         builder.UseSetting("Jwt:SigningKey", TestInfrastructure.JwtSigningKey);
         builder.UseSetting("Outbox:PollInterval", "00:00:00.200");
+        builder.UseSetting("Metrics:GaugeRefreshInterval", "00:00:00.500");
         builder.UseSetting("Logging:LogLevel:Default", "Warning");
         foreach (var (key, value) in Settings())
             builder.UseSetting(key, value);

@@ -4,9 +4,13 @@ using Yarp.ReverseProxy;
 namespace Derp.Gateway;
 
 /// <summary>
-/// The gateway is ready when every service it routes to is alive: each cluster needs one destination whose
-/// <c>/health/live</c> answers within a short timeout. Probes and load balancers ask often, so one result serves
-/// every caller for a few seconds instead of fanning out to every service per probe.
+/// Whether this gateway can serve. Readiness takes a gateway out of its load balancer, and every gateway replica sees
+/// the same services: if one service being down made the gateways unready, the whole platform (the portal and every
+/// other service) would go dark with it. So one service down is <c>Degraded</c> (still ready, 200, and named in the
+/// answer; its own alerts report it), and the gateway is not ready (503) only when it cannot serve anything: no
+/// routes loaded, or no service it routes to answers (this replica has lost the services' network, or nothing is up
+/// yet). A cluster is alive when one destination's <c>/health/live</c> answers within a short timeout. Probes and
+/// load balancers ask often, so one result serves every caller for a few seconds.
 /// </summary>
 public sealed class BackendsHealthCheck(IProxyStateLookup proxy, IHttpClientFactory clients, TimeProvider clock, IConfiguration configuration)
     : IHealthCheck
@@ -42,6 +46,8 @@ public sealed class BackendsHealthCheck(IProxyStateLookup proxy, IHttpClientFact
     {
         var client = clients.CreateClient(HttpClientName);
         var clusters = proxy.GetClusters().ToList();
+        if (clusters.Count == 0 || !proxy.GetRoutes().Any())
+            return HealthCheckResult.Unhealthy("No routes are configured.");
         var alive = await Task.WhenAll(clusters.Select(async cluster =>
         {
             foreach (var destination in cluster.Destinations.Values)
@@ -53,9 +59,11 @@ public sealed class BackendsHealthCheck(IProxyStateLookup proxy, IHttpClientFact
         }));
         var down = alive.Where(c => !c.Alive).Select(c => c.ClusterId).Order().ToList();
         var data = alive.ToDictionary(c => c.ClusterId, c => (object)(c.Alive ? "alive" : "down"));
-        return down.Count == 0
-            ? HealthCheckResult.Healthy($"{clusters.Count} services alive.", data)
-            : HealthCheckResult.Unhealthy($"Not answering: {string.Join(", ", down)}.", data: data);
+        if (down.Count == 0)
+            return HealthCheckResult.Healthy($"{clusters.Count} services alive.", data);
+        return down.Count < clusters.Count
+            ? HealthCheckResult.Degraded($"Not answering: {string.Join(", ", down)}.", data: data)
+            : HealthCheckResult.Unhealthy($"No service answers: {string.Join(", ", down)}.", data: data);
     }
 
     private static async Task<bool> LiveAsync(HttpClient client, string address, CancellationToken cancellationToken)

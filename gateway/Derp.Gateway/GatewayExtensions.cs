@@ -11,6 +11,7 @@ using Microsoft.AspNetCore.Mvc;
 using Derp.ServiceDefaults;
 using Derp.ServiceDefaults.Auth;
 using Derp.ServiceDefaults.Http;
+using Derp.ServiceDefaults.Metrics;
 using Derp.ServiceDefaults.Problems;
 using Microsoft.AspNetCore.Diagnostics.HealthChecks;
 using Microsoft.Extensions.Diagnostics.HealthChecks;
@@ -90,6 +91,7 @@ public static partial class GatewayExtensions
         });
 
         builder.Services.AddSingleton(TimeProvider.System);
+        builder.Services.AddDerpMetrics();
         builder.Services.AddHttpClient(BackendsHealthCheck.HttpClientName, client =>
             client.Timeout = configuration.GetValue("Gateway:Readiness:Timeout", TimeSpan.FromSeconds(2)));
         builder.Services.AddSingleton<BackendsHealthCheck>();
@@ -104,6 +106,9 @@ public static partial class GatewayExtensions
 
     public static WebApplication UseGateway(this WebApplication app)
     {
+        app.Services.StartDerpMetrics();
+        // First: /metrics is judged on the TCP peer, before forwarded headers rewrite the client address.
+        app.UseMiddleware<GatewayMetricsEndpoint>();
         if (app.Configuration.GetSection("ForwardedHeaders:KnownNetworks").Get<string[]>() is { Length: > 0 })
             app.UseForwardedHeaders();
         app.UseMiddleware<SecurityHeadersMiddleware>();
@@ -116,7 +121,7 @@ public static partial class GatewayExtensions
         app.UseAuthentication();
         app.UseAuthorization();
 
-        // Live: the gateway process answers. Ready: and every service behind it is alive (BackendsHealthCheck).
+        // Live: the gateway process answers. Ready: it can serve (BackendsHealthCheck): routes loaded and services reachable.
         app.MapHealthChecks("/health/live", new HealthCheckOptions { Predicate = _ => false });
         app.MapHealthChecks("/health/ready", new HealthCheckOptions
         {
@@ -127,7 +132,16 @@ public static partial class GatewayExtensions
                 checks = report.Entries.ToDictionary(e => e.Key, e => new { status = e.Value.Status.ToString(), e.Value.Description, e.Value.Data }),
             }),
         });
-        app.MapReverseProxy().RequireRateLimiting(PerIpRateLimit);
+        app.MapReverseProxy(proxy =>
+            {
+                // First the count of what failed upstream (it sees load balancing's "no destination" too), then YARP's default pipeline.
+                proxy.Use(GatewayMetrics.CountUpstreamErrors);
+                proxy.UseSessionAffinity();
+                proxy.UseLoadBalancing();
+                proxy.UsePassiveHealthChecks();
+            })
+            .ConfigureEndpoints((endpoint, route) => endpoint.WithMetadata(new YarpRouteDiagnostics(route.RouteId)))
+            .RequireRateLimiting(PerIpRateLimit);
 
         var webRoot = app.Configuration["Gateway:WebRoot"] is { Length: > 0 } configured
             ? Path.GetFullPath(configured, app.Environment.ContentRootPath)

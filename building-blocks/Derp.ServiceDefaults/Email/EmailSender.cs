@@ -1,6 +1,7 @@
 using System.Net;
 using System.Net.Mail;
 using System.Text;
+using Derp.ServiceDefaults.Metrics;
 using Microsoft.Extensions.Logging;
 using Microsoft.Extensions.Options;
 
@@ -19,7 +20,11 @@ public sealed class SmtpOptions
     public int TimeoutMilliseconds { get; set; } = 10_000;
 }
 
-public sealed record EmailMessage(string To, string Subject, string TextBody, string HtmlBody);
+public sealed record EmailMessage(string To, string Subject, string TextBody, string HtmlBody)
+{
+    /// <summary>What the mail is (its template's name): the <c>kind</c> label of <c>derp_mails_total</c>.</summary>
+    public string Kind { get; init; } = "other";
+}
 
 public interface IEmailSender
 {
@@ -52,7 +57,16 @@ public sealed class SmtpEmailSender(IOptionsMonitor<SmtpOptions> options, ILogge
         mail.To.Add(message.To);
         mail.AlternateViews.Add(AlternateView.CreateAlternateViewFromString(message.HtmlBody, Encoding.UTF8, "text/html"));
 
-        await client.SendMailAsync(mail, cancellationToken);
+        try
+        {
+            await client.SendMailAsync(mail, cancellationToken);
+        }
+        catch (Exception e) when (e is not OperationCanceledException)
+        {
+            PlatformMetrics.Mails.Add(1, PlatformMetrics.Tag("kind", message.Kind), PlatformMetrics.Tag("result", "failed"));
+            throw;
+        }
+        PlatformMetrics.Mails.Add(1, PlatformMetrics.Tag("kind", message.Kind), PlatformMetrics.Tag("result", "sent"));
         // The recipient is logged; the subject and body never are: they can carry codes and links.
         logger.LogInformation("Sent email to {Recipient}", message.To);
     }
@@ -69,7 +83,7 @@ public sealed record EmailTemplate(string Name, string SubjectZh, string BodyZh,
         var subject = Fill(english ? SubjectEn : SubjectZh, values, html: false);
         var text = Fill(english ? BodyEn : BodyZh, values, html: false);
         var html = $"<!doctype html><html><body style=\"font-family:sans-serif\"><p>{Fill(WebUtility.HtmlEncode(english ? BodyEn : BodyZh), values, html: true).Replace("\n", "<br>", StringComparison.Ordinal)}</p></body></html>";
-        return new EmailMessage(to, subject, text, html);
+        return new EmailMessage(to, subject, text, html) { Kind = Name };
     }
 
     private static string Fill(string template, IReadOnlyDictionary<string, string> values, bool html)

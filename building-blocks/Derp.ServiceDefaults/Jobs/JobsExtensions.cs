@@ -1,3 +1,4 @@
+using Derp.ServiceDefaults.Metrics;
 using Microsoft.AspNetCore.Builder;
 using Microsoft.Extensions.Configuration;
 using Microsoft.Extensions.DependencyInjection;
@@ -32,6 +33,7 @@ public static class JobsExtensions
                 store.UseSystemTextJsonSerializer(_ => { });
                 store.ProvisionSchema();
             });
+            quartz.AddJobListener<JobRunsListener>();
             configureJobs(quartz);
         });
         builder.Services.AddQuartzHostedService(options => options.WaitForJobsToComplete = true);

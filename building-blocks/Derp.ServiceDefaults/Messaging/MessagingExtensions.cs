@@ -1,4 +1,5 @@
 using System.Text.Json;
+using Derp.ServiceDefaults.Metrics;
 using MassTransit;
 using Microsoft.AspNetCore.Builder;
 using Microsoft.EntityFrameworkCore;
@@ -26,6 +27,7 @@ public static class MessagingExtensions
         var endpointPrefix = builder.Configuration["Messaging:EndpointPrefix"] ?? builder.Environment.ApplicationName;
         var temporaryEndpoints = builder.Configuration.GetValue("Messaging:TemporaryEndpoints", false);
 
+        builder.Services.AddReceiveObserver<ConsumerFailureObserver>();
         builder.Services.AddMassTransit(bus =>
         {
             bus.SetKebabCaseEndpointNameFormatter();
@@ -55,7 +57,12 @@ public static class MessagingExtensions
         builder.Services.AddOptions<OutboxOptions>().Bind(builder.Configuration.GetSection("Outbox"));
         builder.Services.AddSingleton<OutboxSignal>();
         builder.Services.AddSingleton<OutboxSaveChangesInterceptor>();
+        builder.Services.ConfigureDbContext<TContext>(options => options.AddInterceptors(Persistence.AfterCommitInterceptor.Instance));
         builder.Services.AddHostedService<OutboxPublisher<TContext>>();
+        builder.Services.AddDatabaseGauge<TContext>("derp.outbox.backlog", "Integration events written but not yet published.",
+            "SELECT count(*) FROM outbox_messages WHERE sent_at IS NULL");
+        builder.Services.AddDatabaseGauge<TContext>("derp.outbox.oldest_age", "Age of the oldest unpublished integration event (0 when none waits).",
+            "SELECT coalesce(greatest(0, extract(epoch FROM now() - min(created_at))), 0) FROM outbox_messages WHERE sent_at IS NULL", unit: "s");
         builder.Services.AddOptions<MessagingCleanupOptions>().Bind(builder.Configuration.GetSection(MessagingCleanupOptions.Section));
         builder.Services.AddSingleton<MessagingCleanup<TContext>>();
         builder.Services.AddHostedService(services => services.GetRequiredService<MessagingCleanup<TContext>>());

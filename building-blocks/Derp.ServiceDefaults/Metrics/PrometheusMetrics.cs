@@ -9,6 +9,8 @@ namespace Derp.ServiceDefaults.Metrics;
 /// Collects the built-in meters (HTTP server, runtime, Npgsql, MassTransit) and the platform's own meters
 /// (names starting with "Derp") and renders them in the Prometheus text exposition format. No Prometheus
 /// exporter package restores here, and this is all the exposition format needs.
+/// A meter made by a host's <see cref="IMeterFactory"/> belongs to that host: when several hosts share a process
+/// (tests), each one's /metrics shows its own per-host meters (HTTP, database gauges) and the process-wide static ones.
 /// </summary>
 public sealed class PrometheusMetrics : IDisposable
 {
@@ -22,12 +24,14 @@ public sealed class PrometheusMetrics : IDisposable
     private readonly ConcurrentDictionary<Instrument, InstrumentSeries> _instruments = new();
     private readonly Lock _scrapeLock = new();
 
-    public PrometheusMetrics()
+    public PrometheusMetrics(IMeterFactory? hostMeters = null)
     {
         _listener.InstrumentPublished = (instrument, listener) =>
         {
             if (!MeterPrefixes.Any(p => instrument.Meter.Name.StartsWith(p, StringComparison.Ordinal)))
                 return;
+            if (instrument.Meter.Scope is IMeterFactory owner && !ReferenceEquals(owner, hostMeters))
+                return; // another host's meter
             var series = new InstrumentSeries(instrument, KindOf(instrument), BucketsFor(instrument));
             _instruments[instrument] = series;
             listener.EnableMeasurementEvents(instrument, series);

@@ -37,7 +37,7 @@ public sealed partial class AdmissionService(AclContext db, TimeProvider clock, 
         if (found.Renter.OverQuota)
             return denials.Deny(DenialReasons.OverQuota, relayOwner, nodeKey, source);
 
-        AclMetrics.Admissions.Add(1, new KeyValuePair<string, object?>("result", "allow"), new KeyValuePair<string, object?>("reason", "ok"));
+        AclMetrics.Admissions.Add(1, new KeyValuePair<string, object?>("result", "allowed"), new KeyValuePair<string, object?>("reason", "ok"));
         return new AdmissionDecision(true, "ok");
     }
 
@@ -56,7 +56,7 @@ public sealed class DenialLog(TimeProvider clock, IOptions<AclOptions> options, 
 
     public AdmissionDecision Deny(string reason, Guid? relayOwner, string? nodeKey, string? source)
     {
-        AclMetrics.Admissions.Add(1, new KeyValuePair<string, object?>("result", "deny"), new KeyValuePair<string, object?>("reason", reason));
+        AclMetrics.Admissions.Add(1, new KeyValuePair<string, object?>("result", "denied"), new KeyValuePair<string, object?>("reason", reason));
         var now = clock.GetUtcNow();
         var key = $"{reason}/{relayOwner}";
         if (_lastLogged.TryGetValue(key, out var last) && now - last < options.Value.DenialLogInterval)

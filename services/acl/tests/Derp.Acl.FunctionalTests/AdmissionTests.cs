@@ -68,8 +68,8 @@ public sealed class AdmissionTests(AclApiFactory factory) : IClassFixture<AclApi
 
         var metrics = await factory.CreateClient().GetStringAsync("/metrics");
         foreach (var reason in new[] { "unknown_key", "other_renter", "malformed_key", "bad_token", "over_quota", "rental_inactive" })
-            metrics.ShouldContain($"derp_acl_admissions_total{{reason=\"{reason}\",result=\"deny\"}}");
-        metrics.ShouldContain("derp_acl_admissions_total{reason=\"ok\",result=\"allow\"}");
+            metrics.ShouldContain($"derp_acl_admissions_total{{reason=\"{reason}\",result=\"denied\"}}");
+        metrics.ShouldContain("derp_acl_admissions_total{reason=\"ok\",result=\"allowed\"}");
     }
 
     /// <summary>The shared rental rule (ADR-009) in acl: a late activation cannot switch an expired rental back on.</summary>

@@ -53,6 +53,7 @@ public static class Extensions
         });
 
         // Distributors and tiers
+        builder.Services.AddDistributionGauges();
         builder.Services.AddValidatorsFrom(typeof(Extensions).Assembly);
         builder.Services.AddOptions<PromotionOptions>().Bind(builder.Configuration.GetSection(PromotionOptions.Section));
         builder.Services.AddScoped<TierPromotionJob>();

@@ -85,6 +85,7 @@ public sealed class EarnCommissionConsumer(DistributionContext db, CommissionAcc
                 AvailableAt = paid.PaidAt.AddDays(tier.HoldingDays),
             };
             db.Commissions.Add(commission);
+            db.CountCommission(CommissionStatuses.Pending, commission.AmountCents);
             logger.LogInformation("Order {OrderId} earned distributor {DistributorId} {AmountCents} ({Rate} bp of {BaseCents})",
                 paid.OrderId, distributor.UserId, commission.AmountCents, tier.RateBasisPoints, paid.AmountCents);
         });

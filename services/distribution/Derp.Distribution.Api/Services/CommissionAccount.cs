@@ -58,6 +58,8 @@ public sealed class CommissionAccount(DistributionContext db, TimeProvider clock
                 row.AmountCents = part;
             }
             row.Status = status;
+            if (status == CommissionStatuses.Paid)
+                db.CountCommission(CommissionStatuses.Paid, row.AmountCents);
             mark(row);
         }
         return true;
@@ -99,6 +101,7 @@ public sealed class CommissionAccount(DistributionContext db, TimeProvider clock
             }
             row.Status = CommissionStatuses.Reversed;
             row.ReversedAt = now;
+            db.CountCommission(CommissionStatuses.Reversed, row.AmountCents);
         }
         return true;
     }
@@ -143,6 +146,9 @@ public sealed class CommissionAccount(DistributionContext db, TimeProvider clock
     public async Task MarkPayoutPaidAsync(Guid payoutId, CancellationToken cancellationToken)
     {
         foreach (var row in await db.Commissions.Where(c => c.PayoutId == payoutId && c.Status == CommissionStatuses.Locked).ToListAsync(cancellationToken))
+        {
             row.Status = CommissionStatuses.Paid;
+            db.CountCommission(CommissionStatuses.Paid, row.AmountCents);
+        }
     }
 }

@@ -269,6 +269,7 @@ public sealed class StorefrontDeliveryEngine(DistributionContext db, StorefrontA
         delivery.Items.AddRange(contents.Select((content, i) => new StorefrontDeliveryItem { DeliveryId = delivery.Id, Position = i + 1, Content = content }));
         delivery.Status = DeliveryStatuses.Delivered;
         delivery.CompletedAt = now;
+        db.CountDelivery(DeliveryStatuses.Delivered);
         await CheckStockAsync(card, cancellationToken);
     }
 
@@ -283,8 +284,9 @@ public sealed class StorefrontDeliveryEngine(DistributionContext db, StorefrontA
     private static string Wrap(StorefrontCard card, DeliveryPlaceholders values, string content) =>
         string.IsNullOrEmpty(card.Template) ? content : StorefrontText.Render(card.Template, values with { DeliveryContent = content });
 
-    private static void Fail(StorefrontDelivery delivery, string reason, DateTimeOffset now)
+    private void Fail(StorefrontDelivery delivery, string reason, DateTimeOffset now)
     {
+        db.CountDelivery(DeliveryStatuses.Failed);
         delivery.Status = DeliveryStatuses.Failed;
         delivery.FailureReason = reason;
         delivery.CompletedAt = now;

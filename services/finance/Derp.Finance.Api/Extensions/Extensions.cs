@@ -43,6 +43,7 @@ public static class Extensions
         builder.Services.AddScoped<OrderExpiryJob>();
         builder.Services.AddScoped<PlanAnnouncementJob>();
         builder.Services.AddHostedService<PlanSeeder>();
+        builder.Services.AddFinanceGauges();
         builder.Services.AddValidatorsFrom(typeof(Extensions).Assembly);
         builder.Services.AddOptions<ReportingOptions>().Bind(builder.Configuration.GetSection(FinanceOptions.Section))
             .Validate(o => o.HasKnownZone(), "Finance:ReportingTimeZone must be an IANA time zone this machine knows.").ValidateOnStart();

@@ -1,3 +1,4 @@
+using Derp.ServiceDefaults.Persistence;
 using Derp.Contracts.Finance;
 using Derp.Finance.Api.Infrastructure;
 using Derp.Finance.Api.Model;
@@ -205,6 +206,7 @@ public sealed class OrderPayments(FinanceContext db, Ledger ledger, TimeProvider
     {
         order.Status = OrderStatuses.Paid;
         order.PaidAt = now;
+        db.AfterCommit(() => FinanceMetrics.CountRevenue(order)); // the caller's transaction may still roll back
         db.AddIntegrationEvent(new OrderPaid(order.Id, order.Number, order.UserId, order.PlanId, order.Type, order.DurationDays, order.TrafficQuotaGb,
             order.PriceCents, order.Currency, now) { ClientIp = clientIp }, clock);
     }

@@ -1,3 +1,4 @@
+using Derp.Serials.Api.Services;
 using Derp.Contracts.Serials;
 using Derp.Serials.Api.Model;
 using Derp.ServiceDefaults.Auth;
@@ -35,10 +36,16 @@ public static class RedeemApi
         {
             var state = await services.RateLimiter.PeekAsync(key, limit);
             if (!state.Allowed)
+            {
+                SerialsMetrics.Redeemed("unknown", SerialProblemCodes.RedeemRateLimited);
                 return ApiProblems.RetryLater(429, SerialProblemCodes.RedeemRateLimited, "Too many failed redemptions. Try again later.", state.RetryAfter);
+            }
         }
 
         var outcome = await TryRedeemAsync(request, http, userId, services, cancellationToken);
+        SerialsMetrics.Redeemed(outcome.Kind, outcome.Result is ProblemHttpResult refused
+            ? refused.ProblemDetails.Extensions.TryGetValue("code", out var code) ? Convert.ToString(code, System.Globalization.CultureInfo.InvariantCulture) ?? "refused" : "refused"
+            : "redeemed");
         if (outcome.Result is not Ok<RedeemResponse> && outcome.CountsAsFailure)
         {
             await services.RateLimiter.HitAsync(userKey, options.RedeemFailuresPerUser, options.RedeemFailureWindow);
@@ -52,7 +59,8 @@ public static class RedeemApi
         };
     }
 
-    private sealed record Outcome(IResult Result, bool CountsAsFailure);
+    /// <summary>The answer, whether it counts against the guessing limit, and the serial's kind for the metrics.</summary>
+    private sealed record Outcome(IResult Result, bool CountsAsFailure, string Kind = "unknown");
 
     private static async Task<Outcome> TryRedeemAsync(
         RedeemRequest request, HttpContext http, Guid userId, SerialsServices services, CancellationToken cancellationToken)
@@ -65,9 +73,9 @@ public static class RedeemApi
         if (serial is null)
             return new(ApiProblems.NotFound(SerialProblemCodes.SerialNotFound, "No serial has this code."), true);
         if (!SerialKinds.Redeemable.Contains(serial.Kind))
-            return new(ApiProblems.Problem(422, SerialProblemCodes.SerialWrongKind, $"A {serial.Kind} serial cannot be redeemed here."), false);
+            return new(ApiProblems.Problem(422, SerialProblemCodes.SerialWrongKind, $"A {serial.Kind} serial cannot be redeemed here."), false, serial.Kind);
         if (Refusal(serial, now) is { } refusal)
-            return new(refusal, false);
+            return new(refusal, false, serial.Kind);
 
         var useType = SerialKinds.UseTypeOf(serial.Kind);
         await using var transaction = await db.Database.BeginTransactionAsync(cancellationToken);
@@ -82,7 +90,7 @@ public static class RedeemApi
             // Another request won the race (or the serial changed since it was read): say what it is now.
             await transaction.RollbackAsync(cancellationToken);
             var current = await db.Serials.AsNoTracking().SingleAsync(s => s.Id == serial.Id, cancellationToken);
-            return new(Refusal(current, now) ?? ApiProblems.Conflict(SerialProblemCodes.SerialAlreadyUsed, "This serial has already been used."), false);
+            return new(Refusal(current, now) ?? ApiProblems.Conflict(SerialProblemCodes.SerialAlreadyUsed, "This serial has already been used."), false, serial.Kind);
         }
 
         // Balance and donation uses create a record in finance; its id is chosen here so the use-log row points at it
@@ -124,7 +132,7 @@ public static class RedeemApi
 
         services.Logger.LogInformation("User {UserId} redeemed serial {SerialId} ({Kind})", userId, serial.Id, serial.Kind);
         return new(TypedResults.Ok(new RedeemResponse(serial.Id, serial.FullCode, serial.Kind, useType, serial.PlanId, serial.DurationDays,
-            serial.TrafficQuotaGb, serial.ValueCents, now, financeRecordId)), false);
+            serial.TrafficQuotaGb, serial.ValueCents, now, financeRecordId)), false, serial.Kind);
     }
 
     private static string? NullIfBlank(string? text) => string.IsNullOrWhiteSpace(text) ? null : text.Trim();

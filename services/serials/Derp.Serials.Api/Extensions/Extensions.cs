@@ -37,6 +37,7 @@ public static class Extensions
         builder.Services.AddSingleton<DataKeyCache>();
         builder.Services.AddSingleton<ValidationRecorder>();
         builder.Services.AddHostedService(sp => sp.GetRequiredService<ValidationRecorder>());
+        builder.Services.AddSerialsGauges();
         builder.Services.AddValidatorsFrom(typeof(Extensions).Assembly);
         return builder;
     }

@@ -57,6 +57,7 @@ public static class Extensions
         {
             ServerCertificateCustomValidationCallback = HttpClientHandler.DangerousAcceptAnyServerCertificateValidator,
         });
+        builder.Services.AddServersGauges();
         builder.Services.AddValidatorsFrom(typeof(Extensions).Assembly);
         return builder;
     }

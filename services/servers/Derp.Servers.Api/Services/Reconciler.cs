@@ -417,14 +417,18 @@ public sealed class Reconciler(
             return;
         var nodes = live.Select(c => new RelayNode(c.Server!.RegionCode, c.Server.RegionName, c.Server.HostName, c.Server.PublicIp, c.DerpPort, c.StunPort,
             c.CertName)).ToList();
-        renter.AnnouncedRelays = signature;
         var reason = renter.ReconcileReason ?? ProvisioningReasons.Reprovisioned;
+        var announcedBefore = renter.AnnouncedRelays?.Split(';') ?? [];
+        var firstNewPlaced = live.Where(c => !announcedBefore.Contains($"{c.Id:N}")).Select(c => (DateTimeOffset?)c.CreatedAt).Min();
+        renter.AnnouncedRelays = signature;
         db.AddIntegrationEvent(new ContainersProvisioned(userId, renter.RentalId ?? Guid.Empty, nodes, clock.GetUtcNow(), reason)
         {
             ClientIp = reason == ProvisioningReasons.Rental ? renter.RequestedFromIp : null,
         }, clock);
         await db.SaveChangesAsync(cancellationToken);
         await transaction.CommitAsync(cancellationToken);
+        if (firstNewPlaced is { } placed)
+            ServersMetrics.ProvisioningDuration.Record(Math.Max(0, (clock.GetUtcNow() - placed).TotalSeconds));
     }
 
     /// <summary>A drained host with no relay left is removed, and everyone it ever served is named in <c>ServerRemoved</c>.</summary>

@@ -115,6 +115,7 @@ public sealed class TrafficMeter(ServersContext db, HostAccess hosts, ReconcileS
                 await db.SaveChangesAsync(cancellationToken);
                 await transaction.CommitAsync(cancellationToken);
             }
+            ServersMetrics.QuotaStops.Add(1);
             signal.Wake();
             await alerts.RaiseAsync(AlertTypes.QuotaExceeded, AlertSeverities.Info, $"quota_exceeded:{userId}",
                 $"Renter {userId} went over the traffic quota; their relays are stopped.", null, userId, null, cancellationToken);

@@ -82,6 +82,7 @@ public static class AuthApi
                 ? Registered(user)
                 : ApiProblems.Conflict(UserProblemCodes.UsernameTaken, "This username is taken.");
         }
+        UsersMetrics.Registrations.Add(1);
 
         await services.RateLimiter.HitAsync(MailLimitKey(email), services.Options.Value.VerificationMailsPerWindow, services.Options.Value.VerificationMailWindow);
         return Registered(user);
@@ -169,18 +170,25 @@ public static class AuthApi
 
         var ipLimit = await services.RateLimiter.HitAsync($"login:ip:{http.ClientIp()}", options.LoginAttemptsPerIpPerWindow, options.LoginAttemptWindow);
         if (!ipLimit.Allowed)
+        {
+            UsersMetrics.Login("rate_limited");
             return ApiProblems.RetryLater(429, UserProblemCodes.LoginRateLimited, "Too many login attempts from this address.", ipLimit.RetryAfter);
+        }
 
         var email = User.Normalize(request.Email);
         var user = await db.Users.SingleOrDefaultAsync(u => u.NormalizedEmail == email);
         if (user is null)
         {
             Hasher.VerifyHashedPassword(null!, DummyHash, request.Password);
+            UsersMetrics.Login("failed");
             return InvalidCredentials();
         }
 
         if (user.LockedUntil > now)
+        {
+            UsersMetrics.Login("locked");
             return ApiProblems.RetryLater(423, UserProblemCodes.AccountLocked, "The account is locked after repeated failed logins.", user.LockedUntil.Value - now);
+        }
 
         var verification = Hasher.VerifyHashedPassword(user, user.PasswordHash, request.Password);
         if (verification == PasswordVerificationResult.Failed)
@@ -193,17 +201,25 @@ public static class AuthApi
                 user.FailedLoginCount = 0;
                 db.Audit(http, services.Clock, AuditActions.AccountLocked, user.Id, detail: $"until {user.LockedUntil:O}");
                 await db.SaveChangesAsync();
+                UsersMetrics.Login("locked");
                 return ApiProblems.RetryLater(423, UserProblemCodes.AccountLocked, "The account is locked after repeated failed logins.", options.LockoutDuration);
             }
             await db.SaveChangesAsync();
+            UsersMetrics.Login("failed");
             return InvalidCredentials();
         }
 
         // The password was right: only now may the answer say anything about the account.
         if (!user.EmailVerified)
+        {
+            UsersMetrics.Login("unverified");
             return ApiProblems.Problem(403, UserProblemCodes.EmailNotVerified, "Verify your email address before logging in.");
+        }
         if (user.Status == UserStatuses.Deregistered)
+        {
+            UsersMetrics.Login("closed");
             return ApiProblems.Problem(403, UserProblemCodes.AccountDeregistered, "This account has been closed.");
+        }
 
         if (verification == PasswordVerificationResult.SuccessRehashNeeded)
             user.PasswordHash = Hasher.HashPassword(user, request.Password);
@@ -213,6 +229,7 @@ public static class AuthApi
         var tokens = IssueTokens(services, http, user, familyId: Guid.CreateVersion7());
         db.Audit(http, services.Clock, AuditActions.Login, user.Id);
         await db.SaveChangesAsync();
+        UsersMetrics.Login("succeeded");
         return TypedResults.Ok(tokens);
     }
 

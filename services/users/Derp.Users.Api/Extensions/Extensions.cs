@@ -60,6 +60,7 @@ public static class Extensions
         builder.Services.AddSingleton<EmailDispatcher>();
         builder.Services.AddHostedService(sp => sp.GetRequiredService<EmailDispatcher>());
         builder.Services.AddHostedService<AdminSeeder>();
+        builder.Services.AddUsersGauges();
         builder.Services.AddValidatorsFrom(typeof(Extensions).Assembly);
         return builder;
     }

@@ -59,7 +59,7 @@ public sealed class EmailDispatcher(IServiceScopeFactory scopes, Derp.ServiceDef
             mail.Attempts++;
             try
             {
-                await sender.SendAsync(new Derp.ServiceDefaults.Email.EmailMessage(mail.Recipient, mail.Subject, mail.TextBody, mail.HtmlBody), cancellationToken);
+                await sender.SendAsync(new Derp.ServiceDefaults.Email.EmailMessage(mail.Recipient, mail.Subject, mail.TextBody, mail.HtmlBody) { Kind = mail.Template }, cancellationToken);
                 mail.Status = EmailStatuses.Sent;
                 mail.SentAt = clock.GetUtcNow();
                 mail.LastError = null;
