@@ -57,7 +57,9 @@ public static class MessagingExtensions
         builder.Services.AddOptions<OutboxOptions>().Bind(builder.Configuration.GetSection("Outbox"));
         builder.Services.AddSingleton<OutboxSignal>();
         builder.Services.AddSingleton<OutboxSaveChangesInterceptor>();
-        builder.Services.ConfigureDbContext<TContext>(options => options.AddInterceptors(Persistence.AfterCommitInterceptor.Instance));
+        // The publisher is woken by every commit that may have written outbox rows; its poll is only the safety net.
+        builder.Services.ConfigureDbContext<TContext>((services, options) =>
+            options.AddInterceptors(services.GetRequiredService<OutboxSaveChangesInterceptor>(), Persistence.AfterCommitInterceptor.Instance));
         builder.Services.AddHostedService<OutboxPublisher<TContext>>();
         builder.Services.AddDatabaseGauge<TContext>("derp.outbox.backlog", "Integration events written but not yet published.",
             "SELECT count(*) FROM outbox_messages WHERE sent_at IS NULL");

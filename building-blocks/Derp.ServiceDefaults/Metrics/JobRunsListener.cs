@@ -4,7 +4,7 @@ namespace Derp.ServiceDefaults.Metrics;
 
 /// <summary>
 /// Counts every Quartz job execution of every service by job and result, and times it
-/// (<c>derp_job_runs_total{job,result}</c>, <c>derp_job_duration_seconds{job}</c>).
+/// (<c>derp_job_runs_total{quartz_job,result}</c>, <c>derp_job_duration_seconds{quartz_job}</c>).
 /// </summary>
 public sealed class JobRunsListener : IJobListener
 {
@@ -16,7 +16,7 @@ public sealed class JobRunsListener : IJobListener
 
     public ValueTask JobWasExecuted(IJobExecutionContext context, JobExecutionException? jobException, CancellationToken cancellationToken = default)
     {
-        var job = PlatformMetrics.Tag("job", context.JobDetail.Key.Name);
+        var job = PlatformMetrics.Tag("quartz_job", context.JobDetail.Key.Name);
         PlatformMetrics.JobRuns.Add(1, job, PlatformMetrics.Tag("result", jobException is null ? "succeeded" : "failed"));
         PlatformMetrics.JobDuration.Record(context.JobRunTime.TotalSeconds, job);
         return ValueTask.CompletedTask;

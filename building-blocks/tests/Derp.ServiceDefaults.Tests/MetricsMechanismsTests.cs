@@ -122,10 +122,10 @@ public sealed class MetricsMechanismsTests
         }), new KeyValuePair<string, string?>("ConnectionStrings:Database", database.ConnectionString));
 
         var text = await Until.ValueAsync(() => Task.FromResult(Scrape(app)),
-            t => t.Contains($"derp_job_runs_total{{job=\"{job}-bad\",result=\"failed\"}} 1\n"), "the failed run");
+            t => t.Contains($"derp_job_runs_total{{quartz_job=\"{job}-bad\",result=\"failed\"}} 1\n"), "the failed run");
 
-        text.ShouldContain($"derp_job_runs_total{{job=\"{job}-ok\",result=\"succeeded\"}} 1\n");
-        text.ShouldContain($"derp_job_duration_seconds_count{{job=\"{job}-ok\"}} 1\n");
+        text.ShouldContain($"derp_job_runs_total{{quartz_job=\"{job}-ok\",result=\"succeeded\"}} 1\n");
+        text.ShouldContain($"derp_job_duration_seconds_count{{quartz_job=\"{job}-ok\"}} 1\n");
         await app.StopAsync();
     }
 
