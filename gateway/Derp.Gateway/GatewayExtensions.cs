@@ -187,6 +187,7 @@ public static partial class GatewayExtensions
         var certificate = new PemCertificate(certificatePath, keyPath);
         var reloadInterval = configuration.GetValue("Gateway:Certificate:ReloadInterval", TimeSpan.FromMinutes(1));
         builder.Services.AddSingleton(certificate);
+        GatewayMetrics.ReportCertificate(certificate);
         builder.Services.AddHostedService(sp => new CertificateReloadService(certificate, reloadInterval,
             sp.GetRequiredService<ILogger<CertificateReloadService>>()));
 

@@ -19,6 +19,22 @@ public static class GatewayMetrics
     public static readonly Counter<long> UpstreamErrors = Meter.CreateCounter<long>("derp.gateway.upstream_errors",
         description: "Requests the gateway could not forward or complete, by YARP route, cluster and YARP's error (Request, RequestTimedOut, NoAvailableDestinations...).");
 
+    private static volatile PemCertificate? _servedCertificate;
+
+    // One gauge for the process; it reads whichever certificate the gateway serves now (renewals included).
+    private static readonly ObservableGauge<long> CertificateExpiry = Meter.CreateObservableGauge("derp.gateway.certificate_expiry_timestamp",
+        () => _servedCertificate is { } served
+            ? [new Measurement<long>(new DateTimeOffset(served.Certificate.NotAfter.ToUniversalTime()).ToUnixTimeSeconds())]
+            : Array.Empty<Measurement<long>>(),
+        unit: "s", description: "When the TLS certificate the gateway serves expires (Unix time), for the certificate-expiring alert.");
+
+    /// <summary>Reports the expiry of the certificate the gateway serves (from certbot's files, as renewed).</summary>
+    public static void ReportCertificate(PemCertificate certificate)
+    {
+        _servedCertificate = certificate;
+        _ = CertificateExpiry;
+    }
+
     /// <summary>The proxy pipeline's last step: after forwarding, a failure YARP recorded is counted.</summary>
     public static async Task CountUpstreamErrors(HttpContext context, Func<Task> next)
     {

@@ -280,6 +280,18 @@ public sealed class HttpsTests(HttpsGatewayFactory gateway) : IClassFixture<Http
     }
 
     [Fact]
+    public async Task Metrics_tell_when_the_served_certificate_expires()
+    {
+        var served = (await HandshakeAsync(SslProtocols.Tls13)).Certificate;
+        using var client = gateway.Client(gateway.HttpPort);
+
+        var metrics = await client.GetStringAsync($"http://127.0.0.1:{gateway.HttpPort}/metrics", TestContext.Current.CancellationToken);
+
+        var expiry = new DateTimeOffset(served.NotAfter.ToUniversalTime()).ToUnixTimeSeconds();
+        metrics.ShouldContain($"derp_gateway_certificate_expiry_timestamp_seconds {expiry}\n");
+    }
+
+    [Fact]
     public async Task A_renewed_certificate_is_served_without_a_restart_and_no_request_fails_meanwhile()
     {
         var ct = TestContext.Current.CancellationToken;
