@@ -30,6 +30,12 @@ public sealed record SerialPurchaseApproved(
 /// <summary>A serial request was cancelled or ran out before payment: finance cancels its pending order (money already paid goes to the wallet).</summary>
 public sealed record SerialPurchaseCancelled(Guid RequestId, Guid OrderId, string Reason, DateTimeOffset CancelledAt);
 
+/// <summary>
+/// A paid serial request's serials were issued into the distributor's stock: finance marks its order fulfilled (as a
+/// rental event does for a plan order), once however often this arrives.
+/// </summary>
+public sealed record SerialPurchaseIssued(Guid RequestId, Guid OrderId, Guid DistributorId, Guid BatchId, int Quantity, DateTimeOffset IssuedAt);
+
 /// <summary>A serial request was paid: serials issues one batch for the distributor, once per request however often this arrives.</summary>
 public sealed record SerialBatchRequested(Guid RequestId, Guid DistributorId, Guid PlanId, int Quantity, DateTimeOffset RequestedAt);
 

@@ -50,7 +50,7 @@ public sealed class SerialPurchasePaidConsumer(DistributionContext db, TimeProvi
 }
 
 /// <summary>serials issued a request's batch: the request is issued and its serials become the distributor's stock (once).</summary>
-public sealed class DistributorSerialsIssuedConsumer(DistributionContext db, ILogger<DistributorSerialsIssuedConsumer> logger)
+public sealed class DistributorSerialsIssuedConsumer(DistributionContext db, TimeProvider clock, ILogger<DistributorSerialsIssuedConsumer> logger)
     : IConsumer<DistributorSerialsIssued>
 {
     public Task Consume(ConsumeContext<DistributorSerialsIssued> context) =>
@@ -80,6 +80,8 @@ public sealed class DistributorSerialsIssuedConsumer(DistributionContext db, ILo
                 ValidUntil = s.ValidUntil,
                 IssuedAt = issued.IssuedAt,
             }));
+            if (row.OrderId is { } orderId)
+                db.AddIntegrationEvent(new SerialPurchaseIssued(row.Id, orderId, row.DistributorId, issued.BatchId, issued.Serials.Count, issued.IssuedAt), clock);
         });
 }
 

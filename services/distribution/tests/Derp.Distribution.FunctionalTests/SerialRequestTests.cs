@@ -166,6 +166,8 @@ public sealed class SerialRequestTests(DistributionApiFactory factory) : IClassF
         stock.Count.ShouldBe(7);
         stock.ShouldAllBe(s => s.DistributorId == distributorId && s.PlanId == planId && s.RedeemedAt == null && s.DeliveredAt == null);
         stock.Select(s => s.FullCode).Order().ShouldBe(serials.Select(s => s.FullCode).Order());
+        // finance is told once, so it can mark the order fulfilled.
+        (await OutboxCountAsync<SerialPurchaseIssued>(requestId)).ShouldBe(1);
 
         // A renter redeems one of them: no longer stock.
         var redeemedAt = DateTimeOffset.UtcNow;

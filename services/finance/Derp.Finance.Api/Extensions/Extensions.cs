@@ -26,6 +26,7 @@ public static class Extensions
             bus.AddConsumer<SerialRedeemedConsumer>();
             bus.AddConsumer<SerialPurchaseApprovedConsumer>();
             bus.AddConsumer<SerialPurchaseCancelledConsumer>();
+            bus.AddConsumer<SerialPurchaseIssuedConsumer>();
             bus.AddConsumer<CommissionMovedToWalletConsumer>();
         });
         builder.AddDerpJobs(quartz =>

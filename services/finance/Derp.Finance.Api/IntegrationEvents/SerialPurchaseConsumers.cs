@@ -82,3 +82,19 @@ public sealed class SerialPurchaseCancelledConsumer(FinanceContext db, OrderPaym
             await payments.CancelAsync(order, operatorId: null, cancelled.Reason, cancellationToken);
         });
 }
+
+/// <summary>
+/// distribution put a paid serial purchase's serials into the distributor's stock: the order is fulfilled (once; an
+/// order refunded meanwhile stays refunded). Idempotent by its condition, so no inbox row is needed.
+/// </summary>
+public sealed class SerialPurchaseIssuedConsumer(FinanceContext db, TimeProvider clock) : IConsumer<SerialPurchaseIssued>
+{
+    public Task Consume(ConsumeContext<SerialPurchaseIssued> context)
+    {
+        var issued = context.Message;
+        var now = clock.GetUtcNow();
+        return db.Orders.Where(o => o.Id == issued.OrderId && o.UserId == issued.DistributorId && o.Type == OrderTypes.SerialPurchase
+                && o.Status == OrderStatuses.Paid)
+            .ExecuteUpdateAsync(s => s.SetProperty(o => o.Status, OrderStatuses.Fulfilled).SetProperty(o => o.FulfilledAt, now), context.CancellationToken);
+    }
+}

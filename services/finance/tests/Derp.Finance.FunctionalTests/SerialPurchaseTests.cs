@@ -69,6 +69,16 @@ public sealed class SerialPurchaseTests(FinanceApiFactory factory) : IClassFixtu
         // Paid is done for a serial purchase: no rental event will fulfil it, and it must not keep the account unsettled.
         var settlement = await factory.CreateClient().GetFromJsonAsync<SettlementResponse>($"/internal/settlement/{distributorId}");
         settlement!.Blockers.ShouldNotContain(SettlementBlockers.PaidNotFulfilled);
+
+        // The serials reached the distributor's stock: the order is fulfilled, once, whoever else claims it.
+        var issued = new SerialPurchaseIssued(approved.RequestId, approved.OrderId, distributorId, Guid.NewGuid(), 100, factory.Clock.GetUtcNow());
+        await SendHandledAsync(issued with { DistributorId = Guid.NewGuid() }); // another distributor's claim changes nothing
+        (await (await distributor.GetAsync($"/api/finance/me/orders/{approved.OrderId}")).JsonAsync()).Str("status").ShouldBe(OrderStatuses.Paid);
+        await SendHandledAsync(issued);
+        await SendHandledAsync(issued); // redelivered
+        var fulfilled = await (await distributor.GetAsync($"/api/finance/me/orders/{approved.OrderId}")).JsonAsync();
+        fulfilled.Str("status").ShouldBe(OrderStatuses.Fulfilled);
+        fulfilled.GetProperty("fulfilledAt").GetDateTimeOffset().ShouldBe(issued.IssuedAt, TimeSpan.FromMinutes(1));
     }
 
     [Fact]
