@@ -239,6 +239,12 @@ for index in "${!backups[@]}"; do
     removed=$((removed + 1))
   fi
 done
+# A run killed outright (kill -9, power lost) could not remove its partial directory: one untouched for a day is no
+# running backup's, and it is removed.
+while IFS= read -r stale; do
+  rm -rf "$stale"
+  log "retention: removed $(basename "$stale") (left by a run that was killed)"
+done < <(find "$BACKUP_DIR" -mindepth 1 -maxdepth 1 -type d -name ".partial-derp$SUFFIX-*" -mmin +1440)
 log "retention: ${#backups[@]} backups before, $removed removed (keep $KEEP newest; remove older than $MAX_AGE_DAYS days)"
 
 write_metrics 1

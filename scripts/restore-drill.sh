@@ -122,19 +122,21 @@ check "the copy has data to lose: users, serials, rentals, policy versions, orde
 
 # Earlier backups for retention to judge (empty stand-ins: retention goes by name): with --keep 3 --max-age-days 7
 # the new one, yesterday's and the 2020-01-02 one stay (the 3 newest), 2020-01-01 goes; another copy's backup and a
-# partial directory are not retention's business.
+# running backup's partial directory are not retention's business; a partial directory untouched for two days (a run
+# that was killed) goes.
 yesterday="derp$SUFFIX-$(date -u -d '1 day ago' +%Y%m%dT%H%M%SZ)"
 for old in "$yesterday" "derp$SUFFIX-20200102T000000Z" "derp$SUFFIX-20200101T000000Z" "derp-20200101T000000Z" ".partial-derp$SUFFIX-20200101T000000Z"; do
   mkdir -p "$WORK/backups/$old"
 done
+mkdir -p "$WORK/backups/.partial-derp$SUFFIX-20200103T000000Z" && touch -d '2 days ago' "$WORK/backups/.partial-derp$SUFFIX-20200103T000000Z"
 backup_started=$(date +%s)
 "$ROOT/scripts/backup.sh" --suffix "$SUFFIX" --dir "$WORK/backups" --keep 3 --max-age-days 7 >"$WORK/backup.log" 2>&1
 backup_status=$?
 sed 's/^/    /' "$WORK/backup.log"
 check "backup.sh succeeds" test "$backup_status" -eq 0
-check "retention keeps the 3 newest and removes older ones past 7 days, leaving other copies and partial runs alone" bash -c '
+check "retention keeps the 3 newest and removes older ones past 7 days, leaving other copies and running backups alone, removing a killed run's leftovers" bash -c '
   cd "'"$WORK/backups"'" && [ -d "'"$yesterday"'" ] && [ -d derp'"$SUFFIX"'-20200102T000000Z ] && [ ! -e derp'"$SUFFIX"'-20200101T000000Z ] \
-    && [ -d derp-20200101T000000Z ] && [ -d .partial-derp'"$SUFFIX"'-20200101T000000Z ]'
+    && [ -d derp-20200101T000000Z ] && [ -d .partial-derp'"$SUFFIX"'-20200101T000000Z ] && [ ! -e .partial-derp'"$SUFFIX"'-20200103T000000Z ]'
 backup=$(find "$WORK/backups" -mindepth 1 -maxdepth 1 -type d -name "derp$SUFFIX-*" | sort | tail -1)
 check "the backup has a dump per database, a manifest and SHA256SUMS that sha256sum -c accepts" bash -c '
   cd "'"$backup"'" && for s in '"$SERVICES"'; do [ -s "derp_${s}'"$SUFFIX"'.dump" ] || exit 1; done && [ -s manifest ] && sha256sum --check --strict --quiet SHA256SUMS'
