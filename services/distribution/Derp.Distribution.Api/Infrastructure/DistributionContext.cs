@@ -26,6 +26,7 @@ public sealed class DistributionContext(DbContextOptions<DistributionContext> op
     public DbSet<Commission> Commissions => Set<Commission>();
     public DbSet<Payout> Payouts => Set<Payout>();
     public DbSet<WalletTransfer> WalletTransfers => Set<WalletTransfer>();
+    public DbSet<RefundedOrder> RefundedOrders => Set<RefundedOrder>();
 
     // Storefront
     public DbSet<StorefrontCard> StorefrontCards => Set<StorefrontCard>();

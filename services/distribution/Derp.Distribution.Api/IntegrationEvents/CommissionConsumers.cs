@@ -60,6 +60,11 @@ public sealed class EarnCommissionConsumer(DistributionContext db, CommissionAcc
             await account.LockAsync(attribution.DistributorId, cancellationToken);
             if (await db.Commissions.AnyAsync(c => c.OrderId == paid.OrderId && c.Kind == CommissionKinds.Order, cancellationToken))
                 return;
+            if (await db.RefundedOrders.AnyAsync(r => r.OrderId == paid.OrderId, cancellationToken))
+            {
+                logger.LogInformation("Order {OrderId} was refunded before its payment arrived here: it earns nothing", paid.OrderId);
+                return;
+            }
             var distributor = await db.Distributors.AsNoTracking().SingleOrDefaultAsync(d => d.UserId == attribution.DistributorId, cancellationToken);
             var tier = distributor is null ? null : await db.Tiers.AsNoTracking().SingleOrDefaultAsync(t => t.Code == distributor.TierCode, cancellationToken);
             if (distributor is null || tier is null)
@@ -99,11 +104,21 @@ public sealed class ReverseCommissionConsumer(DistributionContext db, Commission
         db.ConsumeOnceAsync(context, nameof(ReverseCommissionConsumer), async cancellationToken =>
         {
             var refunded = context.Message;
+            // Under the renter's distributor's lock, like the earning: a payment being earned at this moment either
+            // committed its commission (reversed below) or will see the refund and earn nothing.
+            var attributedTo = await db.Attributions.Where(a => a.RenterId == refunded.UserId).Select(a => (Guid?)a.DistributorId)
+                .SingleOrDefaultAsync(cancellationToken);
+            if (attributedTo is { } attributed)
+                await account.LockAsync(attributed, cancellationToken);
+            await db.Database.ExecuteSqlAsync(
+                $"INSERT INTO refunded_orders (order_id, refunded_at) VALUES ({refunded.OrderId}, {refunded.RefundedAt}) ON CONFLICT DO NOTHING",
+                cancellationToken);
             var distributorId = await db.Commissions.Where(c => c.OrderId == refunded.OrderId && c.Kind == CommissionKinds.Order)
                 .Select(c => (Guid?)c.DistributorId).SingleOrDefaultAsync(cancellationToken);
             if (distributorId is null)
                 return;
-            await account.LockAsync(distributorId.Value, cancellationToken);
+            if (distributorId != attributedTo)
+                await account.LockAsync(distributorId.Value, cancellationToken);
             if (await account.ReverseOrderAsync(refunded.OrderId, cancellationToken))
                 logger.LogInformation("Commission of refunded order {OrderId} reversed for distributor {DistributorId}", refunded.OrderId, distributorId);
         });

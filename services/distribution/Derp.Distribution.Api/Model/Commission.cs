@@ -100,3 +100,13 @@ public sealed class WalletTransfer
     public required string Currency { get; set; }
     public DateTimeOffset CreatedAt { get; set; }
 }
+
+/// <summary>
+/// An order finance refunded, remembered even when it earned nothing yet: a refund that overtakes its payment on the
+/// bus must still keep the payment from earning commission when it arrives.
+/// </summary>
+public sealed class RefundedOrder
+{
+    public Guid OrderId { get; set; }
+    public DateTimeOffset RefundedAt { get; set; }
+}

@@ -192,6 +192,21 @@ public sealed class CommissionTests(DistributionApiFactory factory) : IClassFixt
     }
 
     [Fact]
+    public async Task A_refund_that_overtakes_its_payment_on_the_bus_keeps_the_payment_from_earning()
+    {
+        var (distributor, _) = await _driver.DistributorAsync();
+        var renter = await _driver.RenterOfAsync(distributor);
+        var order = _driver.Order(renter, 10_000, OrderTypes.Renewal);
+
+        await _driver.RefundAsync(order);                       // the refund arrives first
+        await _driver.DeliverPaidAsync(order, Guid.NewGuid());  // then the payment it undid
+
+        (await RowsAsync(distributor)).ShouldBeEmpty();
+        (await _driver.DashboardAsync(distributor)).Figures.Commissions.ShouldSatisfyAllConditions(
+            c => c.PendingCents.ShouldBe(0), c => c.AvailableCents.ShouldBe(0));
+    }
+
+    [Fact]
     public async Task A_refund_after_payout_is_clawed_back_from_later_commission_first()
     {
         var (distributor, renter, first) = await _driver.AvailableCommissionAsync(1_000);

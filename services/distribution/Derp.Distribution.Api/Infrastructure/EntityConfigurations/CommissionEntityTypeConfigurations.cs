@@ -42,3 +42,12 @@ public sealed class WalletTransferEntityTypeConfiguration : IEntityTypeConfigura
         builder.HasIndex(w => new { w.DistributorId, w.CreatedAt });
     }
 }
+
+public sealed class RefundedOrderEntityTypeConfiguration : IEntityTypeConfiguration<RefundedOrder>
+{
+    public void Configure(EntityTypeBuilder<RefundedOrder> builder)
+    {
+        builder.ToTable("RefundedOrders");
+        builder.HasKey(r => r.OrderId);
+    }
+}

@@ -410,6 +410,23 @@ namespace Derp.Distribution.Api.Infrastructure.Migrations
                         });
                 });
 
+            modelBuilder.Entity("Derp.Distribution.Api.Model.RefundedOrder", b =>
+                {
+                    b.Property<Guid>("OrderId")
+                        .ValueGeneratedOnAdd()
+                        .HasColumnType("uuid")
+                        .HasColumnName("order_id");
+
+                    b.Property<DateTimeOffset>("RefundedAt")
+                        .HasColumnType("timestamp with time zone")
+                        .HasColumnName("refunded_at");
+
+                    b.HasKey("OrderId")
+                        .HasName("pk_refunded_orders");
+
+                    b.ToTable("refunded_orders", (string)null);
+                });
+
             modelBuilder.Entity("Derp.Distribution.Api.Model.SerialRequest", b =>
                 {
                     b.Property<Guid>("Id")
