@@ -34,6 +34,12 @@ public sealed class User
     public int SessionVersion { get; set; }
     public string? DeregistrationReason { get; set; }
 
+    /// <summary>
+    /// When distribution decided the newest approval or suspension applied here: an older decision that arrives later
+    /// (events of two decisions may overtake each other) changes nothing.
+    /// </summary>
+    public DateTimeOffset? DistributorDecidedAt { get; set; }
+
     public static string Normalize(string value) => value.Trim().ToLowerInvariant();
 }
 

@@ -72,6 +72,22 @@ public sealed class DistributorRoleTests(UsersApiFactory factory) : IClassFixtur
     }
 
     [Fact]
+    public async Task A_suspension_that_arrives_after_the_later_reinstatement_changes_nothing()
+    {
+        var (userId, email, _) = await NewRenterAsync();
+        var adminId = Guid.NewGuid();
+        var approvedAt = DateTimeOffset.UtcNow.AddMinutes(-10);
+
+        await SendHandledAsync(new DistributorApproved(userId, TierCodes.Gold, adminId, approvedAt));
+        // Suspended at +1 min and reinstated at +2 min; the reinstatement arrives first.
+        await SendHandledAsync(new DistributorApproved(userId, TierCodes.Gold, adminId, approvedAt.AddMinutes(2)));
+        await SendHandledAsync(new DistributorSuspended(userId, "Reselling abroad", adminId, approvedAt.AddMinutes(1)));
+
+        (await RoleAfterLoginAsync(email)).ShouldBe("distributor", "the newest decision (reinstated) stands");
+        (await RoleChangesAsync(userId)).ShouldBe(["renter -> distributor"]);
+    }
+
+    [Fact]
     public async Task Distribution_never_changes_an_admins_role_and_an_unknown_account_changes_nothing()
     {
         var superAdmin = factory.ClientWithToken((await _anonymous.LoginTokensAsync(factory.AdminEmail, UsersApiFactory.AdminPassword)).AccessToken);

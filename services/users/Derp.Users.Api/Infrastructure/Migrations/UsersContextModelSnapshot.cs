@@ -612,6 +612,10 @@ namespace Derp.Users.Api.Infrastructure.Migrations
                         .HasColumnType("character varying(200)")
                         .HasColumnName("deregistration_reason");
 
+                    b.Property<DateTimeOffset?>("DistributorDecidedAt")
+                        .HasColumnType("timestamp with time zone")
+                        .HasColumnName("distributor_decided_at");
+
                     b.Property<string>("Email")
                         .IsRequired()
                         .HasMaxLength(254)
