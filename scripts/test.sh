@@ -7,7 +7,7 @@ ROOT="$(cd "$(dirname "$0")/.." && pwd)"
 cd "$ROOT"
 RESULTS="$ROOT/.state/test-results"
 rm -rf "$RESULTS"; mkdir -p "$RESULTS"
-passed=0; failed=0; failures=(); suite_started=$(date +%s)
+passed=0; failed=0; failures=(); flaky=(); suite_started=$(date +%s)
 
 step() { printf '\n==> %s\n' "$*"; }
 record() { # name passed failed
@@ -39,6 +39,21 @@ run_tests() { # project
   dotnet test "$project" -c Release --no-build --logger "trx;LogFileName=$name.trx" --results-directory "$RESULTS" 2>&1 | tee "$RESULTS/$name.log" | grep -E '^\s+Failed |Passed!|Failed!|error' || true
   summary=$(grep -E '(Passed|Failed)!' "$RESULTS/$name.log" | tail -1)
   p=$(sed -nE 's/.*Passed: *([0-9]+).*/\1/p' <<<"$summary"); f=$(sed -nE 's/.*Failed: *([0-9]+),.*/\1/p' <<<"$summary")
+  # A few failures are run once more, alone: on this two-core machine a timing-sensitive test (real containers, real
+  # broker) can time out under load. A test that passes the second time is still reported by name in the summary as
+  # flaky (a defect to fix, not a pass to forget); one that fails again fails the run.
+  if [ -n "$p" ] && [ "${f:-0}" -gt 0 ] && [ "${f:-0}" -le 3 ] && grep -qE '^\s+Failed ' "$RESULTS/$name.log"; then
+    mapfile -t again < <(grep -E '^\s+Failed ' "$RESULTS/$name.log" | sed -E 's/^\s+Failed ([^ (\[]+).*/\1/' | sort -u)
+    filter=$(printf 'FullyQualifiedName=%s|' "${again[@]}"); filter=${filter%|}
+    echo "    running again alone: ${again[*]}"
+    dotnet test "$project" -c Release --no-build --filter "$filter" >"$RESULTS/$name.rerun.log" 2>&1
+    rerun=$(grep -E '(Passed|Failed)!' "$RESULTS/$name.rerun.log" | tail -1)
+    if grep -q 'Passed!' <<<"$rerun"; then
+      flaky+=("$name: ${again[*]}")
+      record "$name" "$((p + f))" 0
+      return
+    fi
+  fi
   if [ -z "$p" ]; then record "$name" 0 1; else record "$name" "$p" "${f:-0}"; fi
 }
 
@@ -189,6 +204,7 @@ remove_e2e_relays
 echo
 echo "================ summary ================"
 [ ${#failures[@]} -gt 0 ] && printf 'failed: %s\n' "${failures[@]}"
+[ ${#flaky[@]} -gt 0 ] && printf 'flaky (failed, then passed alone; fix them): %s\n' "${flaky[@]}"
 echo "fast loop (unit tests): $fast_seconds s; whole suite: $(( $(date +%s) - suite_started )) s"
 echo "results: $passed passed, $failed failed"
 [ "$failed" -eq 0 ]
