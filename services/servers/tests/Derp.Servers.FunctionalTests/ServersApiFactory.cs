@@ -23,8 +23,12 @@ public class ServersApiFactory : ServiceFactory<Program>
     public const string AdmissionSecret = "test-admission-secret-0123456789abcdef";
     public string Label { get; } = $"test-{Guid.NewGuid():N}"[..20];
     private readonly string _runtime = $"/tmp/dst-{Guid.NewGuid():N}"[..17];
+    // The classes of one test process take consecutive blocks from a random start: blocks drawn at random for each of
+    // the seven classes running at once could coincide, and a relay whose port another class's relay holds cannot start.
+    private static int _lastBlock = Random.Shared.Next(0, 200);
+
     /// <summary>A block of relay ports of its own, so classes running in parallel on one engine never collide.</summary>
-    public int PortBase { get; } = 40_000 + Random.Shared.Next(0, 200) * 100;
+    public int PortBase { get; } = 40_000 + Interlocked.Increment(ref _lastBlock) % 200 * 100;
 
     public static readonly (string Code, string Name)[] Regions = [("hkg", "Hong Kong"), ("sgp", "Singapore"), ("tyo", "Tokyo"), ("fra", "Frankfurt")];
 
