@@ -1,6 +1,6 @@
 import { useCallback, useEffect, useState } from 'react';
 import { Link, useParams } from 'react-router-dom';
-import { Pager, ProblemMessage } from '../components';
+import { Pager, ProblemMessage, ScrollTable } from '../components';
 import { api, type Paged } from '../lib/api';
 import { pagedPath, useLoad } from '../lib/load';
 import { useI18n, type MessageKey } from '../lib/i18n';
@@ -266,7 +266,7 @@ export function AdminContainersPage() {
       <ProblemMessage error={error} />
       {data && (
         <>
-          <table data-testid="containers">
+          <ScrollTable testId="containers">
             <thead><tr><th>{t('host')}</th><th>{t('userId')}</th><th>{t('status')}</th><th>DERP/STUN</th><th>{t('traffic')}</th><th>{t('rate')}</th><th>{t('probe')}</th><th /></tr></thead>
             <tbody>
               {data.items.map((c) => (
@@ -286,7 +286,7 @@ export function AdminContainersPage() {
                 </tr>
               ))}
             </tbody>
-          </table>
+          </ScrollTable>
           <Pager page={page} pageSize={listPageSize} total={data.total} onPage={setPage} />
         </>
       )}
@@ -320,7 +320,7 @@ export function AlertsPage() {
       <ProblemMessage error={error} />
       {data && (
         <>
-          <table data-testid="alerts">
+          <ScrollTable testId="alerts">
             <thead><tr><th>{t('time')}</th><th>{t('severity')}</th><th>{t('type')}</th><th>{t('detail')}</th><th /></tr></thead>
             <tbody>
               {data.items.map((a) => (
@@ -333,7 +333,7 @@ export function AlertsPage() {
                 </tr>
               ))}
             </tbody>
-          </table>
+          </ScrollTable>
           <Pager page={page} pageSize={listPageSize} total={data.total} onPage={setPage} />
         </>
       )}
