@@ -1,5 +1,4 @@
 using Derp.Contracts.Serials;
-using Derp.ServiceDefaults.Security;
 using System.Text.Json;
 using System.Text.Json.Serialization;
 using Derp.Serials.Api.Infrastructure;
@@ -28,16 +27,25 @@ public sealed record ValidateResponse(
     [property: JsonPropertyName("expires_at"), JsonIgnore(Condition = JsonIgnoreCondition.WhenWritingNull)] DateTimeOffset? ExpiresAt = null,
     [property: JsonPropertyName("data_key"), JsonIgnore(Condition = JsonIgnoreCondition.WhenWritingNull)] string? DataKey = null);
 
+/// <summary>The validation endpoint's dependencies: singletons only, the database context is taken only by decisions that write.</summary>
 public sealed record ValidateServices(
-    SerialsContext Db,
     IRateLimiter RateLimiter,
     ReplayGuard Nonces,
     ResponseSigner Signer,
-    SecretProtector Secrets,
     ValidationRecorder Recorder,
     DataKeyCache DataKeys,
+    LicenceView Licences,
     IOptions<SerialsOptions> Options,
     TimeProvider Clock);
+
+/// <summary>Source-generated JSON for the hottest endpoint (no reflection, no per-call metadata).</summary>
+[JsonSerializable(typeof(ValidateRequest))]
+[JsonSerializable(typeof(ValidateResponse))]
+internal sealed partial class ValidateJson : JsonSerializerContext
+{
+    /// <summary>The response's Chinese messages stay readable in the body (as before the source generation).</summary>
+    public static ValidateJson Relaxed { get; } = new(new JsonSerializerOptions { Encoder = System.Text.Encodings.Web.JavaScriptEncoder.UnsafeRelaxedJsonEscaping });
+}
 
 public static partial class ValidateApi
 {
@@ -64,7 +72,7 @@ public static partial class ValidateApi
         ValidateRequest? request;
         try
         {
-            request = await JsonSerializer.DeserializeAsync<ValidateRequest>(http.Request.Body, cancellationToken: http.RequestAborted);
+            request = await JsonSerializer.DeserializeAsync(http.Request.Body, ValidateJson.Default.ValidateRequest, http.RequestAborted);
         }
         catch (JsonException)
         {
@@ -77,61 +85,100 @@ public static partial class ValidateApi
             return Reply(services, nonce, 400, Error("invalid_request", $"请求参数无效 / invalid request: {invalidField}"));
 
         var code = SerialCodes.Normalize(request!.Code!);
-        foreach (var (key, limit) in new[] { ($"validate:ip:{ip}", options.ValidatePerIp), ($"validate:code:{code}", options.ValidatePerCode) })
-        {
-            var decision = await services.RateLimiter.HitAsync(key, limit, options.ValidateWindow);
-            if (!decision.Allowed)
-            {
-                http.Response.Headers.RetryAfter = ((int)Math.Ceiling(decision.RetryAfter.TotalSeconds)).ToString(System.Globalization.CultureInfo.InvariantCulture);
-                return Reply(services, nonce, 429, Error("rate_limited", "请求过于频繁 / too many requests"));
-            }
-        }
+        if (await RateLimitedAsync(http, services, "validate:ip:" + ip, options.ValidatePerIp, options.ValidateWindow)
+            || await RateLimitedAsync(http, services, "validate:code:" + code, options.ValidatePerCode, options.ValidateWindow))
+            return Reply(services, nonce, 429, Error("rate_limited", "请求过于频繁 / too many requests"));
 
-        // The hot path: one indexed read of the serial and its client environment.
-        var serial = await services.Db.Serials.AsNoTracking().Include(s => s.Client).SingleOrDefaultAsync(s => s.FullCode == code, http.RequestAborted);
+        // The hot path: the serial from memory (ADR-028); a miss reads it once and keeps it.
+        var serial = await services.Licences.GetAsync(code, http.RequestAborted);
         if (serial is null)
-            return Reply(services, nonce, 404, Error("serial_not_found", "卡密不存在 / unknown serial"));
+            return Reply(services, nonce, 404, NotFound);
         if (serial.Kind != SerialKinds.Licence)
-            return Reply(services, nonce, 422, Error("serial_wrong_kind", "该卡密不能用于授权 / not a licence serial"));
+            return Reply(services, nonce, 422, WrongKind);
 
         if (request.Nonce is { Length: > 0 } && !await services.Nonces.FirstUseAsync($"{serial.Id:N}:{request.Nonce}", NonceMemory))
             return Reply(services, nonce, 409, Error("nonce_reused", "请求重复 / nonce already used"));
 
         var hardware = request.Hardware ?? request.MachineCode!;
+        // Decisions that only read the row are made on it; the clock is checked on every call.
         switch (serial.Status)
         {
             case SerialStatuses.Disabled:
-                return Reply(services, nonce, 403, Error("serial_disabled", "卡密已禁用 / serial disabled"));
+                return Reply(services, nonce, 403, Disabled);
             case SerialStatuses.Expired:
-            case SerialStatuses.Unused when serial.ValidUntil <= now:
-            case SerialStatuses.Active when serial.ExpiresAt <= now:
-                await ExpireAsync(services.Db, serial.Id, now);
                 return Reply(services, nonce, 403, Error("serial_expired", "卡密已过期 / serial expired", serial.ExpiresAt));
-            case SerialStatuses.Unused:
-            {
-                (serial, var activatedHere) = await ActivateAsync(services, serial, request, hardware, ip, http.UserAgent(), now);
-                if (!activatedHere && serial.Client is not null && !Matches(serial, request, hardware, ip))
-                {
-                    await RecordMismatchAsync(services.Db, serial, request, ip, http.UserAgent(), now);
-                    return Reply(services, nonce, 403, Error("binding_mismatch", "卡密已绑定其他设备 / bound to another client"));
-                }
-                break;
-            }
-            case SerialStatuses.Active when serial.Client is null:
-                await BindAsync(services.Db, serial.Id, request, hardware, ip, now); // unbound by an admin: the next client binds
-                break;
-            case SerialStatuses.Active when !Matches(serial, request, hardware, ip):
-                await RecordMismatchAsync(services.Db, serial, request, ip, http.UserAgent(), now);
-                return Reply(services, nonce, 403, Error("binding_mismatch", "卡密已绑定其他设备 / bound to another client"));
-            case SerialStatuses.Active:
+            case SerialStatuses.Active when serial.ExpiresAt > now && serial.Client is not null && Matches(serial, request, hardware, ip):
                 services.Recorder.Record(new AcceptedValidation(serial.Id, hardware, ip, request.Function, http.UserAgent(), serial.ExpiresAt, now));
-                break;
-            default:
-                return Reply(services, nonce, 409, Error("serial_already_used", "卡密不可用 / serial not usable"));
+                if (serial.BindingPolicy == BindingPolicies.Lenient)
+                    services.Licences.Rebound(code, serial, hardware, ip);
+                return await SuccessAsync(http, services, nonce, serial, request);
         }
 
+        // Everything else writes (activation, binding, expiry, a mismatch): decided on the committed row, not on memory.
+        serial = await services.Licences.LoadFreshAsync(code, http.RequestAborted);
+        if (serial is null)
+            return Reply(services, nonce, 404, NotFound);
+        var db = http.RequestServices.GetRequiredService<SerialsContext>();
+        try
+        {
+            switch (serial.Status)
+            {
+                case SerialStatuses.Disabled:
+                    return Reply(services, nonce, 403, Disabled);
+                case SerialStatuses.Expired:
+                case SerialStatuses.Unused when serial.ValidUntil <= now:
+                case SerialStatuses.Active when serial.ExpiresAt <= now:
+                    await ExpireAsync(db, serial.Id, now);
+                    return Reply(services, nonce, 403, Error("serial_expired", "卡密已过期 / serial expired", serial.ExpiresAt));
+                case SerialStatuses.Unused:
+                {
+                    (serial, var activatedHere) = await ActivateAsync(db, serial, request, hardware, ip, http.UserAgent(), now);
+                    if (!activatedHere && serial.Client is not null && !Matches(serial, request, hardware, ip))
+                    {
+                        await RecordMismatchAsync(db, serial, request, ip, http.UserAgent(), now);
+                        return Reply(services, nonce, 403, Error("binding_mismatch", "卡密已绑定其他设备 / bound to another client"));
+                    }
+                    break;
+                }
+                case SerialStatuses.Active when serial.Client is null:
+                    await BindAsync(db, serial.Id, request, hardware, ip, now); // unbound by an admin: the next client binds
+                    break;
+                case SerialStatuses.Active when !Matches(serial, request, hardware, ip):
+                    await RecordMismatchAsync(db, serial, request, ip, http.UserAgent(), now);
+                    return Reply(services, nonce, 403, Error("binding_mismatch", "卡密已绑定其他设备 / bound to another client"));
+                case SerialStatuses.Active:
+                    services.Recorder.Record(new AcceptedValidation(serial.Id, hardware, ip, request.Function, http.UserAgent(), serial.ExpiresAt, now));
+                    break;
+                default:
+                    return Reply(services, nonce, 409, Error("serial_already_used", "卡密不可用 / serial not usable"));
+            }
+        }
+        finally
+        {
+            // This process may have just changed the row: the next call reads it again rather than wait for the notification.
+            services.Licences.Forget(code);
+        }
+        return await SuccessAsync(http, services, nonce, serial, request);
+    }
+
+    private static readonly ValidateResponse NotFound = Error("serial_not_found", "卡密不存在 / unknown serial");
+    private static readonly ValidateResponse WrongKind = Error("serial_wrong_kind", "该卡密不能用于授权 / not a licence serial");
+    private static readonly ValidateResponse Disabled = Error("serial_disabled", "卡密已禁用 / serial disabled");
+
+    private static async Task<IResult> SuccessAsync(HttpContext http, ValidateServices services, string nonce, Serial serial, ValidateRequest request)
+    {
         var dataKey = request.Function == OpenFunction ? await services.DataKeys.GetAsync(serial.BatchId, http.RequestAborted) : null;
         return Reply(services, nonce, 200, new ValidateResponse("success", "授权成功", ExpiresAt: serial.ExpiresAt, DataKey: dataKey));
+    }
+
+    /// <summary>One rate limit (the call as the limits building block expects it); sets Retry-After when refused.</summary>
+    private static async ValueTask<bool> RateLimitedAsync(HttpContext http, ValidateServices services, string key, int limit, TimeSpan window)
+    {
+        var decision = await services.RateLimiter.HitAsync(key, limit, window);
+        if (decision.Allowed)
+            return false;
+        http.Response.Headers.RetryAfter = ((int)Math.Ceiling(decision.RetryAfter.TotalSeconds)).ToString(System.Globalization.CultureInfo.InvariantCulture);
+        return true;
     }
 
     private static bool Matches(Serial serial, ValidateRequest request, string hardware, string ip) => serial.BindingPolicy switch
@@ -140,10 +187,9 @@ public static partial class ValidateApi
         _ => request.MachineCode == serial.Client!.MachineCode,
     };
 
-    private static async Task<(Serial Serial, bool ActivatedHere)> ActivateAsync(ValidateServices services, Serial serial, ValidateRequest request, string hardware, string ip,
+    private static async Task<(Serial Serial, bool ActivatedHere)> ActivateAsync(SerialsContext db, Serial serial, ValidateRequest request, string hardware, string ip,
         string userAgent, DateTimeOffset now)
     {
-        var db = services.Db;
         var expiresAt = now + serial.LicenceDuration!.Value;
         await using var transaction = await db.Database.BeginTransactionAsync();
         var activated = await db.Serials.Where(s => s.Id == serial.Id && s.Status == SerialStatuses.Unused)
@@ -188,7 +234,7 @@ public static partial class ValidateApi
             SerialId = serial.Id,
             FullCode = serial.FullCode,
             Policy = serial.BindingPolicy,
-            RequestJson = JsonSerializer.Serialize(request),
+            RequestJson = JsonSerializer.Serialize(request, ValidateJson.Default.ValidateRequest),
             BoundMachineCode = serial.Client!.MachineCode,
             BoundHardware = serial.Client.Hardware,
             BoundIp = serial.Client.Ip,
@@ -223,11 +269,9 @@ public static partial class ValidateApi
 /// <summary>Writes the JSON body and its signature headers (see <see cref="ResponseSigner"/>).</summary>
 public sealed class SignedJsonResult(ResponseSigner signer, TimeProvider clock, string nonce, int status, ValidateResponse body) : IResult
 {
-    private static readonly JsonSerializerOptions Json = new() { Encoder = System.Text.Encodings.Web.JavaScriptEncoder.UnsafeRelaxedJsonEscaping };
-
     public async Task ExecuteAsync(HttpContext httpContext)
     {
-        var bytes = JsonSerializer.SerializeToUtf8Bytes(body, Json);
+        var bytes = JsonSerializer.SerializeToUtf8Bytes(body, ValidateJson.Relaxed.ValidateResponse);
         var timestamp = clock.GetUtcNow().ToUnixTimeSeconds();
         var response = httpContext.Response;
         response.StatusCode = status;

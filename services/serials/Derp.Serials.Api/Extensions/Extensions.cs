@@ -34,7 +34,8 @@ public static class Extensions
         builder.Services.AddSingleton(sp => new SecretProtector(sp.GetRequiredService<IOptions<SerialsOptions>>().Value.EncryptionKey,
             "Serials:EncryptionKey", sp.GetRequiredService<ILogger<SecretProtector>>()));
         builder.Services.AddSingleton<ResponseSigner>();
-        builder.Services.AddSingleton<DataKeyCache>();
+        builder.AddChangeFeedSubscriber<LicenceView>();
+        builder.AddChangeFeedSubscriber<DataKeyCache>();
         builder.Services.AddSingleton<ValidationRecorder>();
         builder.Services.AddHostedService(sp => sp.GetRequiredService<ValidationRecorder>());
         builder.Services.AddSerialsGauges();

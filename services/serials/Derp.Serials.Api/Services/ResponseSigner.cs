@@ -1,3 +1,4 @@
+using System.Buffers;
 using System.Globalization;
 using System.Security.Cryptography;
 using System.Text;
@@ -32,8 +33,29 @@ public sealed class ResponseSigner : IDisposable
     public static byte[] SignedBytes(long timestamp, string nonce, byte[] body) =>
         [.. Encoding.UTF8.GetBytes($"{timestamp.ToString(CultureInfo.InvariantCulture)}\n{nonce}\n"), .. body];
 
-    public string Sign(long timestamp, string nonce, byte[] body) =>
-        Convert.ToBase64String(_key.SignData(SignedBytes(timestamp, nonce, body), HashAlgorithmName.SHA256));
+    /// <summary>The same bytes as <see cref="SignedBytes"/>, put together in a pooled buffer (this runs on every validation).</summary>
+    public string Sign(long timestamp, string nonce, byte[] body)
+    {
+        var buffer = ArrayPool<byte>.Shared.Rent(22 + Encoding.UTF8.GetMaxByteCount(nonce.Length) + body.Length);
+        try
+        {
+            var signed = buffer.AsSpan();
+            timestamp.TryFormat(signed, out var length, provider: CultureInfo.InvariantCulture);
+            signed[length++] = (byte)'\n';
+            length += Encoding.UTF8.GetBytes(nonce, signed[length..]);
+            signed[length++] = (byte)'\n';
+            body.CopyTo(signed[length..]);
+            length += body.Length;
+            Span<byte> signature = stackalloc byte[132]; // IEEE P1363 of P-256 is 64 bytes; room for larger curves
+            if (!_key.TrySignData(signed[..length], signature, HashAlgorithmName.SHA256, out var written))
+                throw new CryptographicException("The signature did not fit its buffer.");
+            return Convert.ToBase64String(signature[..written]);
+        }
+        finally
+        {
+            ArrayPool<byte>.Shared.Return(buffer);
+        }
+    }
 
     public void Dispose() => _key.Dispose();
 }

@@ -33,6 +33,9 @@ public sealed class SerialsOptions
     /// <summary>PKCS#8 PEM of the ECDSA P-256 key that signs validation responses. Without it a key is generated per process.</summary>
     public string? SigningKeyPem { get; set; }
 
+    /// <summary>Serials held in memory for validation (the recently used ones; see LicenceView and ADR-028).</summary>
+    public int LicenceViewCapacity { get; set; } = 100_000;
+
     /// <summary>Exposes GET /api/validate/baseline (one PostgreSQL query) for the load script's comparison.</summary>
     public bool BenchmarkBaseline { get; set; }
 }
