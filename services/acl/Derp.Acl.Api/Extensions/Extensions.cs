@@ -35,7 +35,8 @@ public static class Extensions
         builder.Services.AddSingleton<AdmissionSecret>();
         builder.Services.AddSingleton<IIpLocationResolver, NetworkTableLocationResolver>();
         builder.Services.AddSingleton<DenialLog>();
-        builder.Services.AddScoped<AdmissionService>();
+        builder.AddChangeFeedSubscriber<AdmissionView>();
+        builder.Services.AddSingleton<AdmissionService>();
         builder.Services.AddScoped<PolicyGenerator>();
         builder.Services.AddScoped<PolicyRotation>();
         return builder;

@@ -1,9 +1,7 @@
 using System.Collections.Concurrent;
 using System.Text.RegularExpressions;
-using Derp.Acl.Api.Infrastructure;
 using Derp.Contracts.Acl;
 using Derp.ServiceDefaults.Security;
-using Microsoft.EntityFrameworkCore;
 using Microsoft.Extensions.Options;
 
 namespace Derp.Acl.Api.Services;
@@ -12,9 +10,10 @@ public sealed record AdmissionDecision(bool Allow, string Reason);
 
 /// <summary>
 /// derper's <c>-verify-client-url</c> decision: a relay admits a node key only when it is a registered device of the
-/// relay's own renter and that renter's rental is active and within quota. One indexed read of the local projection.
+/// relay's own renter and that renter's rental is active and within quota. Decided from <see cref="AdmissionView"/>
+/// (memory kept fresh by the change feed, ADR-028); the rental's end is compared with the clock on every call.
 /// </summary>
-public sealed partial class AdmissionService(AclContext db, TimeProvider clock, AdmissionSecret secret, DenialLog denials)
+public sealed partial class AdmissionService(AdmissionView view, TimeProvider clock, AdmissionSecret secret, DenialLog denials)
 {
     public async Task<AdmissionDecision> DecideAsync(string? token, string? nodePublic, string? source, CancellationToken cancellationToken)
     {
@@ -24,17 +23,14 @@ public sealed partial class AdmissionService(AclContext db, TimeProvider clock, 
         if (nodeKey is null || !NodeKey().IsMatch(nodeKey))
             return denials.Deny(DenialReasons.MalformedKey, relayOwner, nodePublic, source);
 
-        var found = await db.Devices.AsNoTracking()
-            .Where(d => d.NodeKey == nodeKey)
-            .Join(db.Renters, d => d.UserId, r => r.UserId, (d, r) => new { d.UserId, Renter = r })
-            .FirstOrDefaultAsync(cancellationToken);
-        if (found is null)
+        var found = await view.GetAsync(nodeKey, cancellationToken);
+        if (found.UserId is null || !found.RenterKnown)
             return denials.Deny(DenialReasons.UnknownKey, relayOwner, nodeKey, source);
         if (found.UserId != relayOwner)
             return denials.Deny(DenialReasons.OtherRenter, relayOwner, nodeKey, source);
-        if (!found.Renter.IsEntitled(clock.GetUtcNow()))
+        if (!found.IsEntitled(clock.GetUtcNow()))
             return denials.Deny(DenialReasons.RentalInactive, relayOwner, nodeKey, source);
-        if (found.Renter.OverQuota)
+        if (found.OverQuota)
             return denials.Deny(DenialReasons.OverQuota, relayOwner, nodeKey, source);
 
         AclMetrics.Admissions.Add(1, new KeyValuePair<string, object?>("result", "allowed"), new KeyValuePair<string, object?>("reason", "ok"));
