@@ -97,6 +97,8 @@ public static partial class GatewayExtensions
         builder.Services.AddSingleton<BackendsHealthCheck>();
         builder.Services.AddHealthChecks().Add(new HealthCheckRegistration("backends",
             sp => sp.GetRequiredService<BackendsHealthCheck>(), HealthStatus.Unhealthy, [ServiceDefaultsExtensions.ReadyTag]));
+        // Registered before AddReverseProxy, which only adds its default factory when none is there.
+        builder.Services.AddSingleton<Yarp.ReverseProxy.Forwarder.IForwarderHttpClientFactory, ServiceConnections>();
         builder.Services.AddReverseProxy()
             .LoadFromConfig(configuration.GetSection("ReverseProxy"))
             // Overwrite, never append: a client's own X-Forwarded-For must not reach a service as its address.
@@ -268,11 +270,13 @@ public sealed class SecurityHeadersMiddleware(RequestDelegate next)
         var requestId = Guid.NewGuid().ToString("N");
         context.TraceIdentifier = requestId;
         context.Request.Headers["X-Request-Id"] = requestId;
-        var headers = context.Response.Headers;
-        context.Response.OnStarting(() =>
+        // A static callback with the context as state: no closure allocated per request.
+        context.Response.OnStarting(static state =>
         {
+            var http = (HttpContext)state;
+            var headers = http.Response.Headers;
             // Set last, replacing the copy a service echoes back through the proxy: one id, one header.
-            headers["X-Request-Id"] = requestId;
+            headers["X-Request-Id"] = http.TraceIdentifier;
             headers.XContentTypeOptions = "nosniff";
             headers.XFrameOptions = "DENY";
             headers["Referrer-Policy"] = "no-referrer";
@@ -280,7 +284,7 @@ public sealed class SecurityHeadersMiddleware(RequestDelegate next)
             headers["Cross-Origin-Opener-Policy"] = "same-origin";
             headers.ContentSecurityPolicy = "default-src 'self'; img-src 'self' data:; style-src 'self' 'unsafe-inline'; frame-ancestors 'none'; base-uri 'self'";
             return Task.CompletedTask;
-        });
+        }, context);
         return next(context);
     }
 }

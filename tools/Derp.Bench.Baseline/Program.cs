@@ -11,6 +11,7 @@ var dataSource = NpgsqlDataSource.Create(builder.Configuration.GetConnectionStri
 
 var app = builder.Build();
 app.MapGet("/ping", () => "pong");
+app.MapGet("/health/live", () => "ok"); // the gateway's readiness probes every cluster it routes to
 app.MapPost("/validate", async (LicenceRequest request) =>
 {
     await using var command = dataSource.CreateCommand("SELECT status, expires_at FROM serials WHERE full_code = $1");
