@@ -49,19 +49,19 @@ public static partial class GatewayExtensions
         var permitPerMinute = configuration.GetValue("Gateway:RateLimit:PermitPerMinute", 600);
         // A relay host asks for every client connection of every renter on it: it gets a budget of its own.
         var admissionPermitPerMinute = configuration.GetValue("Gateway:RateLimit:AdmissionPermitPerMinute", 12_000);
+        // Per request this allocates nothing of its own: the partition key is the peer's address object and a flag (no
+        // strings), and the option factories are made once (a lambda capturing the limits would be a closure per request).
+        var admissionOptions = new FixedWindowRateLimiterOptions { PermitLimit = admissionPermitPerMinute, Window = TimeSpan.FromMinutes(1), QueueLimit = 0 };
+        var otherOptions = new FixedWindowRateLimiterOptions { PermitLimit = permitPerMinute, Window = TimeSpan.FromMinutes(1), QueueLimit = 0 };
+        Func<(IPAddress?, bool), FixedWindowRateLimiterOptions> admissionLimits = _ => admissionOptions;
+        Func<(IPAddress?, bool), FixedWindowRateLimiterOptions> otherLimits = _ => otherOptions;
         builder.Services.AddRateLimiter(limiter =>
         {
             limiter.RejectionStatusCode = StatusCodes.Status429TooManyRequests;
             limiter.AddPolicy(PerIpRateLimit, http =>
             {
-                var ip = http.Connection.RemoteIpAddress?.ToString() ?? "unknown";
                 var admission = http.Request.Path.Equals(AdmissionPath, StringComparison.OrdinalIgnoreCase);
-                return RateLimitPartition.GetFixedWindowLimiter(admission ? "admit:" + ip : ip, _ => new FixedWindowRateLimiterOptions
-                {
-                    PermitLimit = admission ? admissionPermitPerMinute : permitPerMinute,
-                    Window = TimeSpan.FromMinutes(1),
-                    QueueLimit = 0,
-                });
+                return RateLimitPartition.GetFixedWindowLimiter((http.Connection.RemoteIpAddress, admission), admission ? admissionLimits : otherLimits);
             });
             limiter.OnRejected = async (context, cancellationToken) =>
             {
