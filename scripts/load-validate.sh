@@ -84,7 +84,7 @@ rss() { # label: VmRSS of every process of the copy, in MiB
   for name in users serials acl servers finance distribution gateway baseline; do
     local pid_file="$DERP_STATE_DIR/pids/$name.pid" kb=""
     [ -f "$pid_file" ] && kb=$(awk '/^VmRSS:/ {print $2}' "/proc/$(cat "$pid_file")/status" 2>/dev/null || true)
-    line="$line $name ${kb:+$((kb / 1024))}${kb:-?}"
+    if [ -n "$kb" ]; then line="$line $name $((kb / 1024))"; else line="$line $name ?"; fi
   done
   echo "$line"
 }
