@@ -49,19 +49,19 @@ public static partial class GatewayExtensions
         var permitPerMinute = configuration.GetValue("Gateway:RateLimit:PermitPerMinute", 600);
         // A relay host asks for every client connection of every renter on it: it gets a budget of its own.
         var admissionPermitPerMinute = configuration.GetValue("Gateway:RateLimit:AdmissionPermitPerMinute", 12_000);
+        // Per request this allocates nothing of its own: the partition key is the peer's address object and a flag (no
+        // strings), and the option factories are made once (a lambda capturing the limits would be a closure per request).
+        var admissionOptions = new FixedWindowRateLimiterOptions { PermitLimit = admissionPermitPerMinute, Window = TimeSpan.FromMinutes(1), QueueLimit = 0 };
+        var otherOptions = new FixedWindowRateLimiterOptions { PermitLimit = permitPerMinute, Window = TimeSpan.FromMinutes(1), QueueLimit = 0 };
+        Func<(IPAddress?, bool), FixedWindowRateLimiterOptions> admissionLimits = _ => admissionOptions;
+        Func<(IPAddress?, bool), FixedWindowRateLimiterOptions> otherLimits = _ => otherOptions;
         builder.Services.AddRateLimiter(limiter =>
         {
             limiter.RejectionStatusCode = StatusCodes.Status429TooManyRequests;
             limiter.AddPolicy(PerIpRateLimit, http =>
             {
-                var ip = http.Connection.RemoteIpAddress?.ToString() ?? "unknown";
                 var admission = http.Request.Path.Equals(AdmissionPath, StringComparison.OrdinalIgnoreCase);
-                return RateLimitPartition.GetFixedWindowLimiter(admission ? "admit:" + ip : ip, _ => new FixedWindowRateLimiterOptions
-                {
-                    PermitLimit = admission ? admissionPermitPerMinute : permitPerMinute,
-                    Window = TimeSpan.FromMinutes(1),
-                    QueueLimit = 0,
-                });
+                return RateLimitPartition.GetFixedWindowLimiter((http.Connection.RemoteIpAddress, admission), admission ? admissionLimits : otherLimits);
             });
             limiter.OnRejected = async (context, cancellationToken) =>
             {
@@ -97,6 +97,8 @@ public static partial class GatewayExtensions
         builder.Services.AddSingleton<BackendsHealthCheck>();
         builder.Services.AddHealthChecks().Add(new HealthCheckRegistration("backends",
             sp => sp.GetRequiredService<BackendsHealthCheck>(), HealthStatus.Unhealthy, [ServiceDefaultsExtensions.ReadyTag]));
+        // Registered before AddReverseProxy, which only adds its default factory when none is there.
+        builder.Services.AddSingleton<Yarp.ReverseProxy.Forwarder.IForwarderHttpClientFactory, ServiceConnections>();
         builder.Services.AddReverseProxy()
             .LoadFromConfig(configuration.GetSection("ReverseProxy"))
             // Overwrite, never append: a client's own X-Forwarded-For must not reach a service as its address.
@@ -268,11 +270,13 @@ public sealed class SecurityHeadersMiddleware(RequestDelegate next)
         var requestId = Guid.NewGuid().ToString("N");
         context.TraceIdentifier = requestId;
         context.Request.Headers["X-Request-Id"] = requestId;
-        var headers = context.Response.Headers;
-        context.Response.OnStarting(() =>
+        // A static callback with the context as state: no closure allocated per request.
+        context.Response.OnStarting(static state =>
         {
+            var http = (HttpContext)state;
+            var headers = http.Response.Headers;
             // Set last, replacing the copy a service echoes back through the proxy: one id, one header.
-            headers["X-Request-Id"] = requestId;
+            headers["X-Request-Id"] = http.TraceIdentifier;
             headers.XContentTypeOptions = "nosniff";
             headers.XFrameOptions = "DENY";
             headers["Referrer-Policy"] = "no-referrer";
@@ -280,7 +284,7 @@ public sealed class SecurityHeadersMiddleware(RequestDelegate next)
             headers["Cross-Origin-Opener-Policy"] = "same-origin";
             headers.ContentSecurityPolicy = "default-src 'self'; img-src 'self' data:; style-src 'self' 'unsafe-inline'; frame-ancestors 'none'; base-uri 'self'";
             return Task.CompletedTask;
-        });
+        }, context);
         return next(context);
     }
 }

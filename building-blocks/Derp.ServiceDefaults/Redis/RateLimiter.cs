@@ -17,7 +17,7 @@ public interface IRateLimiter
 }
 
 /// <summary>
-/// Counters in Redis, shared by every replica. While Redis is unreachable each replica counts in its own memory with the
+/// The strict mode (ADR-029): counters in Redis, shared by every replica, asked on every hit. While Redis is unreachable each replica counts in its own memory with the
 /// same limits (ADR-012): a limit still holds per replica, so an outage multiplies it by the replica count at most
 /// instead of switching it off.
 /// </summary>

@@ -14,15 +14,23 @@ public static class RedisExtensions
     /// <summary>
     /// Redis for rate limits and replay refusal, for the services that use them. Its health check reports
     /// "Degraded", never "Unhealthy": every use has a local fallback (ADR-012), so a Redis outage must not take a
-    /// replica out of its load balancer.
+    /// replica out of its load balancer. <paramref name="rateLimits"/> names the hot-path keys that are decided in memory
+    /// and reconciled in the background (ADR-029); every other key is checked in Redis on each hit.
     /// </summary>
-    public static WebApplicationBuilder AddDerpRedis(this WebApplicationBuilder builder)
+    public static WebApplicationBuilder AddDerpRedis(this WebApplicationBuilder builder, Action<RateLimitModes>? rateLimits = null)
     {
         var configuration = builder.Configuration.GetConnectionString(ConnectionStringName) ?? "127.0.0.1:6379";
         var options = builder.Configuration.GetSection(RedisOptions.Section).Get<RedisOptions>() ?? new RedisOptions();
         builder.Services.AddSingleton(services => new RedisConnection(configuration, options,
             services.GetRequiredService<ILogger<RedisConnection>>()));
-        builder.Services.AddSingleton<IRateLimiter, RedisRateLimiter>();
+        var modes = new RateLimitModes();
+        rateLimits?.Invoke(modes);
+        builder.Services.AddSingleton(modes);
+        builder.Services.AddSingleton(builder.Configuration.GetSection("RateLimits:LocalFirst").Get<LocalFirstRateLimitOptions>() ?? new LocalFirstRateLimitOptions());
+        builder.Services.AddSingleton<RedisRateLimiter>();
+        builder.Services.AddSingleton(services => new LocalFirstRateLimiter(services.GetRequiredService<RedisConnection>(),
+            services.GetRequiredService<TimeProvider>(), services.GetRequiredService<LocalFirstRateLimitOptions>()));
+        builder.Services.AddSingleton<IRateLimiter, ModalRateLimiter>();
         builder.Services.AddSingleton<ReplayGuard>();
         builder.Services.AddHealthChecks().AddCheck<RedisHealthCheck>("redis", failureStatus: HealthStatus.Degraded, tags: [ServiceDefaultsExtensions.ReadyTag]);
         return builder;

@@ -18,7 +18,8 @@ public static class Extensions
     public static WebApplicationBuilder AddApplicationServices(this WebApplicationBuilder builder)
     {
         builder.AddDerpDatabase<SerialsContext>();
-        builder.AddDerpRedis();
+        // Licence validation is the hot path: its limits are decided in memory and fail open (ADR-029); redemption's stay strict.
+        builder.AddDerpRedis(rateLimits => rateLimits.LocalFirst("validate:"));
         builder.AddDerpMessaging<SerialsContext>(bus =>
         {
             bus.AddConsumer<UserRegisteredConsumer>();

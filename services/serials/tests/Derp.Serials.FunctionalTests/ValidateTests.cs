@@ -243,7 +243,9 @@ public sealed class ValidateTests(SerialsApiFactory factory) : IClassFixture<Ser
 public sealed class ValidateRateLimitFactory : SerialsApiFactory
 {
     protected override IEnumerable<KeyValuePair<string, string?>> Settings() =>
-        base.Settings().Where(s => s.Key != "Serials:ValidatePerCode").Append(new("Serials:ValidatePerCode", "3"));
+        base.Settings().Where(s => s.Key != "Serials:ValidatePerCode").Append(new("Serials:ValidatePerCode", "3"))
+            // Validation windows are aligned on the clock (ADR-029): a day-long one puts no boundary between the four calls.
+            .Append(new("Serials:ValidateWindow", "1.00:00:00"));
 }
 
 public sealed class ValidateRateLimitTests(ValidateRateLimitFactory factory) : IClassFixture<ValidateRateLimitFactory>
