@@ -35,6 +35,8 @@ public static class Extensions
             "Serials:EncryptionKey", sp.GetRequiredService<ILogger<SecretProtector>>()));
         builder.Services.AddSingleton<ResponseSigner>();
         builder.Services.AddSingleton<DataKeyCache>();
+        builder.Services.AddSingleton<SerialCodeSource>();
+        builder.Services.AddSingleton<SerialGenerator>();
         builder.Services.AddSingleton<ValidationRecorder>();
         builder.Services.AddHostedService(sp => sp.GetRequiredService<ValidationRecorder>());
         builder.Services.AddSerialsGauges();
