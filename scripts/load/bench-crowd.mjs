@@ -44,7 +44,7 @@ async function redeemTogether(renters) {
       for (;;) {
         if (await ready(token)) return { seconds: (performance.now() - started) / 1000 };
         if (performance.now() - started > readyTimeoutMs) throw new Error(`not ready after ${readyTimeoutMs / 1000} s`);
-        await sleep(250);
+        await sleep(500);
       }
     } catch (error) {
       return { error: error.message };
