@@ -38,7 +38,8 @@ public static class SerialsAdminApi
     }
 
     public static async Task<Results<Created<CreateBatchResponse>, ProblemHttpResult>> CreateBatch(
-        CreateBatchRequest request, HttpContext http, SecretProtector secrets, [AsParameters] SerialsServices services, CancellationToken cancellationToken)
+        CreateBatchRequest request, HttpContext http, SecretProtector secrets, SerialGenerator generator, [AsParameters] SerialsServices services,
+        CancellationToken cancellationToken)
     {
         var db = services.Db;
         var now = services.Clock.GetUtcNow();
@@ -95,7 +96,7 @@ public static class SerialsAdminApi
                 CreatedAt = now,
             });
             await db.SaveChangesAsync(cancellationToken);
-            await SerialGenerator.InsertAsync(db, batch, now, cancellationToken);
+            await generator.InsertAsync(db, batch, now, cancellationToken);
             await transaction.CommitAsync(cancellationToken);
         });
         services.Logger.LogInformation("Generated batch {BatchId}: {Count} {Kind} serials with prefix {Prefix}", batch.Id, batch.Count, batch.Kind, batch.Prefix);

@@ -37,6 +37,8 @@ public static class Extensions
         builder.Services.AddSingleton<ResponseSigner>();
         builder.AddChangeFeedSubscriber<LicenceView>();
         builder.AddChangeFeedSubscriber<DataKeyCache>();
+        builder.Services.AddSingleton<SerialCodeSource>();
+        builder.Services.AddSingleton<SerialGenerator>();
         builder.Services.AddSingleton<ValidationRecorder>();
         builder.Services.AddHostedService(sp => sp.GetRequiredService<ValidationRecorder>());
         builder.Services.AddSerialsGauges();

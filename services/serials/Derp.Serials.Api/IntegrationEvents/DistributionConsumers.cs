@@ -17,7 +17,7 @@ namespace Derp.Serials.Api.IntegrationEvents;
 /// <see cref="DistributorSerialsIssued"/> with the codes leaves in the same transaction. A plan serials does not know,
 /// or a retired one, makes no batch: the error is logged and the request stays paid for an admin to settle.
 /// </summary>
-public sealed class SerialBatchRequestedConsumer(SerialsContext db, TimeProvider clock, IOptions<SerialsOptions> options,
+public sealed class SerialBatchRequestedConsumer(SerialsContext db, SerialGenerator generator, TimeProvider clock, IOptions<SerialsOptions> options,
     ILogger<SerialBatchRequestedConsumer> logger) : IConsumer<SerialBatchRequested>
 {
     public Task Consume(ConsumeContext<SerialBatchRequested> context) =>
@@ -72,7 +72,7 @@ public sealed class SerialBatchRequestedConsumer(SerialsContext db, TimeProvider
                 CreatedAt = now,
             });
             await db.SaveChangesAsync(cancellationToken);
-            await SerialGenerator.InsertAsync(db, batch, now, cancellationToken);
+            await generator.InsertAsync(db, batch, now, cancellationToken);
             var serials = await db.Serials.AsNoTracking().Where(s => s.BatchId == batch.Id).OrderBy(s => s.FullCode)
                 .Select(s => new IssuedSerial(s.Id, s.FullCode, s.ValidUntil)).ToListAsync(cancellationToken);
             db.AddIntegrationEvent(new DistributorSerialsIssued(requested.RequestId, batch.Id, requested.DistributorId, plan.Id, serials, now), clock);

@@ -10,7 +10,11 @@ public sealed class HostAccess(HostConnections connections, SshClient ssh, Secre
     public SshTarget Target(Server server) =>
         new(server.Id, server.Name, server.SshHost, server.SshPort, server.SshUser, secrets.Unprotect(server.SshPrivateKeyProtected), server.HostKey);
 
-    /// <summary>Runs an engine call; on a host error the tunnel is dropped so the next call starts afresh.</summary>
+    /// <summary>
+    /// Runs an engine call; when the call lost its connection the tunnel is dropped so the next call starts afresh. An
+    /// error the engine answered keeps the tunnel: dropping it would break every other call in flight to the host (a
+    /// crowd's relays start side by side over it).
+    /// </summary>
     public async Task<T> WithDockerAsync<T>(Server server, Func<DockerEngineClient, Task<T>> call, CancellationToken cancellationToken)
     {
         var docker = await connections.DockerAsync(Target(server), server.DockerSocket, cancellationToken);
@@ -18,7 +22,7 @@ public sealed class HostAccess(HostConnections connections, SshClient ssh, Secre
         {
             return await call(docker);
         }
-        catch (HostException)
+        catch (HostException e) when (e.ConnectionLost)
         {
             connections.Forget(server.Id);
             throw;

@@ -1,5 +1,6 @@
 using System.Data;
 using System.Data.Common;
+using System.Runtime.CompilerServices;
 using Derp.Contracts.Servers;
 using Derp.Servers.Api.Hosts;
 using Derp.Servers.Api.Infrastructure;
@@ -23,6 +24,7 @@ public sealed class Reconciler(
     Placement placement,
     HostAccess hosts,
     Alerts alerts,
+    IServiceScopeFactory scopes,
     TimeProvider clock,
     IOptions<ServersOptions> options,
     ILogger<Reconciler> logger)
@@ -37,34 +39,55 @@ public sealed class Reconciler(
         await RunDueAsync(cancellationToken);
     }
 
-    /// <summary>Reconciles every renter with an open request or a due retry that no other replica holds.</summary>
+    /// <summary>
+    /// Reconciles every renter with an open request or a due retry that no other replica holds, several renters at once
+    /// (<see cref="ServersOptions.ReconcileParallelism"/>), each with a database context of its own: a crowd redeeming
+    /// at the same moment waits for its own host work, not for the renters before it (ADR-030). Placement itself stays
+    /// one at a time (its short advisory-locked transaction); container starts run outside it, in parallel.
+    /// </summary>
     public async Task RunDueAsync(CancellationToken cancellationToken)
+    {
+        await Parallel.ForEachAsync(ClaimAllAsync(cancellationToken),
+            new ParallelOptions { MaxDegreeOfParallelism = Math.Max(1, _options.ReconcileParallelism), CancellationToken = cancellationToken },
+            async (claim, token) =>
+            {
+                await using var scope = scopes.CreateAsyncScope();
+                await scope.ServiceProvider.GetRequiredService<Reconciler>().ReconcileClaimedAsync(claim.UserId, claim.Requested, token);
+            });
+        await FinishDrainsAsync(cancellationToken);
+        await alerts.ResolveGoneAsync(cancellationToken);
+    }
+
+    /// <summary>Due renters, claimed a batch at a time as workers ask for more (a renter is claimed just before its turn).</summary>
+    private async IAsyncEnumerable<(Guid UserId, long Requested)> ClaimAllAsync([EnumeratorCancellation] CancellationToken cancellationToken)
     {
         while (true)
         {
             var claimed = await ClaimAsync(cancellationToken);
-            foreach (var (userId, requested) in claimed)
-            {
-                var retry = true;
-                try
-                {
-                    retry = await ReconcileRenterAsync(userId, cancellationToken);
-                }
-                catch (Exception e) when (e is not OperationCanceledException)
-                {
-                    logger.LogError(e, "Reconciling renter {UserId} failed; it is tried again", userId);
-                }
-                finally
-                {
-                    db.ChangeTracker.Clear();
-                    await ReleaseAsync(userId, requested, retry, CancellationToken.None);
-                }
-            }
+            foreach (var claim in claimed)
+                yield return claim;
             if (claimed.Count < BatchSize)
-                break;
+                yield break;
         }
-        await FinishDrainsAsync(cancellationToken);
-        await alerts.ResolveGoneAsync(cancellationToken);
+    }
+
+    /// <summary>One claimed renter: reconciled, then given back (with a retry when something must be tried again).</summary>
+    private async Task ReconcileClaimedAsync(Guid userId, long requested, CancellationToken cancellationToken)
+    {
+        var retry = true;
+        try
+        {
+            retry = await ReconcileRenterAsync(userId, cancellationToken);
+        }
+        catch (Exception e) when (e is not OperationCanceledException)
+        {
+            logger.LogError(e, "Reconciling renter {UserId} failed; it is tried again", userId);
+        }
+        finally
+        {
+            db.ChangeTracker.Clear();
+            await ReleaseAsync(userId, requested, retry, CancellationToken.None);
+        }
     }
 
     /// <summary>

@@ -19,6 +19,11 @@ public sealed class ServersOptions
     public TimeSpan ReconcilePollInterval { get; set; } = TimeSpan.FromSeconds(5);
     /// <summary>A renter whose host work failed is reconciled again after this pause.</summary>
     public TimeSpan ReconcileRetryDelay { get; set; } = TimeSpan.FromSeconds(15);
+    /// <summary>
+    /// Renters one replica reconciles at once (each renter's relays start in parallel too): a crowd of new renters is
+    /// provisioned side by side instead of one after another, while the hosts' engines are not flooded.
+    /// </summary>
+    public int ReconcileParallelism { get; set; } = 8;
     /// <summary>How long one reconciler owns a renter; a crashed replica's claim runs out after it.</summary>
     public TimeSpan ReconcileLease { get; set; } = TimeSpan.FromMinutes(5);
     /// <summary>A relay that died is started again this many times on its host, then replaced on another host.</summary>

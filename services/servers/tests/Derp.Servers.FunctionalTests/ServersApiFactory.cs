@@ -39,6 +39,9 @@ public class ServersApiFactory : ServiceFactory<Program>
     /// <summary>How many of <see cref="Regions"/> get a host (one each).</summary>
     protected virtual int HostCount => Regions.Length;
 
+    /// <summary>Relays each host takes (its port range is twice that, inside the class's block of 100 ports).</summary>
+    protected virtual int HostCapacity => 5;
+
     protected override IEnumerable<KeyValuePair<string, string?>> Settings() =>
     [
         new(AdmissionTokens.SecretSetting, AdmissionSecret),
@@ -65,7 +68,7 @@ public class ServersApiFactory : ServiceFactory<Program>
     {
         await base.InitializeAsync();
         for (var i = 0; i < HostCount; i++)
-            Hosts.Add(await RegisterHostAsync($"{Regions[i].Code}-1", Regions[i].Code, Regions[i].Name, PortBase + i * 20, capacity: 5));
+            Hosts.Add(await RegisterHostAsync($"{Regions[i].Code}-1", Regions[i].Code, Regions[i].Name, PortBase + i * Math.Max(20, 2 * HostCapacity), capacity: HostCapacity));
     }
 
     public async Task<Host> RegisterHostAsync(string name, string regionCode, string regionName, int firstPort, int capacity)
