@@ -650,6 +650,12 @@ const zh = {
   landing_start: '免费注册',
   landing_haveAccount: '已有账号？登录',
   landing_soldOut: '已售罄',
+  ui_confirmDeleteRule: '删除这条规则？匹配它的订单将不再自动发货。',
+  ui_confirmCancelOrderBody: '取消后该订单无法再支付，需要时请重新下单。',
+  ui_confirmRetireBody: '下架后不再出售，已有订单和租期不受影响。',
+  ui_confirmCancelRequestBody: '撤销后该申请不会再被审核或发放。',
+  ui_confirmDeleteCardBody: '删除后使用该商品卡的规则将无法发货。',
+  ui_confirmRevokeBody: '吊销立即生效，无法恢复。',
 } as const;
 
 export type MessageKey = keyof typeof zh;
@@ -1302,6 +1308,12 @@ const en: Record<MessageKey, string> = {
   landing_start: 'Create an account',
   landing_haveAccount: 'Have an account? Sign in',
   landing_soldOut: 'Sold out',
+  ui_confirmDeleteRule: 'Delete this rule? Orders it matched will no longer be delivered automatically.',
+  ui_confirmCancelOrderBody: 'A cancelled order cannot be paid any more: place a new one if you need it.',
+  ui_confirmRetireBody: 'A retired plan is no longer sold; existing orders and rentals are not affected.',
+  ui_confirmCancelRequestBody: 'A cancelled request is no longer reviewed or issued.',
+  ui_confirmDeleteCardBody: 'Rules that use this card can no longer deliver.',
+  ui_confirmRevokeBody: 'Revoking takes effect at once and cannot be undone.',
 };
 
 export const messages: Record<Language, Record<MessageKey, string>> = { 'zh-CN': zh, en };
