@@ -2,9 +2,10 @@
 // discount, my requests (an approved one is paid on finance's order page), my serials and their life, my renters,
 // commissions and payouts; and a renter's application to become a distributor. Shared bits the admin and storefront
 // pages reuse (tier names, status badges, the distributor's sub-navigation) live here too.
+import { tone } from '../lib/labels';
 import { useState, type ReactNode } from 'react';
 import { Link, NavLink } from 'react-router-dom';
-import { ConfirmButton, Form, HorizontalBars, Figure, Pager, ProblemMessage, ScrollTable } from '../components';
+import { Badge, ConfirmButton, Form, HorizontalBars, Figure, Pager, ProblemMessage, ScrollTable } from '../components';
 import { api, ApiError, download, type Paged } from '../lib/api';
 import { useAuth } from '../lib/auth';
 import {
@@ -42,9 +43,14 @@ export function useTiers() {
   return { ...loaded, tiers };
 }
 
+const statusVocabularies = {
+  requestStatus: 'SerialRequestStatuses', commissionStatus: 'CommissionStatuses', payoutStatus: 'PayoutStatuses',
+  applicationStatus: 'ApplicationStatuses', distributorStatus: 'DistributorStatuses', deliveryStatus: 'DeliveryStatuses',
+} as const;
+
 export function StatusBadge({ group, status }: { group: 'requestStatus' | 'commissionStatus' | 'payoutStatus' | 'applicationStatus' | 'distributorStatus' | 'deliveryStatus'; status: string }) {
   const { label } = useI18n();
-  return <span className={`badge dist-${status}`} data-status={status}>{label(group, status)}</span>;
+  return <span className={`badge dist-${status} tone-${tone(statusVocabularies[group], status)}`} data-status={status} data-value={status}>{label(group, status)}</span>;
 }
 
 export function DistributorNav() {
@@ -305,8 +311,8 @@ export function MySerialsPage() {
                 return (
                   <tr key={s.id} data-testid="own-serial" data-life={life}>
                     <td><span className="mono">{s.fullCode}</span> <CopyButton text={s.fullCode} /></td>
-                    <td><span className={`badge status-${s.status}`}>{label('serialStatus', s.status)}</span></td>
-                    <td><span className={`badge life-${life}`}>{t(lifeKeys[life])}</span></td>
+                    <td><Badge vocabulary="SerialStatuses" value={s.status} /></td>
+                    <td><span className={`badge life-${life} tone-${life === 'redeemed' ? 'ok' : life === 'expired' ? 'neutral' : 'info'}`}>{t(lifeKeys[life])}</span></td>
                     <td>{when(s.createdAt, language)}</td>
                     <td>{when(s.firstUsedAt, language)}</td>
                     <td className="mono">{s.userId ? s.userId.slice(0, 8) : '—'}</td>

@@ -145,7 +145,7 @@ export function AdminPlansPage() {
             {plans.map((p) => (
               <tr key={p.id} data-plan-id={p.id} className={p.retired ? 'muted-text' : ''}>
                 <td>{p.sortOrder}</td>
-                <td>{p.nameZh} / {p.nameEn} {p.retired && <span className="badge status-expired">{t('retired')}</span>}</td>
+                <td>{p.nameZh} / {p.nameEn} {p.retired && <span className="badge tone-neutral">{t('retired')}</span>}</td>
                 <td>{p.durationDays}</td>
                 <td><Money cents={p.priceCents} currency={p.currency} /></td>
                 <td>{p.trafficQuotaGb > 0 ? p.trafficQuotaGb : t('unlimitedTraffic')}</td>
@@ -205,7 +205,7 @@ export function AdminOrdersPage() {
                   <td><Link to={`/admin/users/${o.userId}`}>{o.userEmail ?? o.userId.slice(0, 8)}</Link></td>
                   <td>{orderPlanName(o, language)}</td>
                   <td>{label('orderType', o.type)}</td>
-                  <td><OrderStatusBadge status={o.status} />{o.marks.map((m) => <span key={m} className="badge">{label('orderMark', m)}</span>)}</td>
+                  <td><OrderStatusBadge status={o.status} />{o.marks.map((m) => <span key={m} className="badge tone-info" data-value={m}>{label('orderMark', m)}</span>)}</td>
                   <td><Money cents={o.priceCents} currency={o.currency} /></td>
                   <td><Money cents={o.paidCents} currency={o.currency} /></td>
                   <td className="mono">{o.memo}</td>

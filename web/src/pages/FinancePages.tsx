@@ -1,8 +1,9 @@
 // Renter side of finance: plans, buying and paying an order, my orders, wallet, donating with a card key, and the
 // public thank-you list. Shared bits the admin pages reuse (loading, money, badges, ledger) live here too.
+import { tone } from '../lib/labels';
 import { useCallback, useEffect, useState } from 'react';
 import { Link, NavLink, useNavigate, useParams } from 'react-router-dom';
-import { ConfirmButton, Field, Form, Pager, ProblemMessage, ScrollTable } from '../components';
+import { Badge, ConfirmButton, Field, Form, Pager, ProblemMessage, ScrollTable } from '../components';
 import { api, ApiError, imageDataUrl, type Paged } from '../lib/api';
 import { isAdmin, useAuth } from '../lib/auth';
 import {
@@ -23,7 +24,7 @@ export function Money({ cents, currency, signed }: { cents: number; currency?: s
 
 export function OrderStatusBadge({ status }: { status: string }) {
   const { label } = useI18n();
-  return <span className={`badge order-${status}`} data-status={status}>{label('orderStatus', status)}</span>;
+  return <span className={`badge order-${status} tone-${tone('OrderStatuses', status)}`} data-status={status} data-value={status}>{label('orderStatus', status)}</span>;
 }
 
 /** Copies text; plain-http portals have no Clipboard API, so fall back to a selected textarea. */
@@ -77,7 +78,7 @@ export function RenterFinanceNav() {
 }
 
 export function LedgerTable({ entries, orderPath = (id) => `/orders/${id}` }: { entries: LedgerEntry[]; orderPath?: (orderId: string) => string }) {
-  const { t, language, label } = useI18n();
+  const { t, language } = useI18n();
   if (entries.length === 0) return <p className="muted-text">{t('noEntries')}</p>;
   return (
     <ScrollTable testId="ledger">
@@ -86,7 +87,7 @@ export function LedgerTable({ entries, orderPath = (id) => `/orders/${id}` }: { 
         {entries.map((e) => (
           <tr key={e.id} data-type={e.type}>
             <td>{when(e.createdAt, language)}</td>
-            <td><span className="badge">{label('ledgerType', e.type)}</span></td>
+            <td><Badge vocabulary="LedgerEntryTypes" value={e.type} /></td>
             <td><Money cents={e.amountCents} currency={e.currency} signed /></td>
             <td><Money cents={e.balanceAfterCents} currency={e.currency} /></td>
             <td>{e.remark}{e.orderId && <> <Link to={orderPath(e.orderId)}>{t('orderNumber')}</Link></>}</td>
@@ -143,8 +144,8 @@ export function PlansPage() {
               <article key={plan.id} className="plan-card" data-testid="plan-card" data-plan-id={plan.id} data-days={plan.durationDays}>
                 <h3>
                   {planName(plan, language)}
-                  {renewing && plan.renew && <span className="badge renewal">{t('renewalBadge')}</span>}
-                  {plan.soldOut && <span className="badge status-disabled">{t('soldOut')}</span>}
+                  {renewing && plan.renew && <span className="badge renewal tone-warn">{t('renewalBadge')}</span>}
+                  {plan.soldOut && <span className="badge tone-neutral">{t('soldOut')}</span>}
                 </h3>
                 <span className="price">{formatCents(plan.priceCents, plan.currency)}</span>
                 <span>{t('days', { n: plan.durationDays })}</span>
@@ -208,7 +209,7 @@ export function PaymentsTable({ payments, currency }: { payments: OrderDetail['p
 
 export function PayOrderPage() {
   const { id } = useParams();
-  const { t, language, label } = useI18n();
+  const { t, language } = useI18n();
   const [detail, setDetail] = useState<OrderDetail | null>(null);
   const [wallet, setWallet] = useState<Wallet | null>(null);
   const [error, setError] = useState<unknown>(null);
@@ -264,7 +265,7 @@ export function PayOrderPage() {
       <p>
         {orderPlanName(order, language)} · {t('days', { n: order.durationDays })} ·{' '}
         {order.trafficQuotaGb > 0 ? t('trafficGb', { n: order.trafficQuotaGb }) : t('unlimitedTraffic')} ·{' '}
-        <span className="badge">{label('orderType', order.type)}</span>
+        <Badge vocabulary="OrderTypes" value={order.type} />
       </p>
       <ProblemMessage error={error} />
       {order.status === 'paid' && <p className="alert success" data-testid="order-paid">{t('orderPaidMessage')}</p>}
