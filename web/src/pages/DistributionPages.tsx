@@ -5,7 +5,7 @@
 import { tone } from '../lib/labels';
 import { useState, type ReactNode } from 'react';
 import { Link, NavLink } from 'react-router-dom';
-import { Badge, ConfirmButton, Form, HorizontalBars, Figure, Pager, ProblemMessage, ScrollTable } from '../components';
+import { Badge, ConfirmButton, Form, HorizontalBars, Figure, Pager, ProblemMessage, ScrollTable, Skeleton } from '../components';
 import { api, ApiError, download, type Paged } from '../lib/api';
 import { useAuth } from '../lib/auth';
 import {
@@ -125,7 +125,7 @@ export function DistributorDashboardPage() {
   return (
     <DistributorSection title={t('distributionDashboard')} testId="distribution-dashboard">
       <ProblemMessage error={error} />
-      {!dashboard || !figures ? !error && <p>{t('loading')}</p> : (
+      {!dashboard || !figures ? !error && <Skeleton /> : (
         <>
           <div className="stats">
             <Figure testId="figure-tier" label={t('tier')} value={dashboardTierName(dashboard, language, label)} />
@@ -231,7 +231,7 @@ export function MyRequestsPage() {
         </select>
       </div>
       <ProblemMessage error={error ?? actionError} />
-      {!data ? !error && <p>{t('loading')}</p> : data.items.length === 0 ? <p className="muted-text">{t('noEntries')}</p> : (
+      {!data ? !error && <Skeleton /> : data.items.length === 0 ? <p className="muted-text">{t('noEntries')}</p> : (
         <>
           <ScrollTable testId="requests">
             <thead><tr><th>{t('createdAt')}</th><th>{t('plan')}</th><th>{t('quantity')}</th><th>{t('status')}</th><th>{t('price')}</th><th>{t('commissionRate')}</th><th>{t('payBy')}</th><th /></tr></thead>
@@ -301,7 +301,7 @@ export function MySerialsPage() {
         <button type="button" data-testid="export-csv" onClick={() => exportAs('csv')}>{t('export')} CSV</button>
       </div>
       <ProblemMessage error={error ?? exportError} />
-      {!data ? !error && <p>{t('loading')}</p> : data.items.length === 0 ? <p className="muted-text">{t('noEntries')}</p> : (
+      {!data ? !error && <Skeleton /> : data.items.length === 0 ? <p className="muted-text">{t('noEntries')}</p> : (
         <>
           <ScrollTable testId="own-serials">
             <thead><tr><th>{t('cardKey')}</th><th>{t('status')}</th><th>{t('serialLife')}</th><th>{t('issuedAt')}</th><th>{t('redeemedAt')}</th><th>{t('redeemedBy')}</th><th>{t('validUntil')}</th></tr></thead>
@@ -310,7 +310,7 @@ export function MySerialsPage() {
                 const life = serialLife(s);
                 return (
                   <tr key={s.id} data-testid="own-serial" data-life={life}>
-                    <td><span className="mono">{s.fullCode}</span> <CopyButton text={s.fullCode} /></td>
+                    <td><span className="mono">{s.fullCode}</span> <CopyButton value={s.fullCode} /></td>
                     <td><Badge vocabulary="SerialStatuses" value={s.status} /></td>
                     <td><span className={`badge life-${life} tone-${life === 'redeemed' ? 'ok' : life === 'expired' ? 'neutral' : 'info'}`}>{t(lifeKeys[life])}</span></td>
                     <td>{when(s.createdAt, language)}</td>
@@ -338,7 +338,7 @@ export function MyRentersPage() {
   return (
     <DistributorSection title={t('myRenters')} testId="my-renters">
       <ProblemMessage error={error} />
-      {!data ? !error && <p>{t('loading')}</p> : data.items.length === 0 ? <p className="muted-text">{t('noEntries')}</p> : (
+      {!data ? !error && <Skeleton /> : data.items.length === 0 ? <p className="muted-text">{t('noEntries')}</p> : (
         <>
           <ScrollTable testId="renters">
             <thead><tr><th>{t('email')}</th><th>{t('attributedAt')}</th><th>{t('renterPaid')}</th></tr></thead>

@@ -2,7 +2,7 @@
 // accounts and their QR codes) and settlements before deregistration.
 import { useEffect, useRef, useState } from 'react';
 import { Link, useParams } from 'react-router-dom';
-import { Badge, Field, Form, Pager, ProblemMessage, ScrollTable } from '../components';
+import { Badge, Field, Form, Pager, ProblemMessage, ScrollTable, Skeleton } from '../components';
 import { api, type Paged } from '../lib/api';
 import { dayStart, orderPlanName, type Donation, type FinanceSettings, type LedgerEntry, type Order, type PaymentResult, type Receipt, type Settlement, type WalletRow } from '../lib/finance';
 import { useI18n, type MessageKey } from '../lib/i18n';
@@ -344,7 +344,7 @@ export function PaymentSettingsPage() {
   return (
     <AdminFinanceSection title={t('paymentSettings')} testId="payment-settings">
       <ProblemMessage error={settings.error} />
-      {!data ? !settings.error && <p>{t('loading')}</p> : (
+      {!data ? !settings.error && <Skeleton /> : (
         <>
           <Form submitLabel={t('save')} onSubmit={async () => {
             await settings.save({ orderTimeoutMinutes: Number(timeout ?? data.orderTimeoutMinutes), publicDonations: publicDonations ?? data.publicDonations });

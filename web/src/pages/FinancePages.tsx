@@ -3,7 +3,7 @@
 import { tone } from '../lib/labels';
 import { useCallback, useEffect, useState } from 'react';
 import { Link, NavLink, useNavigate, useParams } from 'react-router-dom';
-import { Badge, ConfirmButton, Field, Form, Pager, ProblemMessage, ScrollTable } from '../components';
+import { Badge, ConfirmButton, CopyButton, Field, Form, Pager, ProblemMessage, ScrollTable, Skeleton } from '../components';
 import { api, ApiError, imageDataUrl, type Paged } from '../lib/api';
 import { isAdmin, useAuth } from '../lib/auth';
 import {
@@ -27,28 +27,8 @@ export function OrderStatusBadge({ status }: { status: string }) {
   return <span className={`badge order-${status} tone-${tone('OrderStatuses', status)}`} data-status={status} data-value={status}>{label('orderStatus', status)}</span>;
 }
 
-/** Copies text; plain-http portals have no Clipboard API, so fall back to a selected textarea. */
-export async function copyText(text: string): Promise<void> {
-  if (navigator.clipboard && window.isSecureContext) {
-    await navigator.clipboard.writeText(text);
-    return;
-  }
-  const area = Object.assign(document.createElement('textarea'), { value: text });
-  document.body.appendChild(area);
-  area.select();
-  document.execCommand('copy');
-  area.remove();
-}
-
-export function CopyButton({ text }: { text: string }) {
-  const { t } = useI18n();
-  const [copied, setCopied] = useState(false);
-  return (
-    <button type="button" className="small" onClick={() => copyText(text).then(() => setCopied(true), () => undefined)}>
-      {copied ? t('copied') : t('copy')}
-    </button>
-  );
-}
+// Copy buttons are the design system's (components.tsx); re-exported for the pages that imported them from here.
+export { CopyButton };
 
 /** The receiving QR code needs the bearer token, so it is fetched and shown as a data: URL. */
 export function AuthedImage({ path, alt, version }: { path: string | null; alt: string; version?: number }) {
@@ -136,7 +116,7 @@ export function PlansPage() {
       <h1>{t('plans')}</h1>
       <p className="muted-text">{t('plansIntro')}</p>
       <ProblemMessage error={plans.error ?? error} />
-      {!list ? <p>{t('loading')}</p> : list.length === 0 ? <p>{t('noPlans')}</p> : (
+      {!list ? <Skeleton /> : list.length === 0 ? <p>{t('noPlans')}</p> : (
         <div className="plans">
           {list.map((plan) => {
             const renewalRefused = renewing && !plan.renew;
@@ -183,7 +163,7 @@ function ReceivingAccountCard({ account }: { account: ReceivingAccount }) {
     <div className="receiving" data-channel={account.channel}>
       <strong>{label('accountChannel', account.channel)}</strong>
       <div>{t('accountName')}: {account.accountName}</div>
-      <div>{t('accountNumber')}: <span className="mono">{account.account}</span> <CopyButton text={account.account} /></div>
+      <div>{t('accountNumber')}: <span className="mono">{account.account}</span> <CopyButton value={account.account} /></div>
       <AuthedImage path={account.qrUrl} alt={`${label('accountChannel', account.channel)} ${t('qrCode')}`} />
     </div>
   );
@@ -251,7 +231,7 @@ export function PayOrderPage() {
     }
   };
 
-  if (!detail) return <section className="card"><ProblemMessage error={error} />{!error && <p>{t('loading')}</p>}</section>;
+  if (!detail) return <section className="card"><ProblemMessage error={error} />{!error && <Skeleton />}</section>;
   const { order, instructions, payments } = detail;
   const due = instructions?.amountDueCents ?? amountDue(order);
   const pending = order.status === 'pending_payment';
@@ -261,7 +241,7 @@ export function PayOrderPage() {
     <section className="card" data-testid="pay-page" data-status={order.status}>
       <RenterFinanceNav />
       <p><Link to="/orders">← {t('myOrders')}</Link></p>
-      <h1>{t('orderNumber')} <span className="mono">{order.number}</span> <OrderStatusBadge status={order.status} /></h1>
+      <h1>{t('orderNumber')} <span className="mono">{order.number}</span> <OrderStatusBadge status={order.status} /> <CopyButton value={order.number} label={t('orderNumber')} /></h1>
       <p>
         {orderPlanName(order, language)} · {t('days', { n: order.durationDays })} ·{' '}
         {order.trafficQuotaGb > 0 ? t('trafficGb', { n: order.trafficQuotaGb }) : t('unlimitedTraffic')} ·{' '}
@@ -284,7 +264,7 @@ export function PayOrderPage() {
           <div className="pay-box">
             <h2>{t('payByTransfer')}</h2>
             <div>{t('memo')}</div>
-            <div><span className="memo mono" data-testid="memo">{instructions?.memo ?? order.memo}</span> <CopyButton text={instructions?.memo ?? order.memo} /></div>
+            <div><span className="memo mono" data-testid="memo">{instructions?.memo ?? order.memo}</span> <CopyButton value={instructions?.memo ?? order.memo} /></div>
             <p className="muted-text">{t('memoHint')}</p>
             <p className="muted-text">{t('transferHint')}</p>
             {(instructions?.accounts ?? []).length === 0 ? <p className="alert info">{t('noAccounts')}</p> : (
@@ -330,7 +310,7 @@ export function MyOrdersPage() {
         </select>
       </div>
       <ProblemMessage error={error} />
-      {!data ? <p>{t('loading')}</p> : data.items.length === 0 ? <p className="muted-text">{t('noEntries')}</p> : (
+      {!data ? <Skeleton /> : data.items.length === 0 ? <p className="muted-text">{t('noEntries')}</p> : (
         <>
           <ScrollTable testId="orders">
             <thead><tr><th>{t('orderNumber')}</th><th>{t('plan')}</th><th>{t('type')}</th><th>{t('status')}</th><th>{t('price')}</th><th>{t('createdAt')}</th><th /></tr></thead>
@@ -369,7 +349,7 @@ export function WalletPage() {
         <div className="stat"><strong className="big" data-testid="wallet-balance">{wallet.data ? formatCents(wallet.data.balanceCents, wallet.data.currency) : '—'}</strong><span>{t('balance')}</span></div>
       </div>
       <h2>{t('ledger')}</h2>
-      {!ledger.data ? <p>{t('loading')}</p> : (
+      {!ledger.data ? <Skeleton /> : (
         <>
           <LedgerTable entries={ledger.data.items} />
           <Pager page={page} pageSize={pageSize} total={ledger.data.total} onPage={setPage} />

@@ -305,7 +305,7 @@ export function StorefrontKeysPage() {
       {created && (
         <div className="alert info" data-testid="new-key">
           <p><strong>{t('keyShownOnce')}</strong></p>
-          <p><span className="mono" data-testid="new-key-value">{created.key}</span> <CopyButton text={created.key} /></p>
+          <p><span className="mono" data-testid="new-key-value">{created.key}</span> <CopyButton value={created.key} /></p>
           <button type="button" className="small" onClick={() => setCreated(null)}>{t('cancel')}</button>
         </div>
       )}
