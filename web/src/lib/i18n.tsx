@@ -656,6 +656,7 @@ const zh = {
   ui_confirmCancelRequestBody: '撤销后该申请不会再被审核或发放。',
   ui_confirmDeleteCardBody: '删除后使用该商品卡的规则将无法发货。',
   ui_confirmRevokeBody: '吊销立即生效，无法恢复。',
+  ui_max: '最大 {v}',
 } as const;
 
 export type MessageKey = keyof typeof zh;
@@ -1314,6 +1315,7 @@ const en: Record<MessageKey, string> = {
   ui_confirmCancelRequestBody: 'A cancelled request is no longer reviewed or issued.',
   ui_confirmDeleteCardBody: 'Rules that use this card can no longer deliver.',
   ui_confirmRevokeBody: 'Revoking takes effect at once and cannot be undone.',
+  ui_max: 'max {v}',
 };
 
 export const messages: Record<Language, Record<MessageKey, string>> = { 'zh-CN': zh, en };

@@ -3,7 +3,7 @@
 // tiers editor (superadmins; the rate typed as a percentage and sent as exact basis points).
 import { useState, type ReactNode } from 'react';
 import { Link, NavLink, useParams, useSearchParams } from 'react-router-dom';
-import { BarChart, Figure, Form, Pager, ProblemMessage, ScrollTable, Skeleton } from '../components';
+import { EmptyState, BarChart, Figure, Form, Pager, ProblemMessage, ScrollTable, Skeleton } from '../components';
 import { api, type Paged } from '../lib/api';
 import { useAuth } from '../lib/auth';
 import {
@@ -92,7 +92,7 @@ function TierSelect({ tiers, value, onChange, empty, name = 'tierCode' }: { tier
 
 export function FinancesTable({ rows }: { rows: DistributorFinances[] }) {
   const { t, label } = useI18n();
-  if (rows.length === 0) return <p className="muted-text">{t('noEntries')}</p>;
+  if (rows.length === 0) return <EmptyState title={t('noEntries')} />;
   return (
     <ScrollTable testId="finances">
       <thead>
@@ -190,7 +190,7 @@ export function ApplicationsPage() {
     <AdminDistributionSection title={t('applications')} testId="distribution-applications">
       <div className="toolbar"><StatusFilter group="applicationStatus" values={ApplicationStatuses} value={status} onChange={(s) => { setStatus(s); setPage(1); }} /></div>
       <ProblemMessage error={error} />
-      {data && (data.items.length === 0 ? <p className="muted-text">{t('noEntries')}</p> : (
+      {data && (data.items.length === 0 ? <EmptyState title={t('noEntries')} /> : (
         <>
           {data.items.map((a) => <ApplicationCard key={a.id} application={a} tiers={tiers} onDone={reload} />)}
           <Pager page={page} pageSize={pageSize} total={data.total} onPage={setPage} />
@@ -251,7 +251,7 @@ export function DistributorsPage() {
         </select>
       </div>
       <ProblemMessage error={error} />
-      {data && (data.items.length === 0 ? <p className="muted-text">{t('noEntries')}</p> : (
+      {data && (data.items.length === 0 ? <EmptyState title={t('noEntries')} /> : (
         <>
           <ScrollTable testId="distributors">
             <thead><tr><th>{t('email')}</th><th>{t('tier')}</th><th>{t('status')}</th><th>{t('contactName')}</th><th>{t('contact')}</th><th>{t('createdAt')}</th></tr></thead>
@@ -399,7 +399,7 @@ export function AdminRequestsPage() {
     <AdminDistributionSection title={t('serialRequests')} testId="distribution-requests">
       <div className="toolbar"><StatusFilter group="requestStatus" values={SerialRequestStatuses} value={status} onChange={(s) => { setStatus(s); setPage(1); }} /></div>
       <ProblemMessage error={error ?? actionError} />
-      {data && (data.items.length === 0 ? <p className="muted-text">{t('noEntries')}</p> : (
+      {data && (data.items.length === 0 ? <EmptyState title={t('noEntries')} /> : (
         <>
           <ScrollTable testId="admin-requests">
             <thead><tr><th>{t('createdAt')}</th><th>{t('distributorCol')}</th><th>{t('plan')}</th><th>{t('quantity')}</th><th>{t('status')}</th><th>{t('price')}</th><th>{t('payBy')}</th><th /></tr></thead>
@@ -476,7 +476,7 @@ export function AdminPayoutsPage() {
     <AdminDistributionSection title={t('payouts')} testId="distribution-payouts">
       <div className="toolbar"><StatusFilter group="payoutStatus" values={PayoutStatuses} value={status} onChange={(s) => { setStatus(s); setPage(1); }} /></div>
       <ProblemMessage error={error} />
-      {data && (data.items.length === 0 ? <p className="muted-text">{t('noEntries')}</p> : (
+      {data && (data.items.length === 0 ? <EmptyState title={t('noEntries')} /> : (
         <>
           {data.items.map((p) => <PayoutCard key={p.id} payout={p} name={nameOf(p.distributorId)} onDone={reload} />)}
           <Pager page={page} pageSize={pageSize} total={data.total} onPage={setPage} />

@@ -5,7 +5,7 @@
 import { tone } from '../lib/labels';
 import { useState, type ReactNode } from 'react';
 import { Link, NavLink } from 'react-router-dom';
-import { Badge, ConfirmButton, Form, HorizontalBars, Figure, Pager, ProblemMessage, ScrollTable, Skeleton } from '../components';
+import { EmptyState, Badge, ConfirmButton, Form, HorizontalBars, Figure, Pager, ProblemMessage, ScrollTable, Skeleton } from '../components';
 import { api, ApiError, download, type Paged } from '../lib/api';
 import { useAuth } from '../lib/auth';
 import {
@@ -231,7 +231,7 @@ export function MyRequestsPage() {
         </select>
       </div>
       <ProblemMessage error={error ?? actionError} />
-      {!data ? !error && <Skeleton /> : data.items.length === 0 ? <p className="muted-text">{t('noEntries')}</p> : (
+      {!data ? !error && <Skeleton /> : data.items.length === 0 ? <EmptyState title={t('noEntries')} /> : (
         <>
           <ScrollTable testId="requests">
             <thead><tr><th>{t('createdAt')}</th><th>{t('plan')}</th><th>{t('quantity')}</th><th>{t('status')}</th><th>{t('price')}</th><th>{t('commissionRate')}</th><th>{t('payBy')}</th><th /></tr></thead>
@@ -301,7 +301,7 @@ export function MySerialsPage() {
         <button type="button" data-testid="export-csv" onClick={() => exportAs('csv')}>{t('export')} CSV</button>
       </div>
       <ProblemMessage error={error ?? exportError} />
-      {!data ? !error && <Skeleton /> : data.items.length === 0 ? <p className="muted-text">{t('noEntries')}</p> : (
+      {!data ? !error && <Skeleton /> : data.items.length === 0 ? <EmptyState title={t('noEntries')} /> : (
         <>
           <ScrollTable testId="own-serials">
             <thead><tr><th>{t('cardKey')}</th><th>{t('status')}</th><th>{t('serialLife')}</th><th>{t('issuedAt')}</th><th>{t('redeemedAt')}</th><th>{t('redeemedBy')}</th><th>{t('validUntil')}</th></tr></thead>
@@ -338,7 +338,7 @@ export function MyRentersPage() {
   return (
     <DistributorSection title={t('myRenters')} testId="my-renters">
       <ProblemMessage error={error} />
-      {!data ? !error && <Skeleton /> : data.items.length === 0 ? <p className="muted-text">{t('noEntries')}</p> : (
+      {!data ? !error && <Skeleton /> : data.items.length === 0 ? <EmptyState title={t('noEntries')} /> : (
         <>
           <ScrollTable testId="renters">
             <thead><tr><th>{t('email')}</th><th>{t('attributedAt')}</th><th>{t('renterPaid')}</th></tr></thead>
@@ -362,7 +362,7 @@ export function MyRentersPage() {
 
 export function PayoutsTable({ payouts }: { payouts: Payout[] }) {
   const { t, language, label } = useI18n();
-  if (payouts.length === 0) return <p className="muted-text">{t('noEntries')}</p>;
+  if (payouts.length === 0) return <EmptyState title={t('noEntries')} />;
   return (
     <ScrollTable testId="payouts">
       <thead><tr><th>{t('createdAt')}</th><th>{t('amount')}</th><th>{t('status')}</th><th>{t('payoutAccount')}</th><th>{t('reference')}</th><th>{t('decidedAt')}</th></tr></thead>
@@ -442,7 +442,7 @@ export function CommissionsPage() {
         </select>
       </div>
       <ProblemMessage error={commissions.error} />
-      {commissions.data && (commissions.data.items.length === 0 ? <p className="muted-text">{t('noEntries')}</p> : (
+      {commissions.data && (commissions.data.items.length === 0 ? <EmptyState title={t('noEntries')} /> : (
         <>
           <ScrollTable testId="commissions">
             <thead><tr><th>{t('earnedAt')}</th><th>{t('user')}</th><th>{t('base')}</th><th>{t('commissionRate')}</th><th>{t('amount')}</th><th>{t('status')}</th><th>{t('availableAt')}</th></tr></thead>

@@ -2,7 +2,7 @@
 // accounts and their QR codes) and settlements before deregistration.
 import { useEffect, useRef, useState } from 'react';
 import { Link, useParams } from 'react-router-dom';
-import { Badge, Field, Form, Pager, ProblemMessage, ScrollTable, Skeleton } from '../components';
+import { EmptyState, Badge, Field, Form, Pager, ProblemMessage, ScrollTable, Skeleton } from '../components';
 import { api, type Paged } from '../lib/api';
 import { dayStart, orderPlanName, type Donation, type FinanceSettings, type LedgerEntry, type Order, type PaymentResult, type Receipt, type Settlement, type WalletRow } from '../lib/finance';
 import { useI18n, type MessageKey } from '../lib/i18n';
@@ -78,7 +78,7 @@ function ResolveReceipt({ receipt, onDone }: { receipt: Receipt; onDone: () => P
           <button type="button" onClick={search}>{t('findByMemo')}</button>
         </div>
         <ProblemMessage error={searchError} />
-        {candidates && (candidates.length === 0 ? <p className="muted-text">{t('noEntries')}</p> : (
+        {candidates && (candidates.length === 0 ? <EmptyState title={t('noEntries')} /> : (
           <ul>
             {candidates.map((o) => (
               <li key={o.id}>

@@ -3,7 +3,7 @@
 import { tone } from '../lib/labels';
 import { useCallback, useEffect, useState } from 'react';
 import { Link, NavLink, useNavigate, useParams } from 'react-router-dom';
-import { Badge, ConfirmButton, CopyButton, Field, Form, Pager, ProblemMessage, ScrollTable, Skeleton } from '../components';
+import { EmptyState, Badge, ConfirmButton, CopyButton, Field, Form, Pager, ProblemMessage, ScrollTable, Skeleton } from '../components';
 import { api, ApiError, imageDataUrl, type Paged } from '../lib/api';
 import { isAdmin, useAuth } from '../lib/auth';
 import {
@@ -59,7 +59,7 @@ export function RenterFinanceNav() {
 
 export function LedgerTable({ entries, orderPath = (id) => `/orders/${id}` }: { entries: LedgerEntry[]; orderPath?: (orderId: string) => string }) {
   const { t, language } = useI18n();
-  if (entries.length === 0) return <p className="muted-text">{t('noEntries')}</p>;
+  if (entries.length === 0) return <EmptyState title={t('noEntries')} />;
   return (
     <ScrollTable testId="ledger">
       <thead><tr><th>{t('time')}</th><th>{t('type')}</th><th>{t('amount')}</th><th>{t('balanceAfter')}</th><th>{t('remark')}</th></tr></thead>
@@ -116,7 +116,7 @@ export function PlansPage() {
       <h1>{t('plans')}</h1>
       <p className="muted-text">{t('plansIntro')}</p>
       <ProblemMessage error={plans.error ?? error} />
-      {!list ? <Skeleton /> : list.length === 0 ? <p>{t('noPlans')}</p> : (
+      {!list ? <Skeleton /> : list.length === 0 ? <EmptyState title={t('noPlans')} /> : (
         <div className="plans">
           {list.map((plan) => {
             const renewalRefused = renewing && !plan.renew;
@@ -171,7 +171,7 @@ function ReceivingAccountCard({ account }: { account: ReceivingAccount }) {
 
 export function PaymentsTable({ payments, currency }: { payments: OrderDetail['payments']; currency: string }) {
   const { t, language, label } = useI18n();
-  if (payments.length === 0) return <p className="muted-text">{t('noEntries')}</p>;
+  if (payments.length === 0) return <EmptyState title={t('noEntries')} />;
   return (
     <ScrollTable testId="payments">
       <thead><tr><th>{t('receivedAt')}</th><th>{t('channel')}</th><th>{t('amount')}</th><th>{t('reference')}</th></tr></thead>
@@ -310,7 +310,7 @@ export function MyOrdersPage() {
         </select>
       </div>
       <ProblemMessage error={error} />
-      {!data ? <Skeleton /> : data.items.length === 0 ? <p className="muted-text">{t('noEntries')}</p> : (
+      {!data ? <Skeleton /> : data.items.length === 0 ? <EmptyState title={t('noEntries')} /> : (
         <>
           <ScrollTable testId="orders">
             <thead><tr><th>{t('orderNumber')}</th><th>{t('plan')}</th><th>{t('type')}</th><th>{t('status')}</th><th>{t('price')}</th><th>{t('createdAt')}</th><th /></tr></thead>
@@ -361,7 +361,7 @@ export function WalletPage() {
 
 export function DonationsTable({ donations, showCode, testId }: { donations: Donation[]; showCode?: boolean; testId?: string }) {
   const { t, language } = useI18n();
-  if (donations.length === 0) return <p className="muted-text">{t('noEntries')}</p>;
+  if (donations.length === 0) return <EmptyState title={t('noEntries')} />;
   return (
     <ScrollTable testId={testId}>
       <thead><tr><th>{t('time')}</th><th>{t('donor')}</th><th>{t('amount')}</th><th>{t('messageCol')}</th>{showCode && <><th>{t('user')}</th><th>{t('cardKey')}</th></>}</tr></thead>

@@ -3,7 +3,7 @@
 // low-stock alerts. Everything is under /api/distribution/storefront and only ever the caller's own.
 import { useEffect, useRef, useState, type ReactNode } from 'react';
 import { NavLink } from 'react-router-dom';
-import { Badge, ConfirmButton, Form, Pager, ProblemMessage, ScrollTable } from '../components';
+import { EmptyState, Badge, ConfirmButton, Form, Pager, ProblemMessage, ScrollTable } from '../components';
 import { api, type Paged } from '../lib/api';
 import { isAdmin, useAuth } from '../lib/auth';
 import {
@@ -199,7 +199,7 @@ export function StorefrontCardsPage() {
   return (
     <StorefrontSection title={t('cards')} testId="storefront-cards">
       <ProblemMessage error={error ?? actionError} />
-      {cards && (cards.length === 0 ? <p className="muted-text">{t('noEntries')}</p> : (
+      {cards && (cards.length === 0 ? <EmptyState title={t('noEntries')} /> : (
         <ScrollTable testId="cards">
           <thead><tr><th>{t('cardName')}</th><th>{t('cardType')}</th><th>{t('spec')}</th><th>{t('delaySeconds')}</th><th>{t('stock')}</th><th>{t('status')}</th><th /></tr></thead>
           <tbody>
@@ -239,7 +239,7 @@ export function StorefrontRulesPage() {
   return (
     <StorefrontSection title={t('rules')} testId="storefront-rules">
       <ProblemMessage error={rules.error ?? actionError} />
-      {list && (list.length === 0 ? <p className="muted-text">{t('noEntries')}</p> : (
+      {list && (list.length === 0 ? <EmptyState title={t('noEntries')} /> : (
         <ScrollTable testId="rules">
           <thead><tr><th>{t('keyword')}</th><th>{t('card')}</th><th>{t('priority')}</th><th /></tr></thead>
           <tbody>
@@ -320,7 +320,7 @@ export function StorefrontKeysPage() {
         </Form>
       </div>
       <ProblemMessage error={keys.error ?? actionError} />
-      {keys.data && (itemsOf(keys.data).length === 0 ? <p className="muted-text">{t('noEntries')}</p> : (
+      {keys.data && (itemsOf(keys.data).length === 0 ? <EmptyState title={t('noEntries')} /> : (
         <ScrollTable testId="keys">
           <thead><tr><th>{t('keyName')}</th><th>{t('createdAt')}</th><th>{t('lastUsed')}</th><th>{t('status')}</th><th /></tr></thead>
           <tbody>
@@ -344,7 +344,7 @@ export function StorefrontKeysPage() {
 
 export function DeliveriesTable({ deliveries }: { deliveries: Delivery[] }) {
   const { t, language } = useI18n();
-  if (deliveries.length === 0) return <p className="muted-text">{t('noEntries')}</p>;
+  if (deliveries.length === 0) return <EmptyState title={t('noEntries')} />;
   return (
     <ScrollTable testId="deliveries">
       <thead><tr><th>{t('createdAt')}</th><th>{t('channel')}</th><th>{t('externalOrderId')}</th><th>{t('itemTitle')}</th><th>{t('spec')}</th><th>{t('quantity')}</th><th>{t('status')}</th><th>{t('readyAt')}</th><th>{t('content')}</th></tr></thead>
