@@ -301,13 +301,13 @@ export function DistributorDetailPage() {
         <StatusBadge group="distributorStatus" status={distributor.status} /> <TierName code={distributor.tierCode} tiers={tiers} />
         {distributor.tierPinned && <> <span className="badge">{t('tierPinned')}</span></>}
       </p>
-      <table className="kv"><tbody>
+      <div className="table-scroll"><table className="kv"><tbody>
         <tr><th>{t('userId')}</th><td className="mono">{distributor.userId}</td></tr>
         <tr><th>{t('contactName')}</th><td>{distributor.contactName}</td></tr>
         <tr><th>{t('contact')}</th><td>{distributor.contact}</td></tr>
         <tr><th>{t('payoutChannel')}</th><td>{label('accountChannel', distributor.payoutChannel)} · {distributor.payoutAccountName} <span className="mono">{distributor.payoutAccount}</span></td></tr>
         <tr><th>{t('createdAt')}</th><td>{when(distributor.createdAt, language)}</td></tr>
-      </tbody></table>
+      </tbody></table></div>
       {distributor.hasPayoutQr && (
         <div className="qr-preview-current"><AuthedImage path={`${distributionApi}/distributors/${distributor.userId}/payout-qr`} alt={t('qrCode')} /></div>
       )}
