@@ -136,7 +136,7 @@ export function AdminPlansPage() {
   return (
     <AdminFinanceSection title={t('plans')} testId="admin-plans">
       <ProblemMessage error={error} />
-      {!plans ? <Skeleton /> : (
+      {!plans ? !error && <Skeleton /> : (
         <ScrollTable testId="plans">
           <thead>
             <tr><th>{t('sortOrder')}</th><th>{t('plan')}</th><th>{t('durationDays')}</th><th>{t('price')}</th><th>{t('trafficQuotaGb')}</th><th>{t('sell')}</th><th>{t('renewable')}</th><th>{t('activeRenters')}</th><th /></tr>

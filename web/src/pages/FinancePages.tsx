@@ -116,7 +116,7 @@ export function PlansPage() {
       <h1>{t('plans')}</h1>
       <p className="muted-text">{t('plansIntro')}</p>
       <ProblemMessage error={plans.error ?? error} />
-      {!list ? <Skeleton /> : list.length === 0 ? <EmptyState title={t('noPlans')} /> : (
+      {!list ? !plans.error && <Skeleton /> : list.length === 0 ? <EmptyState title={t('noPlans')} /> : (
         <div className="plans">
           {list.map((plan) => {
             const renewalRefused = renewing && !plan.renew;
