@@ -684,6 +684,7 @@ const zh = {
   ov_resolveConsequences: '告警将标记为已处理并从未处理列表中移除；若问题仍在，下一次检查会重新产生告警。',
   ov_resolved: '告警已处理',
   ov_noSamples: '还没有健康检查数据',
+  ov_regenerateConsequences: '为该租户生成新的策略版本；其设备需重新下载并应用新策略。',
 } as const;
 
 export type MessageKey = keyof typeof zh;
@@ -1370,6 +1371,7 @@ const en: Record<MessageKey, string> = {
   ov_resolveConsequences: 'The alert is marked resolved and leaves the open list; if the problem persists, the next check raises it again.',
   ov_resolved: 'Alert resolved',
   ov_noSamples: 'No health checks recorded yet',
+  ov_regenerateConsequences: 'A new policy version is generated for this renter; their devices need to download and apply it again.',
 };
 
 export const messages: Record<Language, Record<MessageKey, string>> = { 'zh-CN': zh, en };

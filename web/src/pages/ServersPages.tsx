@@ -33,6 +33,26 @@ export function bytes(value: number): string {
   return `${n.toFixed(unit === 0 ? 0 : 1)} ${units[unit]}`;
 }
 
+interface Person { id: string; email: string; username: string }
+
+/**
+ * The people behind the user ids of a page, by one call to the users lookup; until it answers (or where it cannot),
+ * a person shows as the start of the id.
+ */
+export function usePeople(ids: (string | null | undefined)[]) {
+  const key = [...new Set(ids.filter((id): id is string => !!id))].sort().join(',');
+  const [people, setPeople] = useState<Record<string, Person>>({});
+  useEffect(() => {
+    if (!key) return;
+    let live = true;
+    api<Person[]>(`/api/users/lookup?ids=${key}`)
+      .then((list) => live && setPeople(Object.fromEntries(list.map((p) => [p.id, p]))))
+      .catch(() => undefined);
+    return () => { live = false; };
+  }, [key]);
+  return (id: string) => people[id]?.email ?? id.slice(0, 8);
+}
+
 function LoadBar({ load }: { load: number }) {
   const percent = Math.round(load * 100);
   return (
@@ -256,6 +276,7 @@ export function AdminContainersPage() {
   const [page, setPage] = useState(1);
   const { data, error, setError, reload } = useLoad<Paged<Container>>(
     pagedPath('/api/servers/containers', page, { serverId, state, userId, probe }, listPageSize));
+  const person = usePeople(data?.items.map((c) => c.userId) ?? []);
   const act = async (id: string, action: 'start' | 'stop' | 'reprovision') => {
     try {
       await api(`/api/servers/containers/${id}/${action}`, { method: 'POST' });
@@ -284,7 +305,7 @@ export function AdminContainersPage() {
               {data.items.map((c) => (
                 <tr key={c.id}>
                   <td>{c.serverName} <span className="muted">{c.regionCode}</span></td>
-                  <td><Link to={`/admin/users/${c.userId}`}>{c.userId.slice(0, 8)}</Link></td>
+                  <td><Link to={`/admin/users/${c.userId}`}>{person(c.userId)}</Link></td>
                   <td><Badge vocabulary="ContainerStates" value={c.state} />{c.lastError && <div className="muted" title={c.lastError}>{c.lastError.slice(0, 60)}</div>}</td>
                   <td>{c.derpPort}/{c.stunPort}</td>
                   <td>{bytes(c.rxBytes + c.txBytes)}</td>
@@ -313,6 +334,7 @@ export function AlertsPage() {
   const [resolved, setResolved] = useState(search.get('resolved') ?? 'false');
   const [page, setPage] = useState(1);
   const { data, error, setError, reload } = useLoad<Paged<Alert>>(pagedPath('/api/alerts', page, { resolved }, listPageSize));
+  const person = usePeople(data?.items.map((a) => a.userId) ?? []);
   const resolve = async (id: number) => {
     await api(`/api/alerts/${id}/resolve`, { method: 'POST' });
     toast.success(t('ov_resolved'));
@@ -340,7 +362,7 @@ export function AlertsPage() {
                   <td>{formatDateTime(a.createdAt)}</td>
                   <td><Badge vocabulary="AlertSeverities" value={a.severity} /></td>
                   <td><Badge vocabulary="AlertTypes" value={a.type} /></td>
-                  <td>{a.message}{a.serverId && <> · <Link to={`/admin/servers/${a.serverId}`}>{t('host')}</Link></>}</td>
+                  <td>{a.message}{a.serverId && <> · <Link to={`/admin/servers/${a.serverId}`}>{t('host')}</Link></>}{a.userId && <> · <Link to={`/admin/users/${a.userId}`}>{person(a.userId)}</Link></>}</td>
                   <td>{a.resolvedAt ? formatDateTime(a.resolvedAt) : (
                     <ConfirmButton label={t('resolve')} title={t('ov_resolveTitle')} consequences={t('ov_resolveConsequences')} variant="primary"
                       onConfirm={() => resolve(a.id)} testId={`resolve-${a.id}`} />
