@@ -4,7 +4,7 @@
 // pages reuse (tier names, status badges, the distributor's sub-navigation) live here too.
 import { useState, type ReactNode } from 'react';
 import { Link, NavLink } from 'react-router-dom';
-import { Form, HorizontalBars, Figure, Pager, ProblemMessage, ScrollTable } from '../components';
+import { ConfirmButton, Form, HorizontalBars, Figure, Pager, ProblemMessage, ScrollTable } from '../components';
 import { api, ApiError, download, type Paged } from '../lib/api';
 import { useAuth } from '../lib/auth';
 import {
@@ -208,7 +208,6 @@ export function MyRequestsPage() {
   const [actionError, setActionError] = useState<unknown>(null);
   const { data, error, reload } = useLoad<Paged<SerialRequest>>(pagedPath(`${distributionApi}/requests/mine`, page, { status }));
   const cancel = async (request: SerialRequest) => {
-    if (!window.confirm(t('confirmCancelRequest'))) return;
     setActionError(null);
     try {
       await api(`${distributionApi}/requests/mine/${request.id}/cancel`, { method: 'POST' });
@@ -243,7 +242,7 @@ export function MyRequestsPage() {
                   <td className="actions">
                     {r.status === 'approved' && r.orderId && <Link to={`/orders/${r.orderId}`} data-testid="pay-link">{t('payNow')}</Link>}{' '}
                     {(r.status === 'requested' || r.status === 'approved') && (
-                      <button type="button" className="small danger" data-testid="cancel-request" onClick={() => cancel(r)}>{t('cancelRequest')}</button>
+                      <ConfirmButton testId="cancel-request" label={t('cancelRequest')} title={t('confirmCancelRequest')} consequences={t('ui_confirmCancelRequestBody')} confirmLabel={t('cancelRequest')} onConfirm={() => cancel(r)} />
                     )}
                     {r.status === 'issued' && <Link to="/distribution/serials">{t('mySerials')}</Link>}
                   </td>

@@ -1,7 +1,7 @@
 // Admin finance: the overview with its charts, the plans editor, orders with their actions, and the finance audit log.
 import { useCallback, useEffect, useRef, useState, type ReactNode } from 'react';
 import { Link, useParams, useSearchParams } from 'react-router-dom';
-import { BarChart, Figure, Form, HorizontalBars, Pager, ProblemMessage, ScrollTable } from '../components';
+import { BarChart, ConfirmButton, Figure, Form, HorizontalBars, Pager, ProblemMessage, ScrollTable } from '../components';
 import { api, type Paged } from '../lib/api';
 import { amountDue, dayOf, dayStart, orderPlanName, planName, toOrderDetail, type FinanceAuditEntry, type Order, type OrderDetail, type Plan, type Stats } from '../lib/finance';
 import { useI18n, type MessageKey } from '../lib/i18n';
@@ -125,7 +125,6 @@ export function AdminPlansPage() {
   const { data, error, setError, reload } = useLoad<Plan[]>('/api/finance/plans/all');
   const [editing, setEditing] = useState<Plan | null>(null);
   const retire = async (plan: Plan) => {
-    if (!window.confirm(t('confirmRetire', { name: planName(plan, language) }))) return;
     try {
       await api(`/api/finance/plans/${plan.id}`, { method: 'DELETE' });
       await reload();
@@ -155,7 +154,7 @@ export function AdminPlansPage() {
                 <td>{p.activeRenters}{p.capacityLimit !== null && ` / ${p.capacityLimit}`}</td>
                 <td className="actions">
                   <button type="button" className="small" onClick={() => setEditing(p)}>{t('edit')}</button>
-                  {!p.retired && <button type="button" className="small danger" onClick={() => retire(p)}>{t('retire')}</button>}
+                  {!p.retired && <ConfirmButton label={t('retire')} title={t('confirmRetire', { name: planName(p, language) })} consequences={t('ui_confirmRetireBody')} confirmLabel={t('retire')} onConfirm={() => retire(p)} />}
                 </td>
               </tr>
             ))}

@@ -2,7 +2,7 @@
 // public thank-you list. Shared bits the admin pages reuse (loading, money, badges, ledger) live here too.
 import { useCallback, useEffect, useState } from 'react';
 import { Link, NavLink, useNavigate, useParams } from 'react-router-dom';
-import { Field, Form, Pager, ProblemMessage, ScrollTable } from '../components';
+import { ConfirmButton, Field, Form, Pager, ProblemMessage, ScrollTable } from '../components';
 import { api, ApiError, imageDataUrl, type Paged } from '../lib/api';
 import { isAdmin, useAuth } from '../lib/auth';
 import {
@@ -303,10 +303,8 @@ export function PayOrderPage() {
       )}
       {pending && order.paidCents === 0 && (
         <p>
-          <button type="button" className="danger" data-testid="cancel-order" disabled={busy}
-            onClick={() => window.confirm(t('confirmCancelOrder')) && act(`/api/finance/me/orders/${order.id}/cancel`)}>
-            {t('cancelOrder')}
-          </button>
+          <ConfirmButton testId="cancel-order" size="md" disabled={busy} label={t('cancelOrder')} title={t('confirmCancelOrder')} consequences={t('ui_confirmCancelOrderBody')}
+            confirmLabel={t('cancelOrder')} onConfirm={() => act(`/api/finance/me/orders/${order.id}/cancel`)} />
         </p>
       )}
       <h2>{t('payments')}</h2>

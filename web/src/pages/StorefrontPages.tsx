@@ -3,7 +3,7 @@
 // low-stock alerts. Everything is under /api/distribution/storefront and only ever the caller's own.
 import { useEffect, useRef, useState, type ReactNode } from 'react';
 import { NavLink } from 'react-router-dom';
-import { Form, Pager, ProblemMessage, ScrollTable } from '../components';
+import { ConfirmButton, Form, Pager, ProblemMessage, ScrollTable } from '../components';
 import { api, type Paged } from '../lib/api';
 import { isAdmin, useAuth } from '../lib/auth';
 import {
@@ -187,7 +187,6 @@ export function StorefrontCardsPage() {
   const [editing, setEditing] = useState<Card | null>(null);
   const [actionError, setActionError] = useState<unknown>(null);
   const remove = async (card: Card) => {
-    if (!window.confirm(t('confirmDeleteCard', { name: card.name }))) return;
     setActionError(null);
     try {
       await api(`${storefrontApi}/cards/${card.id}`, { method: 'DELETE' });
@@ -214,7 +213,7 @@ export function StorefrontCardsPage() {
                 <td>{c.enabled ? <span className="badge status-active">{t('enabledLabel')}</span> : <span className="badge status-disabled">{t('disabledLabel')}</span>}</td>
                 <td className="actions">
                   <button type="button" className="small" onClick={() => setEditing(c)}>{t('edit')}</button>
-                  <button type="button" className="small danger" onClick={() => remove(c)}>{t('delete')}</button>
+                  <ConfirmButton label={t('delete')} title={t('confirmDeleteCard', { name: c.name })} consequences={t('ui_confirmDeleteCardBody')} confirmLabel={t('delete')} onConfirm={() => remove(c)} />
                 </td>
               </tr>
             ))}
@@ -247,8 +246,7 @@ export function StorefrontRulesPage() {
             {list.map((r) => (
               <tr key={r.id} data-testid="rule-row">
                 <td>{r.keyword}</td><td>{cardName(r.cardId)}</td><td>{r.priority}</td>
-                <td><button type="button" className="small danger" onClick={async () => {
-                  if (!window.confirm(t('confirmDelete'))) return;
+                <td><ConfirmButton label={t('delete')} title={t('ui_confirmDeleteRule')} consequences={r.keyword} confirmLabel={t('delete')} onConfirm={async () => {
                   setActionError(null);
                   try {
                     await api(`${storefrontApi}/rules/${r.id}`, { method: 'DELETE' });
@@ -256,7 +254,7 @@ export function StorefrontRulesPage() {
                   } catch (e) {
                     setActionError(e);
                   }
-                }}>{t('delete')}</button></td>
+                }} /></td>
               </tr>
             ))}
           </tbody>
@@ -294,7 +292,6 @@ export function StorefrontKeysPage() {
   const [created, setCreated] = useState<CreatedApiKey | null>(null);
   const [actionError, setActionError] = useState<unknown>(null);
   const revoke = async (key: ApiKey) => {
-    if (!window.confirm(t('confirmRevoke', { name: key.name }))) return;
     setActionError(null);
     try {
       await api(`${storefrontApi}/keys/${key.id}`, { method: 'DELETE' });
@@ -333,7 +330,7 @@ export function StorefrontKeysPage() {
                 <td>{when(k.createdAt, language)}</td>
                 <td>{when(k.lastUsedAt, language)}</td>
                 <td>{k.revokedAt ? <span className="badge status-disabled">{t('revoked')} {when(k.revokedAt, language)}</span> : <span className="badge status-active">{t('enabledLabel')}</span>}</td>
-                <td>{!k.revokedAt && <button type="button" className="small danger" data-testid="revoke-key" onClick={() => revoke(k)}>{t('revoke')}</button>}</td>
+                <td>{!k.revokedAt && <ConfirmButton testId="revoke-key" label={t('revoke')} title={t('confirmRevoke', { name: k.name })} consequences={t('ui_confirmRevokeBody')} confirmLabel={t('revoke')} onConfirm={() => revoke(k)} />}</td>
               </tr>
             ))}
           </tbody>
