@@ -27,6 +27,7 @@ export function Pager({ page, pageSize, total, onPage }: { page: number; pageSiz
 
 /** Vertical bars in SVG (revenue per month): one bar per period, the value on hover and under each bar when few. */
 export function BarChart({ bars, label, format, testId }: { bars: { label: string; value: number }[]; label: string; format: (v: number) => string; testId?: string }) {
+  const { t } = useI18n();
   const width = 560, height = 180, pad = 28;
   if (bars.length === 0) return <figure className="chart"><figcaption>{label}</figcaption><p className="muted">—</p></figure>;
   const max = Math.max(...bars.map((b) => b.value), 0) || 1;
@@ -36,7 +37,7 @@ export function BarChart({ bars, label, format, testId }: { bars: { label: strin
   const labelEvery = Math.ceil(bars.length / 8);
   return (
     <figure className="chart" data-testid={testId}>
-      <figcaption>{label} <span className="muted">max {format(max)}</span></figcaption>
+      <figcaption>{label} <span className="muted">{t('ui_max', { v: format(max) })}</span></figcaption>
       <svg viewBox={`0 0 ${width} ${height}`} role="img" aria-label={label}>
         <line x1={pad} y1={height - pad} x2={width - pad} y2={height - pad} className="axis" />
         {bars.map((b, i) => {

@@ -35,7 +35,7 @@ describe('shell', () => {
     expect(await screen.findByTestId('landing')).toBeTruthy();
     expect((await screen.findByTestId('landing-plan')).textContent).toContain('¥30.00');
     expect(document.documentElement.lang).toBe('zh-CN');
-    expect(document.title).toContain('为您的 tailnet 租用专属 DERP 中继');
+    expect(document.title).toContain('为您的 Tailscale 网络租用专属 DERP 中继');
     fireEvent.click(screen.getByTestId('language-switch'));
     expect(document.documentElement.lang).toBe('en');
     expect(await screen.findByText('Private DERP relays for your tailnet')).toBeTruthy();
