@@ -11,6 +11,7 @@ builder.AddApplicationServices();
 var app = builder.Build();
 app.UseServiceDefaults();
 app.MapSerialsAdminApi();
+app.MapOverviewApi();
 app.MapRedeemApi();
 app.MapValidateApi();
 app.MapDistributorSerialsApi();

@@ -12,6 +12,7 @@ var app = builder.Build();
 app.UseServiceDefaults();
 app.MapServersApi();
 app.MapContainersApi();
+app.MapOverviewApi();
 app.MapPrometheusDiscoveryApi();
 
 await app.RunWithMigrationsAsync<ServersContext>(args);

@@ -14,6 +14,7 @@ app.MapAuthApi();
 app.MapMeApi();
 app.MapUsersAdminApi();
 app.MapRentalsApi();
+app.MapOverviewApi();
 
 await app.RunWithMigrationsAsync<UsersContext>(args);
 

@@ -30,18 +30,24 @@ public static class ContainersApi
     }
 
     public static async Task<Results<Ok<PagedResponse<ContainerItem>>, ValidationProblem>> ListContainers([AsParameters] ServersServices services,
-        Guid? serverId = null, Guid? userId = null, string? state = null, int page = 1, int pageSize = 50, CancellationToken cancellationToken = default)
+        Guid? serverId = null, Guid? userId = null, string? state = null, string? probe = null, int page = 1, int pageSize = 50,
+        CancellationToken cancellationToken = default)
     {
         if (Paging.Check(page, pageSize) is { } invalid)
             return invalid;
         if (state is not null && !ContainerStates.All.Contains(state))
             return ApiProblems.Validation("state", $"State must be one of {string.Join(", ", ContainerStates.All)}.");
+        if (probe is not null && probe is not (ProbeFilters.Failing or ProbeFilters.Ok))
+            return ApiProblems.Validation("probe", "Probe must be failing or ok.");
         var query = services.Db.Containers.AsNoTracking();
         query = state is null ? query.Where(c => c.State != ContainerStates.Removed && c.State != ContainerStates.Failed) : query.Where(c => c.State == state);
         if (serverId is not null)
             query = query.Where(c => c.ServerId == serverId);
         if (userId is not null)
             query = query.Where(c => c.UserId == userId);
+        // The overview's "relays failing probes": running relays whose last probe got no answer (what the figure counts).
+        if (probe is not null)
+            query = query.Where(c => c.State == ContainerStates.Running && c.ProbeOk == (probe == ProbeFilters.Ok));
         var total = await query.CountAsync(cancellationToken);
         var items = await query.OrderByDescending(c => c.CreatedAt).Skip((page - 1) * pageSize).Take(pageSize)
             .Select(c => new ContainerItem(c.Id, c.ServerId, c.Server!.Name, c.Server.RegionCode, c.UserId, c.RentalId, c.Name, c.State, c.DerpPort,
@@ -107,4 +113,11 @@ public static class ContainersApi
         }
         return TypedResults.NoContent();
     }
+}
+
+/// <summary>The <c>probe</c> filter of the containers list.</summary>
+public static class ProbeFilters
+{
+    public const string Failing = "failing";
+    public const string Ok = "ok";
 }

@@ -191,25 +191,26 @@ public static class ServersApi
         return TypedResults.Ok(stats);
     }
 
-    /// <summary>Health and latency trend of a host: samples averaged per <paramref name="step"/> between from and to (at most 31 days).</summary>
+    /// <summary>
+    /// Health and latency trend of a host: samples averaged per step between from and to (at most 31 days). Without a
+    /// range: the last day, or since the host's first sample when it is younger (ChartRange); without a step, one that fits.
+    /// </summary>
     public static async Task<Results<Ok<List<MetricPoint>>, ProblemHttpResult, ValidationProblem>> Metrics(Guid id, [AsParameters] ServersServices services,
         DateTimeOffset? from = null, DateTimeOffset? to = null, string? step = null, CancellationToken cancellationToken = default)
     {
-        var end = to ?? services.Clock.GetUtcNow();
-        var start = from ?? end.AddHours(-24);
-        if (start >= end || end - start > TimeSpan.FromDays(31))
-            return ApiProblems.Validation("from", "The range must be positive and at most 31 days.");
-        var bucket = TimeSpan.FromMinutes(5);
-        if (step is not null && (!TimeSpan.TryParse(step, System.Globalization.CultureInfo.InvariantCulture, out bucket) || bucket < TimeSpan.FromMinutes(1) || bucket > TimeSpan.FromDays(1)))
-            return ApiProblems.Validation("step", "Step is a time span between 00:01:00 and 1.00:00:00.");
-        if ((end - start) / bucket > 2000)
-            return ApiProblems.Validation("step", "At most 2000 points: choose a larger step.");
         if (!await services.Db.Servers.AnyAsync(s => s.Id == id, cancellationToken))
             return ApiProblems.NotFound(ServerProblemCodes.ServerNotFound, "No such host.");
+        var firstSample = from is null
+            ? await services.Db.HostSamples.Where(s => s.ServerId == id).MinAsync(s => (DateTimeOffset?)s.At, cancellationToken)
+            : null;
+        var (window, field, error) = ChartRange.Resolve(from, to, step, firstSample, services.Clock.GetUtcNow());
+        if (window is null)
+            return ApiProblems.Validation(field!, error!);
+        var (start, end) = (window.From, window.To);
 
         var samples = await services.Db.HostSamples.AsNoTracking()
-            .Where(s => s.ServerId == id && s.At >= start && s.At < end).OrderBy(s => s.At).ToListAsync(cancellationToken);
-        var points = samples.GroupBy(s => start + bucket * Math.Floor((s.At - start) / bucket)).Select(g =>
+            .Where(s => s.ServerId == id && s.At >= start && s.At <= end).OrderBy(s => s.At).ToListAsync(cancellationToken);
+        var points = samples.GroupBy(s => ChartRange.BucketOf(window, s.At)).Select(g =>
         {
             var latencies = g.Where(s => s.LatencyMs is not null).Select(s => s.LatencyMs!.Value).ToList();
             return new MetricPoint(g.Key, latencies.Count == 0 ? null : Math.Round(latencies.Average(), 2),
