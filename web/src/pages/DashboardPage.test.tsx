@@ -57,7 +57,7 @@ describe('renter home', () => {
     expect(within(home).getByRole('link', { name: 'Redeem a card key' }).getAttribute('href')).toBe('/redeem');
     expect(within(home).getByRole('link', { name: 'Buy a plan' }).getAttribute('href')).toBe('/plans');
     expect(screen.queryByText('No rental')).toBeNull(); // the English problem title is not shown
-  });
+  }, 20_000);
 
   it('shows the three running relays with host:port, latency, the checklist and the traffic used and left', async () => {
     gateway();
@@ -81,7 +81,7 @@ describe('renter home', () => {
     expect(screen.getByTestId('traffic-used').textContent).toBe('10 GB');
     expect(screen.getByTestId('traffic-left').textContent).toBe('90 GB');
     expect(await screen.findByTestId('traffic-trend')).toBeTruthy();
-  });
+  }, 20_000);
 
   it('follows relays being set up, step by step, until they all run', async () => {
     let answer: object = {
@@ -105,7 +105,7 @@ describe('renter home', () => {
     await waitFor(() => expect(asked()).toBeGreaterThan(before), { timeout: 5000 });
     await waitFor(() => expect(screen.getByTestId('renter-home').dataset.state).toBe('running'));
     expect(screen.queryByTestId('polling')).toBeNull();
-  });
+  }, 20_000);
 
   it('stopped over quota says why and offers to renew', async () => {
     gateway({
@@ -118,7 +118,7 @@ describe('renter home', () => {
     expect(within(notice).getByText(/traffic is used up/)).toBeTruthy();
     expect(within(notice).getByTestId('renew').getAttribute('href')).toBe('/plans');
     expect(screen.getByTestId('traffic-left').textContent).toBe('0 B');
-  });
+  }, 20_000);
 
   it('an expired rental is stopped with its renew action', async () => {
     gateway({
@@ -129,7 +129,7 @@ describe('renter home', () => {
     const notice = await screen.findByTestId('stopped-notice');
     expect(notice.dataset.reason).toBe('expired');
     expect(within(notice).getByTestId('renew')).toBeTruthy();
-  });
+  }, 20_000);
 
   it('shows unlimited traffic as such, not as a dash', async () => {
     gateway({
@@ -140,7 +140,7 @@ describe('renter home', () => {
     renderAt('/');
     expect((await screen.findByTestId('traffic-left')).textContent).toBe('Unlimited');
     expect(screen.queryByRole('meter')).toBeNull();
-  });
+  }, 20_000);
 
   it('in Chinese shows no English', async () => {
     localStorage.setItem('derp.language', 'zh-CN');
@@ -151,5 +151,5 @@ describe('renter home', () => {
     const text = screen.getByTestId('renter-home').textContent ?? '';
     const english = text.replace(/tailscale netcheck|[a-z]{3}\.relay\.test:\d+|Hong Kong|Singapore|Tokyo|hkg|sgp|tyo|GB|DERP|Tailscale|headscale/g, '');
     expect(english).not.toMatch(/[A-Za-z]{3,}/);
-  });
+  }, 20_000);
 });
