@@ -3,7 +3,7 @@
 // tiers editor (superadmins; the rate typed as a percentage and sent as exact basis points).
 import { useState, type ReactNode } from 'react';
 import { Link, NavLink, useParams, useSearchParams } from 'react-router-dom';
-import { BarChart, Figure, Form, Pager, ProblemMessage, ScrollTable } from '../components';
+import { BarChart, Figure, Form, Pager, ProblemMessage, ScrollTable, Skeleton } from '../components';
 import { api, type Paged } from '../lib/api';
 import { useAuth } from '../lib/auth';
 import {
@@ -134,7 +134,7 @@ export function DistributorFinancesPage() {
     <AdminDistributionSection title={t('distributorFinances')} testId="distribution-finances">
       <div className="toolbar"><StatusFilter group="distributorStatus" values={DistributorStatuses} value={status} onChange={(s) => { setStatus(s); setPage(1); }} /></div>
       <ProblemMessage error={error} />
-      {!data ? !error && <p>{t('loading')}</p> : (
+      {!data ? !error && <Skeleton /> : (
         <>
           <BarChart testId="turnover-chart" label={t('turnoverChart')} format={(v) => formatCents(v)}
             bars={data.items.map((r) => ({ label: (r.email ?? r.userId).split('@')[0].slice(0, 10), value: r.figures.turnoverCents }))} />
@@ -291,7 +291,7 @@ export function DistributorDetailPage() {
   const [suspendReason, setSuspendReason] = useState('');
   const [tierForm, setTierForm] = useState({ tierCode: '', reason: '', pinned: true });
   const [actionError, setActionError] = useState<unknown>(null);
-  if (!distributor) return <AdminDistributionSection title={t('distributors')} testId="distributor-detail"><ProblemMessage error={error} />{!error && <p>{t('loading')}</p>}</AdminDistributionSection>;
+  if (!distributor) return <AdminDistributionSection title={t('distributors')} testId="distributor-detail"><ProblemMessage error={error} />{!error && <Skeleton />}</AdminDistributionSection>;
   const active = distributor.status === 'active';
   return (
     <AdminDistributionSection title={distributor.email ?? distributor.userId} testId="distributor-detail">
@@ -445,7 +445,7 @@ function PayoutCard({ payout, name, onDone }: { payout: Payout; name: string; on
         <StatusBadge group="payoutStatus" status={payout.status} />
         <span className="muted">{when(payout.requestedAt, language)}</span>
       </div>
-      <p>{label('accountChannel', payout.payoutChannel)}: {payout.payoutAccountName} <span className="mono">{payout.payoutAccount}</span> <CopyButton text={payout.payoutAccount} /></p>
+      <p>{label('accountChannel', payout.payoutChannel)}: {payout.payoutAccountName} <span className="mono">{payout.payoutAccount}</span> <CopyButton value={payout.payoutAccount} /></p>
       {payout.reference && <p>{t('reference')}: <span className="mono">{payout.reference}</span></p>}
       {payout.rejectionReason && <p>{t('rejectionReason')}: {payout.rejectionReason}</p>}
       {payout.status === 'requested' && (

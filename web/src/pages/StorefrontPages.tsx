@@ -3,7 +3,7 @@
 // low-stock alerts. Everything is under /api/distribution/storefront and only ever the caller's own.
 import { useEffect, useRef, useState, type ReactNode } from 'react';
 import { NavLink } from 'react-router-dom';
-import { Form, Pager, ProblemMessage, ScrollTable } from '../components';
+import { Badge, ConfirmButton, Form, Pager, ProblemMessage, ScrollTable } from '../components';
 import { api, type Paged } from '../lib/api';
 import { isAdmin, useAuth } from '../lib/auth';
 import {
@@ -181,13 +181,12 @@ function AddLines({ card, onAdded }: { card: Card; onAdded: () => Promise<void> 
 }
 
 export function StorefrontCardsPage() {
-  const { t, label } = useI18n();
+  const { t } = useI18n();
   const { cards, error, reload } = useCards();
   const plans = useLoad<Plan[] | Paged<Plan>>('/api/finance/plans');
   const [editing, setEditing] = useState<Card | null>(null);
   const [actionError, setActionError] = useState<unknown>(null);
   const remove = async (card: Card) => {
-    if (!window.confirm(t('confirmDeleteCard', { name: card.name }))) return;
     setActionError(null);
     try {
       await api(`${storefrontApi}/cards/${card.id}`, { method: 'DELETE' });
@@ -207,14 +206,14 @@ export function StorefrontCardsPage() {
             {cards.map((c) => (
               <tr key={c.id} data-testid="card-row" data-card-id={c.id} data-type={c.type}>
                 <td>{c.name}</td>
-                <td><span className="badge">{label('cardType', c.type)}</span></td>
+                <td><Badge vocabulary="CardTypes" value={c.type} /></td>
                 <td>{c.specName ? `${c.specName}: ${c.specValue ?? ''}` : '—'}</td>
                 <td>{c.delaySeconds}</td>
                 <td>{c.stock ?? '—'}</td>
-                <td>{c.enabled ? <span className="badge status-active">{t('enabledLabel')}</span> : <span className="badge status-disabled">{t('disabledLabel')}</span>}</td>
+                <td>{c.enabled ? <span className="badge tone-ok">{t('enabledLabel')}</span> : <span className="badge tone-neutral">{t('disabledLabel')}</span>}</td>
                 <td className="actions">
                   <button type="button" className="small" onClick={() => setEditing(c)}>{t('edit')}</button>
-                  <button type="button" className="small danger" onClick={() => remove(c)}>{t('delete')}</button>
+                  <ConfirmButton label={t('delete')} title={t('confirmDeleteCard', { name: c.name })} consequences={t('ui_confirmDeleteCardBody')} confirmLabel={t('delete')} onConfirm={() => remove(c)} />
                 </td>
               </tr>
             ))}
@@ -247,8 +246,7 @@ export function StorefrontRulesPage() {
             {list.map((r) => (
               <tr key={r.id} data-testid="rule-row">
                 <td>{r.keyword}</td><td>{cardName(r.cardId)}</td><td>{r.priority}</td>
-                <td><button type="button" className="small danger" onClick={async () => {
-                  if (!window.confirm(t('confirmDelete'))) return;
+                <td><ConfirmButton label={t('delete')} title={t('ui_confirmDeleteRule')} consequences={r.keyword} confirmLabel={t('delete')} onConfirm={async () => {
                   setActionError(null);
                   try {
                     await api(`${storefrontApi}/rules/${r.id}`, { method: 'DELETE' });
@@ -256,7 +254,7 @@ export function StorefrontRulesPage() {
                   } catch (e) {
                     setActionError(e);
                   }
-                }}>{t('delete')}</button></td>
+                }} /></td>
               </tr>
             ))}
           </tbody>
@@ -294,7 +292,6 @@ export function StorefrontKeysPage() {
   const [created, setCreated] = useState<CreatedApiKey | null>(null);
   const [actionError, setActionError] = useState<unknown>(null);
   const revoke = async (key: ApiKey) => {
-    if (!window.confirm(t('confirmRevoke', { name: key.name }))) return;
     setActionError(null);
     try {
       await api(`${storefrontApi}/keys/${key.id}`, { method: 'DELETE' });
@@ -308,7 +305,7 @@ export function StorefrontKeysPage() {
       {created && (
         <div className="alert info" data-testid="new-key">
           <p><strong>{t('keyShownOnce')}</strong></p>
-          <p><span className="mono" data-testid="new-key-value">{created.key}</span> <CopyButton text={created.key} /></p>
+          <p><span className="mono" data-testid="new-key-value">{created.key}</span> <CopyButton value={created.key} /></p>
           <button type="button" className="small" onClick={() => setCreated(null)}>{t('cancel')}</button>
         </div>
       )}
@@ -332,8 +329,8 @@ export function StorefrontKeysPage() {
                 <td>{k.name}{k.prefix && <> <span className="mono muted">{k.prefix}…</span></>}</td>
                 <td>{when(k.createdAt, language)}</td>
                 <td>{when(k.lastUsedAt, language)}</td>
-                <td>{k.revokedAt ? <span className="badge status-disabled">{t('revoked')} {when(k.revokedAt, language)}</span> : <span className="badge status-active">{t('enabledLabel')}</span>}</td>
-                <td>{!k.revokedAt && <button type="button" className="small danger" data-testid="revoke-key" onClick={() => revoke(k)}>{t('revoke')}</button>}</td>
+                <td>{k.revokedAt ? <span className="badge tone-danger">{t('revoked')} {when(k.revokedAt, language)}</span> : <span className="badge tone-ok">{t('enabledLabel')}</span>}</td>
+                <td>{!k.revokedAt && <ConfirmButton testId="revoke-key" label={t('revoke')} title={t('confirmRevoke', { name: k.name })} consequences={t('ui_confirmRevokeBody')} confirmLabel={t('revoke')} onConfirm={() => revoke(k)} />}</td>
               </tr>
             ))}
           </tbody>
@@ -395,7 +392,7 @@ export function StorefrontDeliveriesPage() {
 }
 
 export function StorefrontDryRunPage() {
-  const { t, label } = useI18n();
+  const { t } = useI18n();
   const [form, setForm] = useState({ itemTitle: '', spec: '', quantity: '1' });
   const [result, setResult] = useState<DryRunResult | null>(null);
   return (
@@ -418,7 +415,7 @@ export function StorefrontDryRunPage() {
           <h2>{t('dryRunResult')}</h2>
           {!result.cardId ? <p data-code="no_match">{t('noMatch')}{result.failureReason && `: ${result.failureReason}`}</p> : (
             <>
-              <p>{t('card')}: <strong>{result.cardName ?? result.cardId}</strong>{result.type && <> <span className="badge">{label('cardType', result.type)}</span></>}
+              <p>{t('card')}: <strong>{result.cardName ?? result.cardId}</strong>{result.type && <> <Badge vocabulary="CardTypes" value={result.type} /></>}
                 {result.delaySeconds ? <> · {t('delaySeconds')}: {result.delaySeconds}</> : null}</p>
               {result.available !== null && <p className="muted-text">{t('stock')}: {result.available}</p>}
               {result.failureReason && <p className="alert error">{t('failureReason')}: {result.failureReason}</p>}
