@@ -709,6 +709,11 @@ const zh = {
   account_passwordChanged: '密码已修改，请重新登录。',
   account_signOutEverywhere: '退出所有设备',
   account_signOutEverywhereHint: '所有设备（包括当前设备）上的登录立即失效，需要重新登录。',
+  devices_count: '已登记 {n}/{max} 台设备',
+  devices_none: '还没有登记设备',
+  devices_noneHint: '在设备上查看 Tailscale 节点公钥（以 nodekey: 开头），填到下面。',
+  devices_removeTitle: '移除设备 {name}？',
+  devices_removeConsequences: '该设备的节点密钥将立即被中继拒绝，之后可以重新登记。',
 } as const;
 
 export type MessageKey = keyof typeof zh;
@@ -1420,6 +1425,11 @@ const en: Record<MessageKey, string> = {
   account_passwordChanged: 'Password changed: sign in again.',
   account_signOutEverywhere: 'Sign out everywhere',
   account_signOutEverywhereHint: 'Every session on every device, this one included, ends at once.',
+  devices_count: '{n} of {max} devices registered',
+  devices_none: 'No devices registered yet',
+  devices_noneHint: 'On the device run tailscale status --json and enter its Self.PublicKey (starting with nodekey:) below.',
+  devices_removeTitle: 'Remove device {name}?',
+  devices_removeConsequences: 'The relays refuse its node key at once; you can register it again later.',
 };
 
 export const messages: Record<Language, Record<MessageKey, string>> = { 'zh-CN': zh, en };

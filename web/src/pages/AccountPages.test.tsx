@@ -88,3 +88,27 @@ describe('account page', () => {
     expect((within(zone).getByTestId('close-account') as HTMLButtonElement).disabled).toBe(false);
   }, 20_000);
 });
+
+describe('devices page', () => {
+  it('counts the devices, copies a node key and removes a device only after a confirmation', async () => {
+    const key = `nodekey:${'b'.repeat(64)}`;
+    let devices = [{ id: 'd1', name: 'laptop', machineCode: 'm-1', nodeKey: key, createdAt: '2026-11-02T00:00:00Z' }];
+    stubGateway(renter, {
+      'GET /api/users/me/devices': () => devices,
+      'DELETE /api/users/me/devices/d1': () => {
+        devices = [];
+        return new Response(null, { status: 204 });
+      },
+    });
+    renderAt('/devices');
+    const row = await screen.findByTestId('device');
+    expect(screen.getByText('1 of 5 devices registered')).toBeTruthy();
+    expect(within(row).getByText(key)).toBeTruthy();
+    expect(within(row).getByRole('button', { name: /node key/i })).toBeTruthy();
+    fireEvent.click(within(row).getByRole('button', { name: 'Remove' }));
+    expect(sent('DELETE', '/api/users/me/devices/d1')).toHaveLength(0);
+    const dialog = await screen.findByRole('dialog');
+    fireEvent.click(within(dialog).getAllByRole('button').at(-1)!);
+    expect(await screen.findByText('No devices registered yet')).toBeTruthy();
+  }, 20_000);
+});

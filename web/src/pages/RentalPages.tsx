@@ -1,6 +1,6 @@
 import { useCallback, useEffect, useState } from 'react';
 import { Link, useNavigate, useParams } from 'react-router-dom';
-import { ConfirmButton, Field, Form, PageHeader, ProblemMessage, useToast } from '../components';
+import { ConfirmButton, CopyButton, EmptyState, Field, Form, PageHeader, ProblemMessage, ScrollTable, Skeleton, useToast } from '../components';
 import { api, ApiError, type Paged, type User } from '../lib/api';
 import { useAuth } from '../lib/auth';
 import { useI18n, type MessageKey } from '../lib/i18n';
@@ -85,7 +85,7 @@ export function MyRentalCard() {
 }
 
 export function DevicesPage() {
-  const { t, language } = useI18n();
+  const { t, formatDate } = useI18n();
   const [devices, setDevices] = useState<Device[] | null>(null);
   const [error, setError] = useState<unknown>(null);
   const [form, setForm] = useState({ name: '', machineCode: '', nodeKey: '' });
@@ -95,19 +95,31 @@ export function DevicesPage() {
   }, [load]);
   return (
     <section className="card">
-      <h1>{t('devices')}</h1>
+      <PageHeader title={t('devices')} subtitle={devices ? t('devices_count', { n: devices.length, max: 5 }) : undefined} />
+      <p className="muted">{t('home_stepDevicesHint')}</p>
       <ProblemMessage error={error} />
-      <table>
-        <thead><tr><th>{t('deviceName')}</th><th>{t('machineCode')}</th><th>node key</th><th>{t('created')}</th><th /></tr></thead>
-        <tbody>
-          {(devices ?? []).map((d) => (
-            <tr key={d.id}>
-              <td>{d.name}</td><td className="mono">{d.machineCode}</td><td className="mono muted">{d.nodeKey}</td><td>{date(d.createdAt, language)}</td>
-              <td><button className="small danger" onClick={() => api(`/api/users/me/devices/${d.id}`, { method: 'DELETE' }).then(load, setError)}>{t('remove')}</button></td>
-            </tr>
-          ))}
-        </tbody>
-      </table>
+      {devices === null ? <Skeleton rows={3} /> : devices.length === 0 ? <EmptyState title={t('devices_none')} hint={t('devices_noneHint')} /> : (
+        <ScrollTable>
+          <table>
+            <thead><tr><th>{t('deviceName')}</th><th>{t('machineCode')}</th><th>{t('nodeKey')}</th><th>{t('created')}</th><th aria-label={t('remove')} /></tr></thead>
+            <tbody>
+              {devices.map((d) => (
+                <tr key={d.id} data-testid="device">
+                  <td>{d.name}</td><td className="mono">{d.machineCode}</td>
+                  <td className="mono">{d.nodeKey} <CopyButton value={d.nodeKey} label={t('nodeKey')} /></td><td>{formatDate(d.createdAt)}</td>
+                  <td>
+                    <ConfirmButton label={t('remove')} title={t('devices_removeTitle', { name: d.name })} consequences={t('devices_removeConsequences')}
+                      onConfirm={async () => {
+                        await api(`/api/users/me/devices/${d.id}`, { method: 'DELETE' });
+                        await load();
+                      }} />
+                  </td>
+                </tr>
+              ))}
+            </tbody>
+          </table>
+        </ScrollTable>
+      )}
       <h2>{t('addDevice')}</h2>
       <Form submitLabel={t('addDevice')} onSubmit={async () => {
         await api('/api/users/me/devices', { method: 'POST', body: form });
