@@ -714,6 +714,7 @@ const zh = {
   devices_noneHint: '在设备上查看 Tailscale 节点公钥（以 nodekey: 开头），填到下面。',
   devices_removeTitle: '移除设备 {name}？',
   devices_removeConsequences: '该设备的节点密钥将立即被中继拒绝，之后可以重新登记。',
+  redeem_watchRelays: '查看我的中继开通进度',
 } as const;
 
 export type MessageKey = keyof typeof zh;
@@ -1430,6 +1431,7 @@ const en: Record<MessageKey, string> = {
   devices_noneHint: 'On the device run tailscale status --json and enter its Self.PublicKey (starting with nodekey:) below.',
   devices_removeTitle: 'Remove device {name}?',
   devices_removeConsequences: 'The relays refuse its node key at once; you can register it again later.',
+  redeem_watchRelays: 'Watch your relays being set up',
 };
 
 export const messages: Record<Language, Record<MessageKey, string>> = { 'zh-CN': zh, en };

@@ -11,7 +11,13 @@ export function DashboardPage() {
   const { t } = useI18n();
   const { user } = useAuth();
   if (!user) return null;
-  if (user.role === 'renter') return <RenterHome />;
+  if (user.role === 'renter') {
+    return (
+      <div data-testid="dashboard" data-role={user.role}>
+        <RenterHome />
+      </div>
+    );
+  }
   const intro: MessageKey = isAdmin(user) ? 'adminIntro' : user.role === 'distributor' ? 'distributorIntro' : 'renterIntro';
   return (
     <section className="card" data-testid="dashboard" data-role={user.role}>
@@ -107,7 +113,15 @@ export function RenterHome() {
     return () => clearInterval(timer);
   }, [settingUp, loadRelays, loadRental]);
 
-  const header = <PageHeader title={t('home_title')} subtitle={rental ? t('home_expires', { date: formatDate(rental.expiresAt), n: rental.daysLeft }) : undefined} />;
+  const stopped = relays?.state === 'stopped' || (!!rental && rental.status !== 'active');
+  const header = (
+    <PageHeader
+      title={t('home_title')}
+      subtitle={rental ? t('home_expires', { date: formatDate(rental.expiresAt), n: rental.daysLeft }) : undefined}
+      // Renewing early stacks onto the current expiry; a stopped set offers it in its notice instead.
+      actions={rental && !stopped ? <LinkButton to="/plans" data-testid="renew">{t('home_renew')}</LinkButton> : undefined}
+    />
+  );
   if (rentalError) return <section className="card">{header}<ProblemMessage error={rentalError} /></section>;
   if (rental === undefined) return <section className="card">{header}<Skeleton rows={4} /></section>;
   if (rental === null) {
@@ -123,7 +137,6 @@ export function RenterHome() {
     );
   }
   const state = relays?.state ?? 'none';
-  const stopped = state === 'stopped' || rental.status !== 'active';
   return (
     <div className="stack" data-testid="renter-home" data-state={stopped ? 'stopped' : state}>
       <section className="card">
