@@ -7,7 +7,7 @@ import { Shell } from './ui/Shell';
 import { LandingPage } from './pages/LandingPage';
 import { OverviewPage } from './pages/OverviewPage';
 import { AdminUsersPage, AuditPage } from './pages/AdminPages';
-import { LoginPage, RegisterPage, VerifyPage } from './pages/AuthPages';
+import { ForgotPasswordPage, LoginPage, RegisterPage, ResetPasswordPage, VerifyPage } from './pages/AuthPages';
 import { DashboardPage } from './pages/DashboardPage';
 import {
   AdminPayoutsPage, AdminRequestsPage, ApplicationsPage, DistributorDetailPage, DistributorFinancesPage, DistributorsPage, TiersPage,
@@ -57,6 +57,9 @@ export function App() {
           <Route path="/login" element={<LoginPage />} />
           <Route path="/register" element={<RegisterPage />} />
           <Route path="/verify" element={<VerifyPage />} />
+          {/* --- renter --- */}
+          <Route path="/forgot-password" element={<ForgotPasswordPage />} />
+          <Route path="/reset-password" element={<ResetPasswordPage />} />
           <Route path="/admin/users" element={<RequireUser admin><AdminUsersPage /></RequireUser>} />
           <Route path="/admin/audit" element={<RequireUser admin><AuditPage /></RequireUser>} />
           <Route path="/redeem" element={<RequireUser><RedeemPage /></RequireUser>} />

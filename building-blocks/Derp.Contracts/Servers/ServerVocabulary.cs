@@ -72,3 +72,44 @@ public static class AlertTypes
         [HostUnhealthy, HostRecovered, CapacityShort, RegionsShort, ProvisioningFailed, ContainerChangeFailed, RemoveFailed,
          RelayUnreachable, TrafficRate, HostAllowance, QuotaExceeded];
 }
+
+// --- renter (issue 14): what a renter sees of their relays (GET /api/servers/my/relays) ---
+
+/// <summary>The renter's relay set as a whole.</summary>
+public static class RelaySetStates
+{
+    /// <summary>No rental has reached the servers service for this renter.</summary>
+    public const string None = "none";
+    /// <summary>Relays should run and not all of them do yet (placing, creating, starting, moving).</summary>
+    public const string Provisioning = "provisioning";
+    public const string Running = "running";
+    /// <summary>Relays are stopped on purpose: see <see cref="RelayStopReasons"/>.</summary>
+    public const string Stopped = "stopped";
+
+    public static readonly IReadOnlyList<string> All = [None, Provisioning, Running, Stopped];
+}
+
+public static class RelayStopReasons
+{
+    public const string Expired = "expired";
+    public const string OverQuota = "over_quota";
+    public const string Closed = "closed";
+
+    public static readonly IReadOnlyList<string> All = [Expired, OverQuota, Closed];
+}
+
+/// <summary>The steps one relay goes through before it serves the renter, in order.</summary>
+public static class ProvisioningSteps
+{
+    /// <summary>A host in a region was chosen and the relay's ports reserved on it.</summary>
+    public const string Placed = "placed";
+    /// <summary>The container exists on the host's engine.</summary>
+    public const string Created = "created";
+    public const string Started = "started";
+    /// <summary>The relay set was handed to acl, which writes it into the renter's policy.</summary>
+    public const string Announced = "announced";
+    /// <summary>The relay answered the health check's probe.</summary>
+    public const string Answering = "answering";
+
+    public static readonly IReadOnlyList<string> All = [Placed, Created, Started, Announced, Answering];
+}

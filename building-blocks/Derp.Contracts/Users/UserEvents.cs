@@ -61,4 +61,6 @@ public static class SessionRevocationReasons
     public const string RoleChanged = "role_changed";
     public const string Deregistered = "deregistered";
     public const string RefreshTokenReused = "refresh_token_reused";
+    public const string PasswordReset = "password_reset";
+    public const string SignedOutEverywhere = "signed_out_everywhere";
 }

@@ -30,9 +30,16 @@ public static class AuditActions
     /// <summary>The deregistration job kept a lapsed account because finance did not call it settled (at most once a day per account).</summary>
     public const string DeregistrationBlocked = "deregistration_blocked";
 
+    // --- renter (issue 14) ---
+    /// <summary>The password was set anew with a mailed code (forgot password); every session ended.</summary>
+    public const string PasswordReset = "password_reset";
+    /// <summary>The user signed out every session of theirs from the account page.</summary>
+    public const string SessionsRevoked = "sessions_revoked";
+
     public static readonly IReadOnlyList<string> All =
         [Registered, EmailVerified, Login, LoginFailed, AccountLocked, Logout, PasswordChanged, RoleChanged, RefreshTokenReused,
-         RentalExtended, Deregistered, DeviceRegistered, DeviceRemoved, DeregistrationBlocked];
+         RentalExtended, Deregistered, DeviceRegistered, DeviceRemoved, DeregistrationBlocked,
+         PasswordReset, SessionsRevoked];
 }
 
 public static class RentalStatuses

@@ -10,6 +10,7 @@ builder.AddApplicationServices();
 
 var app = builder.Build();
 app.UseServiceDefaults();
+app.MapRenterRelaysApi();
 app.MapServersApi();
 app.MapContainersApi();
 app.MapOverviewApi();

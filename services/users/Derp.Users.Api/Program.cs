@@ -10,6 +10,7 @@ builder.AddApplicationServices();
 
 var app = builder.Build();
 app.UseServiceDefaults();
+app.MapPasswordResetApi();
 app.MapAuthApi();
 app.MapMeApi();
 app.MapUsersAdminApi();

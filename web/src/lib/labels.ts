@@ -53,6 +53,8 @@ const own: Partial<Record<VocabularyName, Labels>> = {
     device_registered: ['添加设备', 'Device registered'],
     device_removed: ['移除设备', 'Device removed'],
     deregistration_blocked: ['注销被阻止', 'Closing blocked'],
+    password_reset: ['重置密码', 'Password reset'],
+    sessions_revoked: ['退出所有设备', 'Signed out everywhere'],
   },
   BindingPolicies: { strict: ['严格', 'Strict'], lenient: ['宽松', 'Lenient'] },
   ContainerStates: {
@@ -93,6 +95,13 @@ const own: Partial<Record<VocabularyName, Labels>> = {
     points: ['积分', 'Points'], other: ['其他', 'Other'],
   },
   UserStatuses: { active: ['正常', 'Active'], deregistered: ['已注销', 'Closed'] },
+  // --- renter ---
+  RelaySetStates: { none: ['未开通', 'Not set up'], provisioning: ['开通中', 'Setting up'], running: ['运行中', 'Running'], stopped: ['已停止', 'Stopped'] },
+  RelayStopReasons: { expired: ['租期已到期', 'Rental expired'], over_quota: ['流量已用完', 'Traffic used up'], closed: ['账号已注销', 'Account closed'] },
+  ProvisioningSteps: {
+    placed: ['已分配主机', 'Host chosen'], created: ['已创建容器', 'Container created'], started: ['中继已启动', 'Relay started'],
+    announced: ['已写入策略', 'Added to your policy'], answering: ['探测正常', 'Answers probes'],
+  },
 };
 
 // Tones by what a value means wherever it appears; a vocabulary overrides where the same word means something else.

@@ -128,6 +128,11 @@ const messages: Messages = {
   card_type_mismatch: ['商品卡类型不匹配。', 'The card type does not match.'],
 
   // --- (other helpers add the messages of their new codes below, each in its own block) ---
+
+  // --- renter ---
+  invalid_reset_code: ['验证码不正确。', 'The reset code is not valid.'],
+  reset_code_expired: ['验证码已过期或已使用，请重新发送。', 'The reset code has expired or was used: send a new one.'],
+  password_reset_mail_limit: ['重置邮件发送太频繁。', 'Too many password reset mails.'],
 };
 
 /** The message of a status when a code is unknown to this build (a newer server). */

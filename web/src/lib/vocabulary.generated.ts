@@ -9,7 +9,7 @@ export type AlertType = (typeof AlertTypes)[number];
 export const ApplicationStatuses = ['pending', 'approved', 'rejected'] as const;
 export type ApplicationStatus = (typeof ApplicationStatuses)[number];
 
-export const AuditActions = ['registered', 'email_verified', 'login', 'login_failed', 'account_locked', 'logout', 'password_changed', 'role_changed', 'refresh_token_reused', 'rental_extended', 'deregistered', 'device_registered', 'device_removed', 'deregistration_blocked'] as const;
+export const AuditActions = ['registered', 'email_verified', 'login', 'login_failed', 'account_locked', 'logout', 'password_changed', 'role_changed', 'refresh_token_reused', 'rental_extended', 'deregistered', 'device_registered', 'device_removed', 'deregistration_blocked', 'password_reset', 'sessions_revoked'] as const;
 export type AuditAction = (typeof AuditActions)[number];
 
 export const BindingPolicies = ['strict', 'lenient'] as const;
@@ -75,6 +75,9 @@ export type PolicyFormat = (typeof PolicyFormats)[number];
 export const ProvisioningReasons = ['rental', 'host_removed', 'reprovisioned'] as const;
 export type ProvisioningReason = (typeof ProvisioningReasons)[number];
 
+export const ProvisioningSteps = ['placed', 'created', 'started', 'announced', 'answering'] as const;
+export type ProvisioningStep = (typeof ProvisioningSteps)[number];
+
 export const ReceiptStatuses = ['unmatched', 'matched', 'credited'] as const;
 export type ReceiptStatus = (typeof ReceiptStatuses)[number];
 
@@ -83,6 +86,12 @@ export type RefundMethod = (typeof RefundMethods)[number];
 
 export const RelatedTypes = ['plan', 'ledger_entry', 'donation'] as const;
 export type RelatedType = (typeof RelatedTypes)[number];
+
+export const RelaySetStates = ['none', 'provisioning', 'running', 'stopped'] as const;
+export type RelaySetState = (typeof RelaySetStates)[number];
+
+export const RelayStopReasons = ['expired', 'over_quota', 'closed'] as const;
+export type RelayStopReason = (typeof RelayStopReasons)[number];
 
 export const RentalSources = ['serial', 'admin', 'order'] as const;
 export type RentalSource = (typeof RentalSources)[number];

@@ -107,7 +107,7 @@ export function MyPolicyPage() {
                   <td>{t(`trigger_${v.trigger}` as MessageKey)}</td>
                   <td>{when(v.generatedAt, language)}</td>
                   <td>{when(v.validUntil, language)}</td>
-                  <td><button className="link" onClick={() => setVersion(v.current ? null : v.version)}>{t('view')}</button></td>
+                  <td><button type="button" className="btn btn-secondary btn-sm" data-testid="view-version" onClick={() => setVersion(v.current ? null : v.version)}>{t('view')}</button></td>
                 </tr>
               ))}
             </tbody>

@@ -1,6 +1,6 @@
 import { useCallback, useEffect, useState } from 'react';
 import { Link, useNavigate, useParams } from 'react-router-dom';
-import { Field, Form, ProblemMessage } from '../components';
+import { ConfirmButton, CopyButton, EmptyState, Field, Form, PageHeader, ProblemMessage, ScrollTable, Skeleton, useToast } from '../components';
 import { api, ApiError, type Paged, type User } from '../lib/api';
 import { useAuth } from '../lib/auth';
 import { useI18n, type MessageKey } from '../lib/i18n';
@@ -85,7 +85,7 @@ export function MyRentalCard() {
 }
 
 export function DevicesPage() {
-  const { t, language } = useI18n();
+  const { t, formatDate } = useI18n();
   const [devices, setDevices] = useState<Device[] | null>(null);
   const [error, setError] = useState<unknown>(null);
   const [form, setForm] = useState({ name: '', machineCode: '', nodeKey: '' });
@@ -95,19 +95,31 @@ export function DevicesPage() {
   }, [load]);
   return (
     <section className="card">
-      <h1>{t('devices')}</h1>
+      <PageHeader title={t('devices')} subtitle={devices ? t('devices_count', { n: devices.length, max: 5 }) : undefined} />
+      <p className="muted">{t('home_stepDevicesHint')}</p>
       <ProblemMessage error={error} />
-      <table>
-        <thead><tr><th>{t('deviceName')}</th><th>{t('machineCode')}</th><th>node key</th><th>{t('created')}</th><th /></tr></thead>
-        <tbody>
-          {(devices ?? []).map((d) => (
-            <tr key={d.id}>
-              <td>{d.name}</td><td className="mono">{d.machineCode}</td><td className="mono muted">{d.nodeKey}</td><td>{date(d.createdAt, language)}</td>
-              <td><button className="small danger" onClick={() => api(`/api/users/me/devices/${d.id}`, { method: 'DELETE' }).then(load, setError)}>{t('remove')}</button></td>
-            </tr>
-          ))}
-        </tbody>
-      </table>
+      {devices === null ? <Skeleton rows={3} /> : devices.length === 0 ? <EmptyState title={t('devices_none')} hint={t('devices_noneHint')} /> : (
+        <ScrollTable>
+          <table>
+            <thead><tr><th>{t('deviceName')}</th><th>{t('machineCode')}</th><th>{t('nodeKey')}</th><th>{t('created')}</th><th aria-label={t('remove')} /></tr></thead>
+            <tbody>
+              {devices.map((d) => (
+                <tr key={d.id} data-testid="device">
+                  <td>{d.name}</td><td className="mono">{d.machineCode}</td>
+                  <td className="mono">{d.nodeKey} <CopyButton value={d.nodeKey} label={t('nodeKey')} /></td><td>{formatDate(d.createdAt)}</td>
+                  <td>
+                    <ConfirmButton label={t('remove')} title={t('devices_removeTitle', { name: d.name })} consequences={t('devices_removeConsequences')}
+                      onConfirm={async () => {
+                        await api(`/api/users/me/devices/${d.id}`, { method: 'DELETE' });
+                        await load();
+                      }} />
+                  </td>
+                </tr>
+              ))}
+            </tbody>
+          </table>
+        </ScrollTable>
+      )}
       <h2>{t('addDevice')}</h2>
       <Form submitLabel={t('addDevice')} onSubmit={async () => {
         await api('/api/users/me/devices', { method: 'POST', body: form });
@@ -125,22 +137,87 @@ export function DevicesPage() {
 }
 
 export function AccountPage() {
-  const { t } = useI18n();
-  const { logout } = useAuth();
+  const { t, language, setLanguage, formatDate } = useI18n();
+  const { user, logout } = useAuth();
   const navigate = useNavigate();
+  const toast = useToast();
+  const [current, setCurrent] = useState('');
+  const [next, setNext] = useState('');
   const [password, setPassword] = useState('');
+  const [error, setError] = useState<unknown>(null);
+  const signedOut = async () => {
+    await logout();
+    navigate('/login');
+  };
   return (
-    <section className="card narrow">
-      <h1>{t('closeAccount')}</h1>
-      <p className="alert error">{t('closeAccountHint')}</p>
-      <Form submitLabel={t('closeAccount')} onSubmit={async () => {
-        await api('/api/users/me', { method: 'DELETE', body: { password } });
-        await logout();
-        navigate('/login');
-      }}>
-        <Field label={t('password')} name="password" type="password" value={password} onChange={setPassword} />
-      </Form>
-    </section>
+    <div className="stack">
+      <section className="card narrow" data-testid="profile">
+        <PageHeader title={t('account')} />
+        {user && (
+          <dl className="facts">
+            <dt>{t('email')}</dt><dd>{user.email}</dd>
+            <dt>{t('username')}</dt><dd>{user.username}</dd>
+            <dt>{t('created')}</dt><dd>{formatDate(user.createdAt)}</dd>
+          </dl>
+        )}
+        <label>
+          {t('account_language')}{' '}
+          <select value={language} data-testid="account-language" onChange={async (e) => {
+            const chosen = e.target.value as 'zh-CN' | 'en';
+            setLanguage(chosen);
+            // Stored on the account too: the mails it receives follow it.
+            await api('/api/users/me/language', { method: 'PUT', body: { language: chosen } }).catch(setError);
+          }}>
+            <option value="zh-CN">中文</option>
+            <option value="en">English</option>
+          </select>
+        </label>
+        <ProblemMessage error={error} />
+      </section>
+      <section className="card narrow" data-testid="change-password">
+        <h2>{t('account_changePassword')}</h2>
+        <p className="muted">{t('account_changePasswordHint')}</p>
+        <Form submitLabel={t('account_changePassword')} onSubmit={async () => {
+          await api('/api/users/me/password', { method: 'POST', body: { currentPassword: current, newPassword: next } });
+          toast.success(t('account_passwordChanged'));
+          await signedOut();
+        }}>
+          <Field label={t('account_currentPassword')} name="currentPassword" type="password" value={current} onChange={setCurrent} autoComplete="current-password" />
+          <Field label={t('auth_newPassword')} name="newPassword" type="password" value={next} onChange={setNext} autoComplete="new-password" />
+        </Form>
+      </section>
+      <section className="card narrow" data-testid="sessions">
+        <h2>{t('account_signOutEverywhere')}</h2>
+        <p className="muted">{t('account_signOutEverywhereHint')}</p>
+        <ConfirmButton
+          label={t('account_signOutEverywhere')}
+          title={t('account_signOutEverywhere')}
+          consequences={t('account_signOutEverywhereHint')}
+          variant="secondary"
+          testId="revoke-all"
+          onConfirm={async () => {
+            await api('/api/users/me/sessions/revoke-all', { method: 'POST' });
+            await signedOut();
+          }}
+        />
+      </section>
+      <section className="card narrow danger-zone" data-testid="danger-zone">
+        <h2>{t('closeAccount')}</h2>
+        <p className="alert error">{t('closeAccountHint')}</p>
+        <Field label={t('password')} name="password" type="password" value={password} onChange={setPassword} autoComplete="current-password" />
+        <ConfirmButton
+          label={t('closeAccount')}
+          title={t('closeAccount')}
+          consequences={t('closeAccountHint')}
+          testId="close-account"
+          disabled={!password}
+          onConfirm={async () => {
+            await api('/api/users/me', { method: 'DELETE', body: { password } });
+            await signedOut();
+          }}
+        />
+      </section>
+    </div>
   );
 }
 

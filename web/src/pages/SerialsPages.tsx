@@ -56,7 +56,13 @@ export function RedeemPage() {
     <section className="card narrow">
       <h1>{t('redeem')}</h1>
       <p className="muted-text">{t('redeemHint')}</p>
-      {result && <p className="alert success" data-testid="redeemed">{result}</p>}
+      {result && (
+        <div className="alert success" data-testid="redeemed">
+          <p>{result}</p>
+          {/* A rental serial sets relays up: the home follows them until they run. */}
+          <p><Link to="/">{t('redeem_watchRelays')}</Link></p>
+        </div>
+      )}
       <Form
         submitLabel={t('redeem')}
         onSubmit={async () => {

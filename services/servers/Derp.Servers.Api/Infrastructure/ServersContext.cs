@@ -13,6 +13,7 @@ public sealed class ServersContext(DbContextOptions<ServersContext> options) : D
     public DbSet<HostSample> HostSamples => Set<HostSample>();
     public DbSet<HostTrafficMonth> HostTrafficMonths => Set<HostTrafficMonth>();
     public DbSet<Alert> Alerts => Set<Alert>();
+    public DbSet<RenterTrafficDay> RenterTrafficDays => Set<RenterTrafficDay>();
 
     protected override void OnModelCreating(ModelBuilder modelBuilder)
     {

@@ -35,6 +35,13 @@ public sealed class RelayContainer
     public string? LastError { get; set; }
     public bool? ProbeOk { get; set; }
     public DateTimeOffset? ProbedAt { get; set; }
+    /// <summary>How long the last probe took to answer (null when it did not answer): the latency a renter sees.</summary>
+    public double? ProbeLatencyMs { get; set; }
+    /// <summary>
+    /// When <see cref="State"/> last changed (database time). Written by a database trigger, not by the code: every
+    /// writer of the state (placement, the reconciler, the observer's bulk update) is covered without each remembering it.
+    /// </summary>
+    public DateTimeOffset StateSince { get; set; }
     /// <summary>Bytes relayed since the container was created (received + sent), accumulated across engine restarts.</summary>
     public long RxBytes { get; set; }
     public long TxBytes { get; set; }

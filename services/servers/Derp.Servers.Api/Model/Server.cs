@@ -70,3 +70,11 @@ public sealed class HostTrafficMonth
     public required string Month { get; set; }
     public long Bytes { get; set; }
 }
+
+/// <summary>Bytes a renter's relays moved on one UTC day: the renter's traffic trend (written with each traffic reading).</summary>
+public sealed class RenterTrafficDay
+{
+    public Guid UserId { get; set; }
+    public DateOnly Day { get; set; }
+    public long Bytes { get; set; }
+}

@@ -99,15 +99,16 @@ public sealed class HealthMonitor(ServersContext db, HostAccess hosts, Alerts al
         var containers = await db.Containers.Include(c => c.Server)
             .Where(c => c.State == ContainerStates.Running && reachableServers.Contains(c.ServerId)).ToListAsync(cancellationToken);
         var http = httpClients.CreateClient(ProbeClient);
-        var results = await Task.WhenAll(containers.Select(async c => (Container: c, Ok: await ProbeAsync(http, c, cancellationToken))));
+        var results = await Task.WhenAll(containers.Select(async c => (Container: c, LatencyMs: await ProbeAsync(http, c, cancellationToken))));
         var now = clock.GetUtcNow();
-        foreach (var (container, ok) in results)
+        foreach (var (container, latencyMs) in results)
         {
-            container.ProbeOk = ok;
+            container.ProbeOk = latencyMs is not null;
+            container.ProbeLatencyMs = latencyMs;
             container.ProbedAt = now;
         }
         await db.SaveChangesAsync(cancellationToken);
-        foreach (var (container, ok) in results)
+        foreach (var (container, ok) in results.Select(r => (r.Container, r.LatencyMs is not null)))
         {
             var key = $"relay_unreachable:{container.Id}";
             if (ok)
@@ -119,19 +120,21 @@ public sealed class HealthMonitor(ServersContext db, HostAccess hosts, Alerts al
         }
     }
 
-    private async Task<bool> ProbeAsync(HttpClient http, RelayContainer container, CancellationToken cancellationToken)
+    /// <summary>The milliseconds the relay took to answer its probe; null when it did not answer well.</summary>
+    private async Task<double?> ProbeAsync(HttpClient http, RelayContainer container, CancellationToken cancellationToken)
     {
         var relay = _options.Relay;
         using var timeout = CancellationTokenSource.CreateLinkedTokenSource(cancellationToken);
         timeout.CancelAfter(relay.ProbeTimeout);
+        var started = System.Diagnostics.Stopwatch.GetTimestamp();
         try
         {
             using var response = await http.GetAsync($"{relay.ProbeScheme}://{container.Server!.PublicIp}:{container.DerpPort}{relay.ProbePath}", timeout.Token);
-            return response.IsSuccessStatusCode;
+            return response.IsSuccessStatusCode ? System.Diagnostics.Stopwatch.GetElapsedTime(started).TotalMilliseconds : null;
         }
         catch (Exception e) when (e is HttpRequestException or TaskCanceledException)
         {
-            return false;
+            return null;
         }
     }
 }

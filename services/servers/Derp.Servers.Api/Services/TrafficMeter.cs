@@ -80,8 +80,14 @@ public sealed class TrafficMeter(ServersContext db, HostAccess hosts, ReconcileS
             INSERT INTO host_traffic_months (server_id, month, bytes) VALUES ({server.Id}, {month}, {hostDelta})
             ON CONFLICT (server_id, month) DO UPDATE SET bytes = host_traffic_months.bytes + excluded.bytes
             """, cancellationToken);
+        var day = DateOnly.FromDateTime(now.UtcDateTime);
         foreach (var (userId, bytes) in perRenter.Where(p => p.Value > 0))
         {
+            // The renter's daily series (their trend chart), in the same transaction as the period's total.
+            await db.Database.ExecuteSqlInterpolatedAsync($"""
+                INSERT INTO renter_traffic_days (user_id, day, bytes) VALUES ({userId}, {day}, {bytes})
+                ON CONFLICT (user_id, day) DO UPDATE SET bytes = renter_traffic_days.bytes + excluded.bytes
+                """, cancellationToken);
             var renter = await db.Renters.FromSqlInterpolated($"SELECT * FROM renters WHERE user_id = {userId} FOR UPDATE").SingleOrDefaultAsync(cancellationToken);
             if (renter is null)
                 continue;

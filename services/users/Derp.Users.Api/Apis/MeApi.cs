@@ -16,6 +16,8 @@ public static class MeApi
         var api = routes.MapGroup("api/users/me").WithTags("Me").RequireAuthorization();
         api.MapGet("", GetMe);
         api.MapPost("password", ChangePassword).Validate<ChangePasswordRequest>();
+        api.MapPut("language", ChangeLanguage).Validate<ChangeLanguageRequest>();
+        api.MapPost("sessions/revoke-all", SignOutEverywhere);
         return api;
     }
 
@@ -42,6 +44,33 @@ public static class MeApi
         await using var transaction = await db.Database.BeginTransactionAsync();
         await db.EndAllSessionsAsync(user, SessionRevocationReasons.PasswordChanged, services.Clock);
         db.Audit(http, services.Clock, AuditActions.PasswordChanged, user.Id);
+        await db.SaveChangesAsync();
+        await transaction.CommitAsync();
+        return TypedResults.NoContent();
+    }
+
+    /// <summary>The language of the portal and of the mails this account receives.</summary>
+    public static async Task<Results<Ok<UserResponse>, ProblemHttpResult>> ChangeLanguage(
+        ChangeLanguageRequest request, HttpContext http, [AsParameters] UsersServices services)
+    {
+        var user = await services.Db.Users.SingleOrDefaultAsync(u => u.Id == http.User.UserId());
+        if (user is null)
+            return ApiProblems.NotFound(UserProblemCodes.UserNotFound, "The account no longer exists.");
+        user.Language = request.Language;
+        await services.Db.SaveChangesAsync();
+        return TypedResults.Ok(UserResponse.From(user));
+    }
+
+    /// <summary>Ends every session of the account, this one included (a lost phone, a shared computer).</summary>
+    public static async Task<Results<NoContent, ProblemHttpResult>> SignOutEverywhere(HttpContext http, [AsParameters] UsersServices services)
+    {
+        var db = services.Db;
+        var user = await db.Users.SingleOrDefaultAsync(u => u.Id == http.User.UserId());
+        if (user is null)
+            return ApiProblems.NotFound(UserProblemCodes.UserNotFound, "The account no longer exists.");
+        await using var transaction = await db.Database.BeginTransactionAsync();
+        await db.EndAllSessionsAsync(user, SessionRevocationReasons.SignedOutEverywhere, services.Clock);
+        db.Audit(http, services.Clock, AuditActions.SessionsRevoked, user.Id);
         await db.SaveChangesAsync();
         await transaction.CommitAsync();
         return TypedResults.NoContent();

@@ -39,4 +39,9 @@ public static class UserProblemCodes
     public const string DeviceLimitReached = "device_limit_reached";
     public const string DeviceExists = "device_exists";
     public const string DeviceNotFound = "device_not_found";
+
+    // --- renter (issue 14): forgot password ---
+    public const string InvalidResetCode = "invalid_reset_code";
+    public const string ResetCodeExpired = "reset_code_expired";
+    public const string PasswordResetMailLimit = "password_reset_mail_limit";
 }

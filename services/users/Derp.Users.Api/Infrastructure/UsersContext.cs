@@ -9,6 +9,7 @@ public sealed class UsersContext(DbContextOptions<UsersContext> options) : DbCon
 {
     public DbSet<User> Users => Set<User>();
     public DbSet<EmailVerification> EmailVerifications => Set<EmailVerification>();
+    public DbSet<PasswordReset> PasswordResets => Set<PasswordReset>();
     public DbSet<RefreshToken> RefreshTokens => Set<RefreshToken>();
     public DbSet<AuditEntry> AuditEntries => Set<AuditEntry>();
     public DbSet<Rental> Rentals => Set<Rental>();

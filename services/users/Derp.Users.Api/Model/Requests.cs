@@ -11,6 +11,31 @@ public sealed record RefreshRequest(string RefreshToken);
 public sealed record LogoutRequest(string RefreshToken);
 public sealed record ChangePasswordRequest(string CurrentPassword, string NewPassword);
 public sealed record ChangeRoleRequest(string Role);
+public sealed record ForgotPasswordRequest(string Email);
+public sealed record ResetPasswordRequest(string Email, string Code, string NewPassword);
+public sealed record ChangeLanguageRequest(string Language);
+
+public sealed class ForgotPasswordRequestValidator : AbstractValidator<ForgotPasswordRequest>
+{
+    public ForgotPasswordRequestValidator() => RuleFor(r => r.Email).ValidEmail();
+}
+
+public sealed class ResetPasswordRequestValidator : AbstractValidator<ResetPasswordRequest>
+{
+    public ResetPasswordRequestValidator()
+    {
+        RuleFor(r => r.Email).ValidEmail();
+        RuleFor(r => r.Code).Cascade(CascadeMode.Stop).NotEmpty().WithMessage("Code is required.")
+            .Matches("^[0-9]{6}$").WithMessage("Code must be 6 digits.");
+        RuleFor(r => r.NewPassword).StrongPassword();
+    }
+}
+
+public sealed class ChangeLanguageRequestValidator : AbstractValidator<ChangeLanguageRequest>
+{
+    public ChangeLanguageRequestValidator() =>
+        RuleFor(r => r.Language).Must(l => l is "zh-CN" or "en").WithMessage("Language must be zh-CN or en.");
+}
 
 public sealed record UserResponse(Guid Id, string Email, string Username, string Role, bool EmailVerified, string Language,
     DateTimeOffset CreatedAt, DateTimeOffset? LastLoginAt, DateTimeOffset? LockedUntil, string Status, DateTimeOffset? DeregisteredAt)

@@ -54,6 +54,18 @@ public sealed class EmailVerification
     public DateTimeOffset? ConsumedAt { get; set; }
 }
 
+/// <summary>A mailed code that lets the owner of the address set a new password (forgot password); single use.</summary>
+public sealed class PasswordReset
+{
+    public Guid Id { get; set; }
+    public Guid UserId { get; set; }
+    public required string CodeHash { get; set; }
+    public DateTimeOffset CreatedAt { get; set; }
+    public DateTimeOffset ExpiresAt { get; set; }
+    public int FailedAttempts { get; set; }
+    public DateTimeOffset? ConsumedAt { get; set; }
+}
+
 /// <summary>
 /// A refresh token, stored only as its SHA-256. Tokens rotate: each use retires the token and issues the next one
 /// in the same family; presenting a retired token means it was stolen, so the whole family is revoked.

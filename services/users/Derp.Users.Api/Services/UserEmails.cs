@@ -12,6 +12,13 @@ public static class UserEmails
         SubjectEn: "Your Derp verification code",
         BodyEn: "Hello {Username},\n\nYour Derp verification code is {Code}. It is valid for {Minutes} minutes.\nIf you did not ask for it, ignore this mail.");
 
+    public static readonly EmailTemplate PasswordResetCode = new(
+        "password-reset-code",
+        SubjectZh: "Derp 重置密码验证码",
+        BodyZh: "{Username}，您好：\n\n您正在重置 Derp 密码，验证码是 {Code}，{Minutes} 分钟内有效，只能使用一次。\n如果这不是您本人的操作，请忽略本邮件，您的密码不会改变。",
+        SubjectEn: "Your Derp password reset code",
+        BodyEn: "Hello {Username},\n\nYour code to reset your Derp password is {Code}. It is valid for {Minutes} minutes and works once.\nIf you did not ask for it, ignore this mail: your password stays as it is.");
+
     /// <summary>Registration with an address that already has an account: its owner is told, the registrant learns nothing.</summary>
     public static readonly EmailTemplate RegistrationAttempt = new(
         "registration-attempt",

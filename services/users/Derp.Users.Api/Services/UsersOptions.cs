@@ -11,6 +11,11 @@ public sealed class UsersOptions
     public int VerificationMailsPerWindow { get; set; } = 5;
 
     public TimeSpan VerificationMailWindow { get; set; } = TimeSpan.FromMinutes(10);
+
+    /// <summary>Forgot password: a code's life and wrong tries, and reset mails per IP (per address it is the verification limit).</summary>
+    public TimeSpan PasswordResetCodeLifetime { get; set; } = TimeSpan.FromMinutes(15);
+    public int PasswordResetMaxAttempts { get; set; } = 5;
+    public int PasswordResetMailsPerIpPerWindow { get; set; } = 20;
     public int MaxFailedLogins { get; set; } = 5;
     public TimeSpan LockoutDuration { get; set; } = TimeSpan.FromMinutes(15);
     public int LoginAttemptsPerIpPerWindow { get; set; } = 30;

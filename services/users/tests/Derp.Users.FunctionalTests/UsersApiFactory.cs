@@ -40,6 +40,7 @@ public class UsersApiFactory : ServiceFactory<Program>
         new("Admin:Username", "root-" + Guid.NewGuid().ToString("N")[..8]),
         // Every test request comes from the same in-process address; the per-IP limit has its own test.
         new("Users:LoginAttemptsPerIpPerWindow", "10000"),
+        new("Users:PasswordResetMailsPerIpPerWindow", "10000"),
     ];
 }
 

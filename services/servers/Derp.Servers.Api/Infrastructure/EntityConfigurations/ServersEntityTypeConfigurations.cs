@@ -41,6 +41,8 @@ public sealed class RelayContainerEntityTypeConfiguration : IEntityTypeConfigura
         builder.Property(c => c.EngineState).HasMaxLength(32);
         builder.Property(c => c.CertName).HasMaxLength(80);
         builder.Property(c => c.LastError).HasMaxLength(1000);
+        // Set by the trigger of migration RenterRelayHealth whenever the state changes; EF never writes it.
+        builder.Property(c => c.StateSince).HasDefaultValueSql("now()").ValueGeneratedOnAddOrUpdate();
         builder.HasOne(c => c.Server).WithMany().HasForeignKey(c => c.ServerId).OnDelete(DeleteBehavior.Restrict);
         // The database, not the code, guarantees that no two live relays on a host share a port.
         const string live = "state IN ('pending', 'running', 'stopped', 'exited')";
@@ -97,5 +99,14 @@ public sealed class AlertEntityTypeConfiguration : IEntityTypeConfiguration<Aler
         builder.HasIndex(a => a.Key).IsUnique().HasFilter("resolved_at IS NULL");
         builder.HasIndex(a => a.CreatedAt);
         builder.HasIndex(a => a.ContainerId);
+    }
+}
+
+public sealed class RenterTrafficDayEntityTypeConfiguration : IEntityTypeConfiguration<RenterTrafficDay>
+{
+    public void Configure(EntityTypeBuilder<RenterTrafficDay> builder)
+    {
+        builder.ToTable("RenterTrafficDays");
+        builder.HasKey(t => new { t.UserId, t.Day });
     }
 }

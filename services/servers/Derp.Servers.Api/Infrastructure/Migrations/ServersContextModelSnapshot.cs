@@ -227,6 +227,10 @@ namespace Derp.Servers.Api.Infrastructure.Migrations
                         .HasColumnType("timestamp with time zone")
                         .HasColumnName("observed_at");
 
+                    b.Property<double?>("ProbeLatencyMs")
+                        .HasColumnType("double precision")
+                        .HasColumnName("probe_latency_ms");
+
                     b.Property<bool?>("ProbeOk")
                         .HasColumnType("boolean")
                         .HasColumnName("probe_ok");
@@ -264,6 +268,12 @@ namespace Derp.Servers.Api.Infrastructure.Migrations
                         .HasMaxLength(16)
                         .HasColumnType("character varying(16)")
                         .HasColumnName("state");
+
+                    b.Property<DateTimeOffset>("StateSince")
+                        .ValueGeneratedOnAddOrUpdate()
+                        .HasColumnType("timestamp with time zone")
+                        .HasColumnName("state_since")
+                        .HasDefaultValueSql("now()");
 
                     b.Property<DateTimeOffset?>("StatsAt")
                         .HasColumnType("timestamp with time zone")
@@ -381,6 +391,26 @@ namespace Derp.Servers.Api.Infrastructure.Migrations
                         .HasDatabaseName("ix_renters_reconcile_retry_at");
 
                     b.ToTable("renters", (string)null);
+                });
+
+            modelBuilder.Entity("Derp.Servers.Api.Model.RenterTrafficDay", b =>
+                {
+                    b.Property<Guid>("UserId")
+                        .HasColumnType("uuid")
+                        .HasColumnName("user_id");
+
+                    b.Property<DateOnly>("Day")
+                        .HasColumnType("date")
+                        .HasColumnName("day");
+
+                    b.Property<long>("Bytes")
+                        .HasColumnType("bigint")
+                        .HasColumnName("bytes");
+
+                    b.HasKey("UserId", "Day")
+                        .HasName("pk_renter_traffic_days");
+
+                    b.ToTable("renter_traffic_days", (string)null);
                 });
 
             modelBuilder.Entity("Derp.Servers.Api.Model.Server", b =>

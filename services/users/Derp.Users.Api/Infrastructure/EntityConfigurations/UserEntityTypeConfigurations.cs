@@ -141,3 +141,14 @@ public sealed class SessionRevocationEntityTypeConfiguration : IEntityTypeConfig
         builder.HasIndex(r => r.UserId);
     }
 }
+
+public sealed class PasswordResetEntityTypeConfiguration : IEntityTypeConfiguration<PasswordReset>
+{
+    public void Configure(EntityTypeBuilder<PasswordReset> builder)
+    {
+        builder.ToTable("PasswordResets");
+        builder.Property(r => r.CodeHash).HasMaxLength(100);
+        builder.HasIndex(r => new { r.UserId, r.CreatedAt });
+        builder.HasOne<User>().WithMany().HasForeignKey(r => r.UserId).OnDelete(DeleteBehavior.Cascade);
+    }
+}

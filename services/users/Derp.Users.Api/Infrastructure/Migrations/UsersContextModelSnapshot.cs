@@ -323,6 +323,48 @@ namespace Derp.Users.Api.Infrastructure.Migrations
                     b.ToTable("outgoing_emails", (string)null);
                 });
 
+            modelBuilder.Entity("Derp.Users.Api.Model.PasswordReset", b =>
+                {
+                    b.Property<Guid>("Id")
+                        .ValueGeneratedOnAdd()
+                        .HasColumnType("uuid")
+                        .HasColumnName("id");
+
+                    b.Property<string>("CodeHash")
+                        .IsRequired()
+                        .HasMaxLength(100)
+                        .HasColumnType("character varying(100)")
+                        .HasColumnName("code_hash");
+
+                    b.Property<DateTimeOffset?>("ConsumedAt")
+                        .HasColumnType("timestamp with time zone")
+                        .HasColumnName("consumed_at");
+
+                    b.Property<DateTimeOffset>("CreatedAt")
+                        .HasColumnType("timestamp with time zone")
+                        .HasColumnName("created_at");
+
+                    b.Property<DateTimeOffset>("ExpiresAt")
+                        .HasColumnType("timestamp with time zone")
+                        .HasColumnName("expires_at");
+
+                    b.Property<int>("FailedAttempts")
+                        .HasColumnType("integer")
+                        .HasColumnName("failed_attempts");
+
+                    b.Property<Guid>("UserId")
+                        .HasColumnType("uuid")
+                        .HasColumnName("user_id");
+
+                    b.HasKey("Id")
+                        .HasName("pk_password_resets");
+
+                    b.HasIndex("UserId", "CreatedAt")
+                        .HasDatabaseName("ix_password_resets_user_id_created_at");
+
+                    b.ToTable("password_resets", (string)null);
+                });
+
             modelBuilder.Entity("Derp.Users.Api.Model.RefreshToken", b =>
                 {
                     b.Property<Guid>("Id")
@@ -729,6 +771,16 @@ namespace Derp.Users.Api.Infrastructure.Migrations
                         .OnDelete(DeleteBehavior.Cascade)
                         .IsRequired()
                         .HasConstraintName("fk_email_verifications_users_user_id");
+                });
+
+            modelBuilder.Entity("Derp.Users.Api.Model.PasswordReset", b =>
+                {
+                    b.HasOne("Derp.Users.Api.Model.User", null)
+                        .WithMany()
+                        .HasForeignKey("UserId")
+                        .OnDelete(DeleteBehavior.Cascade)
+                        .IsRequired()
+                        .HasConstraintName("fk_password_resets_users_user_id");
                 });
 
             modelBuilder.Entity("Derp.Users.Api.Model.RefreshToken", b =>
