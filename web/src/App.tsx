@@ -17,7 +17,8 @@ import { AdminOrderDetailPage, AdminOrdersPage, AdminPlansPage, FinanceAuditPage
 import { DonatePage, MyOrdersPage, PayOrderPage, PlansPage, ThanksPage, WalletPage } from './pages/FinancePages';
 import { MyPolicyPage, PolicyLogsPage } from './pages/PolicyPages';
 import { AdminContainersPage, AdminServersPage, AlertsPage, ServerDetailPage } from './pages/ServersPages';
-import { AccountPage, AdminRentalsPage, AdminUserDetailPage, DevicesPage } from './pages/RentalPages';
+import { AccountPage, DevicesPage } from './pages/RentalPages';
+import { AdminRentalsPage, AdminUserDetailPage } from './pages/AdminUserPages';
 import { AdminSerialsPage, MismatchesPage, RedeemPage, SerialDetailPage } from './pages/SerialsPages';
 import {
   StorefrontAlertsPage, StorefrontCardsPage, StorefrontDeliveriesPage, StorefrontDryRunPage, StorefrontKeysPage, StorefrontRulesPage,
