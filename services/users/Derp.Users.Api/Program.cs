@@ -13,6 +13,7 @@ app.UseServiceDefaults();
 app.MapAuthApi();
 app.MapMeApi();
 app.MapUsersAdminApi();
+app.MapAuditApi();
 app.MapRentalsApi();
 
 await app.RunWithMigrationsAsync<UsersContext>(args);
