@@ -1,8 +1,11 @@
 import type { ReactNode } from 'react';
-import { Link, Navigate, Route, Routes, useNavigate } from 'react-router-dom';
+import { Navigate, Route, Routes } from 'react-router-dom';
 import type { User } from './lib/api';
 import { isAdmin, useAuth } from './lib/auth';
-import { useI18n } from './lib/i18n';
+import { Skeleton } from './ui/States';
+import { Shell } from './ui/Shell';
+import { LandingPage } from './pages/LandingPage';
+import { OverviewPage } from './pages/OverviewPage';
 import { AdminUsersPage, AuditPage } from './pages/AdminPages';
 import { LoginPage, RegisterPage, VerifyPage } from './pages/AuthPages';
 import { DashboardPage } from './pages/DashboardPage';
@@ -32,64 +35,26 @@ const allowed = (user: User, audience: Audience) =>
 
 function RequireUser({ admin, only, children }: { admin?: boolean; only?: Audience; children: ReactNode }) {
   const { user, loading } = useAuth();
-  const { t } = useI18n();
-  if (loading) return <p>{t('loading')}</p>;
+  if (loading) return <Skeleton rows={4} />;
   if (!user) return <Navigate to="/login" replace />;
   if (admin && !isAdmin(user)) return <Navigate to="/" replace />;
   if (only && !allowed(user, only)) return <Navigate to="/" replace />;
   return <>{children}</>;
 }
 
-function Header() {
-  const { t, language, setLanguage } = useI18n();
-  const { user, logout } = useAuth();
-  const navigate = useNavigate();
-  return (
-    <header className="topbar">
-      <Link to="/" className="brand">{t('appName')}</Link>
-      <nav>
-        {user && <Link to="/">{t('dashboard')}</Link>}
-        {user?.role === 'renter' && <Link to="/redeem">{t('redeem')}</Link>}
-        {user?.role === 'renter' && <Link to="/policy">{t('myPolicy')}</Link>}
-        {user?.role === 'renter' && <Link to="/devices">{t('devices')}</Link>}
-        {user?.role === 'renter' && <Link to="/plans">{t('plans')}</Link>}
-        {(user?.role === 'renter' || user?.role === 'distributor') && <Link to="/wallet">{t('wallet')}</Link>}
-        {user?.role === 'distributor' && <Link to="/distribution" data-testid="nav-distribution">{t('distribution')}</Link>}
-        {user?.role === 'renter' && <Link to="/distribution/apply">{t('becomeDistributor')}</Link>}
-        {isAdmin(user) && <Link to="/admin/rentals">{t('rentals')}</Link>}
-        {isAdmin(user) && <Link to="/admin/users">{t('users')}</Link>}
-        {isAdmin(user) && <Link to="/admin/servers">{t('servers')}</Link>}
-        {isAdmin(user) && <Link to="/admin/containers">{t('containers')}</Link>}
-        {isAdmin(user) && <Link to="/admin/alerts">{t('alerts')}</Link>}
-        {isAdmin(user) && <Link to="/admin/serials">{t('serials')}</Link>}
-        {isAdmin(user) && <Link to="/admin/serials/mismatches">{t('mismatches')}</Link>}
-        {(isAdmin(user) || user?.role === 'distributor') && <Link to="/admin/policy-logs">{t('policyLogs')}</Link>}
-        {isAdmin(user) && <Link to="/admin/audit">{t('audit')}</Link>}
-        {isAdmin(user) && <Link to="/admin/finance">{t('finance')}</Link>}
-        {isAdmin(user) && <Link to="/admin/distribution" data-testid="nav-admin-distribution">{t('distribution')}</Link>}
-      </nav>
-      <div className="spacer" />
-      <button className="link" onClick={() => setLanguage(language === 'zh-CN' ? 'en' : 'zh-CN')}>{t('language')}</button>
-      {user ? (
-        <button className="link" onClick={async () => { await logout(); navigate('/login'); }}>{t('logout')}</button>
-      ) : (
-        <>
-          <Link to="/login">{t('login')}</Link>
-          <Link to="/register">{t('register')}</Link>
-        </>
-      )}
-    </header>
-  );
+/** `/`: the landing page for visitors, the home of the signed-in user's role otherwise. */
+function Home() {
+  const { user, loading } = useAuth();
+  if (loading) return <Skeleton rows={4} />;
+  return user ? <DashboardPage /> : <LandingPage />;
 }
 
 export function App() {
-  const { t } = useI18n();
   return (
-    <>
-      <Header />
-      <main>
+    <Shell>
         <Routes>
-          <Route path="/" element={<RequireUser><DashboardPage /></RequireUser>} />
+          <Route path="/" element={<Home />} />
+          <Route path="/admin" element={<RequireUser admin><OverviewPage /></RequireUser>} />
           <Route path="/login" element={<LoginPage />} />
           <Route path="/register" element={<RegisterPage />} />
           <Route path="/verify" element={<VerifyPage />} />
@@ -148,8 +113,6 @@ export function App() {
           <Route path="/admin/distribution/tiers" element={<RequireUser admin><TiersPage /></RequireUser>} />
           <Route path="*" element={<Navigate to="/" replace />} />
         </Routes>
-      </main>
-      <footer>{t('tagline')} · <Link to="/plans">{t('plans')}</Link> · <Link to="/thanks">{t('thanks')}</Link></footer>
-    </>
+    </Shell>
   );
 }

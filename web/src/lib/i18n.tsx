@@ -1,4 +1,4 @@
-import { createContext, useContext, useState, type ReactNode } from 'react';
+import { createContext, useContext, useEffect, useState, type ReactNode } from 'react';
 
 export type Language = 'zh-CN' | 'en';
 
@@ -599,6 +599,57 @@ const zh = {
   distributionAudit_request_rejected: '拒绝卡密申请',
   distributionAudit_payout_paid: '提现已付',
   distributionAudit_payout_rejected: '拒绝提现',
+  // --- design ---
+  ui_confirm: '确认',
+  ui_close: '关闭',
+  ui_working: '处理中…',
+  ui_copyValue: '复制{label}',
+  ui_retryIn: '{s} 秒后可重试',
+  ui_retryNow: '现在可以重试了',
+  ui_fieldInvalid: '请检查此项',
+  ui_emptyList: '暂无数据',
+  ui_notifications: '通知',
+  ui_loadingTable: '正在加载',
+  ui_chartNoData: '这段时间没有数据',
+  nav_overview: '概览',
+  nav_groupOverview: '概览',
+  nav_groupPeople: '租户与卡密',
+  nav_groupFleet: '机群',
+  nav_groupMoney: '资金',
+  nav_groupLogs: '日志',
+  nav_groupMine: '我的',
+  nav_groupDistribution: '分销',
+  nav_myRelays: '我的中继',
+  nav_financeAudit: '财务日志',
+  nav_main: '主导航',
+  nav_openMenu: '打开菜单',
+  nav_closeMenu: '关闭菜单',
+  nav_accountMenu: '账号菜单',
+  nav_openAlerts: '{n} 条未处理告警',
+  nav_switchLanguage: '切换语言',
+  nav_signedInAs: '当前账号',
+  nav_skipToContent: '跳到正文',
+  landing_title: '为您的 tailnet 租用专属 DERP 中继',
+  landing_lead: '三个地区的三台中继，只为您的设备转发流量，并附带一份可直接使用的 tailnet 策略。',
+  landing_whatTitle: '您租用的是什么',
+  landing_relaysTitle: '三个地区的三台中继',
+  landing_relaysText: '每份租期开通三台 DERP 中继，分布在不同地区：一台出问题时，设备会自动改走另外两台。',
+  landing_policyTitle: '一份 tailnet 策略',
+  landing_policyText: '我们为您生成 derpMap 策略（Tailscale 或 Headscale 格式），粘贴到管理后台即可生效，中继更换时自动更新。',
+  landing_devicesTitle: '只为您的设备服务',
+  landing_devicesText: '中继只接受您登记的节点密钥（每份租期最多 5 台设备），陌生设备无法借用。',
+  landing_plansTitle: '套餐',
+  landing_plansEmpty: '暂时没有在售的套餐，请稍后再来，或使用卡密。',
+  landing_days: '{n} 天',
+  landing_traffic: '{n} GB 流量',
+  landing_unlimited: '不限流量',
+  landing_buyTitle: '如何购买',
+  landing_buyOnline: '在本站购买：注册后选择套餐，用支付宝或微信转账付款，到账后中继自动开通。',
+  landing_buyCard: '使用卡密：从我们的授权分销商处购买卡密，登录后在“兑换卡密”页面输入即可开通。',
+  landing_buyDistributor: '想要分销卡密？注册后即可申请成为分销商。',
+  landing_start: '免费注册',
+  landing_haveAccount: '已有账号？登录',
+  landing_soldOut: '已售罄',
 } as const;
 
 export type MessageKey = keyof typeof zh;
@@ -1200,6 +1251,57 @@ const en: Record<MessageKey, string> = {
   distributionAudit_request_rejected: 'Request rejected',
   distributionAudit_payout_paid: 'Payout paid',
   distributionAudit_payout_rejected: 'Payout rejected',
+  // --- design ---
+  ui_confirm: 'Confirm',
+  ui_close: 'Close',
+  ui_working: 'Working…',
+  ui_copyValue: 'Copy {label}',
+  ui_retryIn: 'You can try again in {s} s',
+  ui_retryNow: 'You can try again now',
+  ui_fieldInvalid: 'Check this field',
+  ui_emptyList: 'Nothing here yet',
+  ui_notifications: 'Notifications',
+  ui_loadingTable: 'Loading',
+  ui_chartNoData: 'No data in this range',
+  nav_overview: 'Overview',
+  nav_groupOverview: 'Overview',
+  nav_groupPeople: 'Renters & serials',
+  nav_groupFleet: 'Fleet',
+  nav_groupMoney: 'Money',
+  nav_groupLogs: 'Logs',
+  nav_groupMine: 'Mine',
+  nav_groupDistribution: 'Distribution',
+  nav_myRelays: 'My relays',
+  nav_financeAudit: 'Finance log',
+  nav_main: 'Main navigation',
+  nav_openMenu: 'Open menu',
+  nav_closeMenu: 'Close menu',
+  nav_accountMenu: 'Account menu',
+  nav_openAlerts: '{n} open alerts',
+  nav_switchLanguage: 'Switch language',
+  nav_signedInAs: 'Signed in as',
+  nav_skipToContent: 'Skip to content',
+  landing_title: 'Private DERP relays for your tailnet',
+  landing_lead: 'Three relays in three regions that carry only your devices\' traffic, with a tailnet policy ready to apply.',
+  landing_whatTitle: 'What you rent',
+  landing_relaysTitle: 'Three relays, three regions',
+  landing_relaysText: 'Each rental sets up three DERP relays in different regions: if one has trouble, your devices use the other two.',
+  landing_policyTitle: 'A tailnet policy',
+  landing_policyText: 'We generate the derpMap policy (Tailscale or Headscale format): paste it into your admin console; it is updated when relays change.',
+  landing_devicesTitle: 'Only your devices',
+  landing_devicesText: 'The relays accept only the node keys you register (up to 5 devices per rental): nobody else can use them.',
+  landing_plansTitle: 'Plans',
+  landing_plansEmpty: 'No plan is on sale right now: come back later or use a card key.',
+  landing_days: '{n} days',
+  landing_traffic: '{n} GB traffic',
+  landing_unlimited: 'Unlimited traffic',
+  landing_buyTitle: 'How to buy',
+  landing_buyOnline: 'Here: register, choose a plan and pay by Alipay or WeChat transfer; your relays are set up once the payment arrives.',
+  landing_buyCard: 'With a card key: buy one from an authorised distributor, sign in and enter it on the Redeem page.',
+  landing_buyDistributor: 'Want to sell card keys? Register and apply to become a distributor.',
+  landing_start: 'Create an account',
+  landing_haveAccount: 'Have an account? Sign in',
+  landing_soldOut: 'Sold out',
 };
 
 export const messages: Record<Language, Record<MessageKey, string>> = { 'zh-CN': zh, en };
@@ -1226,6 +1328,43 @@ interface I18n {
   setLanguage: (language: Language) => void;
   t: (key: MessageKey, values?: Record<string, string | number>) => string;
   label: (group: VocabularyGroup, value: string) => string;
+  /** A date (no time) in the UI language; '—' for none. */
+  formatDate: (value: string | Date | null | undefined) => string;
+  /** A date and time to the minute in the UI language; '—' for none. */
+  formatDateTime: (value: string | Date | null | undefined) => string;
+  formatNumber: (value: number) => string;
+  /** A byte count in the largest binary unit that keeps it at or above 1 (1.5 GB). */
+  formatBytes: (value: number) => string;
+}
+
+const asDate = (value: string | Date) => (value instanceof Date ? value : new Date(value));
+
+export function formatDate(language: Language, value: string | Date | null | undefined): string {
+  if (value === null || value === undefined || value === '') return '—';
+  const date = asDate(value);
+  return Number.isNaN(date.getTime()) ? String(value) : date.toLocaleDateString(language, { year: 'numeric', month: '2-digit', day: '2-digit' });
+}
+
+export function formatDateTime(language: Language, value: string | Date | null | undefined): string {
+  if (value === null || value === undefined || value === '') return '—';
+  const date = asDate(value);
+  return Number.isNaN(date.getTime())
+    ? String(value)
+    : date.toLocaleString(language, { year: 'numeric', month: '2-digit', day: '2-digit', hour: '2-digit', minute: '2-digit', hour12: false });
+}
+
+export const formatNumber = (language: Language, value: number): string => value.toLocaleString(language, { maximumFractionDigits: 2 });
+
+export function formatBytes(language: Language, value: number): string {
+  const units = ['B', 'KB', 'MB', 'GB', 'TB', 'PB'];
+  let unit = 0;
+  let scaled = Math.abs(value);
+  while (scaled >= 1024 && unit < units.length - 1) {
+    scaled /= 1024;
+    unit++;
+  }
+  const digits = unit === 0 || scaled >= 100 ? 0 : 1;
+  return `${value < 0 ? '-' : ''}${scaled.toLocaleString(language, { maximumFractionDigits: digits, minimumFractionDigits: 0 })} ${units[unit]}`;
 }
 
 const I18nContext = createContext<I18n | null>(null);
@@ -1234,12 +1373,19 @@ export function I18nProvider({ children }: { children: ReactNode }) {
   const [language, setLanguageState] = useState<Language>(() => (localStorage.getItem('derp.language') as Language) ?? 'zh-CN');
   const setLanguage = (next: Language) => {
     localStorage.setItem('derp.language', next);
-    document.documentElement.lang = next;
     setLanguageState(next);
   };
+  // <html lang> follows the UI language from the first render (screen readers, fonts, the browser's translate offer).
+  useEffect(() => {
+    document.documentElement.lang = language;
+  }, [language]);
   return (
     <I18nContext.Provider
-      value={{ language, setLanguage, t: (key, values) => translate(language, key, values), label: (group, value) => vocabularyLabel(language, group, value) }}
+      value={{
+        language, setLanguage, t: (key, values) => translate(language, key, values), label: (group, value) => vocabularyLabel(language, group, value),
+        formatDate: (value) => formatDate(language, value), formatDateTime: (value) => formatDateTime(language, value),
+        formatNumber: (value) => formatNumber(language, value), formatBytes: (value) => formatBytes(language, value),
+      }}
     >
       {children}
     </I18nContext.Provider>
