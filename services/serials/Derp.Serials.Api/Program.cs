@@ -11,6 +11,7 @@ builder.AddApplicationServices();
 var app = builder.Build();
 app.UseServiceDefaults();
 app.MapSerialsAdminApi();
+app.MapBatchesApi();
 app.MapRedeemApi();
 app.MapValidateApi();
 app.MapDistributorSerialsApi();
