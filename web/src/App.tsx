@@ -23,6 +23,7 @@ import { AdminContainersPage, AdminServersPage, AlertsPage, ServerDetailPage } f
 import { AccountPage, DevicesPage } from './pages/RentalPages';
 import { AdminRentalsPage, AdminUserDetailPage } from './pages/AdminUserPages';
 import { AdminSerialsPage, MismatchesPage, RedeemPage, SerialDetailPage } from './pages/SerialsPages';
+import { BatchesPage } from './pages/SerialsPages';
 import {
   StorefrontAlertsPage, StorefrontCardsPage, StorefrontDeliveriesPage, StorefrontDryRunPage, StorefrontKeysPage, StorefrontRulesPage,
 } from './pages/StorefrontPages';
@@ -73,6 +74,7 @@ export function App() {
           <Route path="/admin/users/:id" element={<RequireUser admin><AdminUserDetailPage /></RequireUser>} />
           <Route path="/admin/serials" element={<RequireUser admin><AdminSerialsPage /></RequireUser>} />
           <Route path="/admin/serials/mismatches" element={<RequireUser admin><MismatchesPage /></RequireUser>} />
+          <Route path="/admin/serials/batches" element={<RequireUser admin><BatchesPage /></RequireUser>} />
           <Route path="/admin/serials/:id" element={<RequireUser admin><SerialDetailPage /></RequireUser>} />
           <Route path="/plans" element={<PlansPage />} />
           <Route path="/orders" element={<RequireUser><MyOrdersPage /></RequireUser>} />
