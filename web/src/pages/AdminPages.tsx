@@ -59,7 +59,6 @@ export function AdminUsersPage() {
         {(data: Paged<User>) => (
           <>
             <ScrollTable>
-              <table>
                 <thead>
                   <tr><th>{t('email')}</th><th>{t('username')}</th><th>{t('role')}</th><th>{t('verifiedCol')}</th><th>{t('created')}</th><th>{t('lastLogin')}</th></tr>
                 </thead>
@@ -78,7 +77,6 @@ export function AdminUsersPage() {
                     </tr>
                   ))}
                 </tbody>
-              </table>
             </ScrollTable>
             <Pager page={page} pageSize={pageSize} total={data.total} onPage={setPage} />
           </>
@@ -152,7 +150,6 @@ export function AuditPage({ userId }: { userId?: string } = {}) {
         {(data: Paged<AuditEntry>) => (
           <>
             <ScrollTable>
-              <table>
                 <thead><tr><th>{t('time')}</th><th>{t('action')}</th><th>{t('people_target')}</th><th>{t('people_actor')}</th><th>{t('ip')}</th><th /></tr></thead>
                 <tbody>
                   {data.items.map((entry) => (
@@ -187,7 +184,6 @@ export function AuditPage({ userId }: { userId?: string } = {}) {
                     </Fragment>
                   ))}
                 </tbody>
-              </table>
             </ScrollTable>
             <Pager page={page} pageSize={pageSize} total={data.total} onPage={setPage} />
           </>

@@ -291,7 +291,6 @@ export function AdminSerialsPage() {
           {(data: Paged<Serial>) => (
             <>
               <ScrollTable>
-                <table>
                   <thead>
                     <tr>
                       <th><input type="checkbox" aria-label={t('people_selectAll')} checked={items.length > 0 && items.every((s) => selected.has(s.id))}
@@ -323,7 +322,6 @@ export function AdminSerialsPage() {
                       </tr>
                     ))}
                   </tbody>
-                </table>
               </ScrollTable>
               <Pager page={page} pageSize={pageSize} total={data.total} onPage={(p) => { setPage(p); setSelected(new Set()); }} />
             </>
@@ -368,7 +366,6 @@ export function BatchesPage() {
         {(data: Paged<Batch>) => (
           <>
             <ScrollTable>
-              <table>
                 <thead>
                   <tr>
                     <th>{t('people_batch')}</th><th>{t('kind')}</th><th>{t('count')}</th>
@@ -401,7 +398,6 @@ export function BatchesPage() {
                     </tr>
                   ))}
                 </tbody>
-              </table>
             </ScrollTable>
             <Pager page={page} pageSize={20} total={data.total} onPage={setPage} />
           </>
