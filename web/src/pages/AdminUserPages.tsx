@@ -4,6 +4,56 @@ import { Field, Form, ProblemMessage } from '../components';
 import { api, type Paged, type User } from '../lib/api';
 import { useI18n } from '../lib/i18n';
 import { History, RentalSummary, useRental } from './RentalPages';
+import { AuditPage } from './AdminPages';
+import { Badge, EmptyState, Loading, ScrollTable } from '../components';
+import { useLoad } from '../lib/load';
+
+interface MailRow { id: number; recipient: string; template: string; subject: string; status: string; attempts: number; createdAt: string; sentAt: string | null }
+interface RedeemRow { id: number; serialId: string | null; fullCode: string | null; useType: string | null; createdAt: string }
+
+/** What the users service mailed this person (verification, reminders), newest first. */
+function UserMails({ userId }: { userId: string }) {
+  const { t, formatDateTime } = useI18n();
+  const state = useLoad<Paged<MailRow>>(`/api/users/emails?userId=${userId}&pageSize=20`);
+  return (
+    <>
+      <h2>{t('people_mails')}</h2>
+      <Loading state={state} empty={<EmptyState title={t('people_noMails')} />}>
+        {(data: Paged<MailRow>) => (
+          <ScrollTable>
+            <thead><tr><th>{t('time')}</th><th>{t('people_subject')}</th><th>{t('people_template')}</th><th>{t('status')}</th></tr></thead>
+            <tbody>{data.items.map((m) => (
+              <tr key={m.id}><td>{formatDateTime(m.createdAt)}</td><td>{m.subject}</td><td className="mono">{m.template}</td><td><Badge vocabulary="EmailStatuses" value={m.status} /></td></tr>
+            ))}</tbody>
+          </ScrollTable>
+        )}
+      </Loading>
+    </>
+  );
+}
+
+/** The serials this person redeemed (serials' use log, filtered by user). */
+function RedeemedSerials({ userId }: { userId: string }) {
+  const { t, formatDateTime } = useI18n();
+  const state = useLoad<Paged<RedeemRow>>(`/api/serials/logs?userId=${userId}&action=redeem&pageSize=50`);
+  return (
+    <>
+      <h2>{t('people_redeemedSerials')}</h2>
+      <Loading state={state} empty={<EmptyState title={t('people_noSerials')} />}>
+        {(data: Paged<RedeemRow>) => (
+          <ScrollTable>
+            <thead><tr><th>{t('people_redeemedAt')}</th><th>{t('serials')}</th><th>{t('kind')}</th></tr></thead>
+            <tbody>{data.items.map((r) => (
+              <tr key={r.id}><td>{formatDateTime(r.createdAt)}</td>
+                <td>{r.serialId ? <Link className="mono" to={`/admin/serials/${r.serialId}`}>{r.fullCode ?? r.serialId}</Link> : '—'}</td>
+                <td>{r.useType ? <Badge vocabulary="UseTypes" value={r.useType} /> : '—'}</td></tr>
+            ))}</tbody>
+          </ScrollTable>
+        )}
+      </Loading>
+    </>
+  );
+}
 
 // The operator's pages about people (moved out of RentalPages.tsx, whose renter pages another team owns).
 
@@ -75,6 +125,9 @@ export function AdminUserDetailPage() {
       }}>
         <Field label={t('extendTo')} name="until" type="datetime-local" value={until} onChange={setUntil} />
       </Form>
+      {id && <RedeemedSerials userId={id} />}
+      {id && <UserMails userId={id} />}
+      {id && <AuditPage userId={id} />}
     </section>
   );
 }
