@@ -20,8 +20,10 @@ import { AdminOrderDetailPage, AdminOrdersPage, AdminPlansPage, FinanceAuditPage
 import { DonatePage, MyOrdersPage, PayOrderPage, PlansPage, ThanksPage, WalletPage } from './pages/FinancePages';
 import { MyPolicyPage, PolicyLogsPage } from './pages/PolicyPages';
 import { AdminContainersPage, AdminServersPage, AlertsPage, ServerDetailPage } from './pages/ServersPages';
-import { AccountPage, AdminRentalsPage, AdminUserDetailPage, DevicesPage } from './pages/RentalPages';
+import { AccountPage, DevicesPage } from './pages/RentalPages';
+import { AdminRentalsPage, AdminUserDetailPage } from './pages/AdminUserPages';
 import { AdminSerialsPage, MismatchesPage, RedeemPage, SerialDetailPage } from './pages/SerialsPages';
+import { BatchesPage } from './pages/SerialsPages';
 import {
   StorefrontAlertsPage, StorefrontCardsPage, StorefrontDeliveriesPage, StorefrontDryRunPage, StorefrontKeysPage, StorefrontRulesPage,
 } from './pages/StorefrontPages';
@@ -75,6 +77,7 @@ export function App() {
           <Route path="/admin/users/:id" element={<RequireUser admin><AdminUserDetailPage /></RequireUser>} />
           <Route path="/admin/serials" element={<RequireUser admin><AdminSerialsPage /></RequireUser>} />
           <Route path="/admin/serials/mismatches" element={<RequireUser admin><MismatchesPage /></RequireUser>} />
+          <Route path="/admin/serials/batches" element={<RequireUser admin><BatchesPage /></RequireUser>} />
           <Route path="/admin/serials/:id" element={<RequireUser admin><SerialDetailPage /></RequireUser>} />
           <Route path="/plans" element={<PlansPage />} />
           <Route path="/orders" element={<RequireUser><MyOrdersPage /></RequireUser>} />

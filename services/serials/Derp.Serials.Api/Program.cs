@@ -12,6 +12,7 @@ var app = builder.Build();
 app.UseServiceDefaults();
 app.MapSerialsAdminApi();
 app.MapOverviewApi();
+app.MapBatchesApi();
 app.MapRedeemApi();
 app.MapValidateApi();
 app.MapDistributorSerialsApi();

@@ -14,6 +14,7 @@ app.MapPasswordResetApi();
 app.MapAuthApi();
 app.MapMeApi();
 app.MapUsersAdminApi();
+app.MapAuditApi();
 app.MapRentalsApi();
 app.MapOverviewApi();
 

@@ -106,6 +106,7 @@ const messages: Messages = {
   application_not_found: ['找不到该申请。', 'No such application.'],
   application_not_pending: ['该申请已处理。', 'This application has already been decided.'],
   distributor_not_found: ['找不到该分销商。', 'No such distributor.'],
+  batch_not_found: ['找不到该卡密批次。', 'No such serial batch.'], // people
   distributor_not_active: ['该分销商已暂停。', 'This distributor is suspended.'],
   distributor_not_suspended: ['该分销商未被暂停。', 'This distributor is not suspended.'],
   tier_not_found: ['找不到该等级。', 'No such tier.'],

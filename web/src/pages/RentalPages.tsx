@@ -5,18 +5,17 @@ import { api, ApiError, type Paged, type User } from '../lib/api';
 import { useAuth } from '../lib/auth';
 import { useI18n, type MessageKey } from '../lib/i18n';
 
-interface Period { id: string; source: string; startsAt: string; endsAt: string; trafficQuotaGb: number | null }
-interface Rental {
+export interface Period { id: string; source: string; startsAt: string; endsAt: string; trafficQuotaGb: number | null }
+export interface Rental {
   id: string; status: string; startedAt: string; expiresAt: string; daysLeft: number; trafficQuotaGb: number | null;
   trafficUsedBytes: number; serviceState: 'provisioning' | 'ready' | 'stopped'; policyVersion: number | null; history: Period[];
 }
 interface Device { id: string; name: string; machineCode: string; nodeKey: string; createdAt: string }
-interface RentalRow { id: string; userId: string; email: string; username: string; status: string; expiresAt: string; trafficQuotaGb: number | null; trafficUsedBytes: number }
 
 const date = (value: string, language: string) => new Date(value).toLocaleString(language);
 const gb = (bytes: number) => (bytes / 2 ** 30).toFixed(2);
 
-function useRental(path: string) {
+export function useRental(path: string) {
   const [rental, setRental] = useState<Rental | null | undefined>(undefined);
   const [error, setError] = useState<unknown>(null);
   const load = useCallback(async () => {
@@ -33,7 +32,7 @@ function useRental(path: string) {
   return { rental, error, reload: load };
 }
 
-function History({ periods }: { periods: Period[] }) {
+export function History({ periods }: { periods: Period[] }) {
   const { t, language, label } = useI18n();
   return (
     <table>
@@ -218,72 +217,5 @@ export function AccountPage() {
         />
       </section>
     </div>
-  );
-}
-
-export function AdminRentalsPage() {
-  const { t, language } = useI18n();
-  const [filter, setFilter] = useState('');
-  const [data, setData] = useState<Paged<RentalRow> | null>(null);
-  const [error, setError] = useState<unknown>(null);
-  useEffect(() => {
-    const query = filter === 'active' || filter === 'expired' ? `status=${filter}` : filter ? `expiringWithinDays=${filter}` : '';
-    api<Paged<RentalRow>>(`/api/users/rentals?pageSize=200&${query}`).then(setData, setError);
-  }, [filter]);
-  return (
-    <section className="card">
-      <h1>{t('rentals')}</h1>
-      <div className="toolbar">
-        <select value={filter} onChange={(e) => setFilter(e.target.value)}>
-          <option value="">{t('allRentals')}</option>
-          <option value="active">active</option>
-          <option value="expired">expired</option>
-          {[1, 3, 7, 30].map((n) => <option key={n} value={n}>{t('expiringWithin', { n })}</option>)}
-        </select>
-      </div>
-      <ProblemMessage error={error} />
-      <table>
-        <thead><tr><th>{t('email')}</th><th>{t('status')}</th><th>{t('expires')}</th><th>{t('traffic')}</th></tr></thead>
-        <tbody>
-          {(data?.items ?? []).map((r) => (
-            <tr key={r.id}>
-              <td><Link to={`/admin/users/${r.userId}`}>{r.email}</Link></td>
-              <td><span className="badge">{r.status}</span></td>
-              <td>{date(r.expiresAt, language)}</td>
-              <td>{gb(r.trafficUsedBytes)} / {r.trafficQuotaGb ?? '—'} GB</td>
-            </tr>
-          ))}
-        </tbody>
-      </table>
-    </section>
-  );
-}
-
-export function AdminUserDetailPage() {
-  const { id } = useParams();
-  const { t, language } = useI18n();
-  const [user, setUser] = useState<User | null>(null);
-  const [until, setUntil] = useState('');
-  const { rental, error, reload } = useRental(`/api/users/${id}/rental`);
-  useEffect(() => {
-    api<User>(`/api/users/${id}`).then(setUser, () => undefined);
-  }, [id]);
-  return (
-    <section className="card">
-      <p><Link to="/admin/users">← {t('back')}</Link></p>
-      <h1>{t('userDetail')}: {user?.email}</h1>
-      {user && <p>{t('role')}: {user.role} · {t('status')}: {user.status} · {t('created')}: {date(user.createdAt, language)}</p>}
-      <p><Link to={`/admin/finance/wallets/${id}`}>{t('wallet')}</Link> · <Link to={`/admin/finance/orders?userId=${id}`}>{t('orders')}</Link></p>
-      <ProblemMessage error={error} />
-      {rental === null && <p>{t('noRental')}</p>}
-      {rental && <><RentalSummary rental={rental} /><h3>{t('history')}</h3><History periods={rental.history} /></>}
-      <h2>{t('extendTo')}</h2>
-      <Form submitLabel={t('extend')} onSubmit={async () => {
-        await api(`/api/users/${id}/rental/extend`, { method: 'POST', body: { until: new Date(until).toISOString() } });
-        await reload();
-      }}>
-        <Field label={t('extendTo')} name="until" type="datetime-local" value={until} onChange={setUntil} />
-      </Form>
-    </section>
   );
 }

@@ -141,18 +141,14 @@ public static class SerialsAdminApi
             return NotFound();
 
         var actions = new List<string>();
-        if (request.Status == SerialStatuses.Disabled && serial.Status != SerialStatuses.Disabled)
+        var statusAction = request.Status switch
         {
-            serial.StatusBeforeDisable = serial.Status;
-            serial.Status = SerialStatuses.Disabled;
-            actions.Add(SerialActions.Disable);
-        }
-        else if (request.Status == "enabled" && serial.Status == SerialStatuses.Disabled)
-        {
-            serial.Status = serial.StatusBeforeDisable ?? SerialStatuses.Unused;
-            serial.StatusBeforeDisable = null;
-            actions.Add(SerialActions.Enable);
-        }
+            SerialStatuses.Disabled => SerialStatusChanges.Disable(serial),
+            "enabled" => SerialStatusChanges.Enable(serial),
+            _ => null,
+        };
+        if (statusAction is not null)
+            actions.Add(statusAction);
         if (request.Remark is not null || request.ValidUntil is not null)
         {
             serial.Remark = request.Remark ?? serial.Remark;
@@ -335,7 +331,7 @@ public static class SerialsAdminApi
         : kind is not null && !SerialKinds.All.Contains(kind) ? ApiProblems.Validation("kind", $"Kind must be one of: {string.Join(", ", SerialKinds.All)}.")
         : null;
 
-    private static SerialUseLog AdminLog(HttpContext http, TimeProvider clock, Serial serial, string action, string? remark) => new()
+    internal static SerialUseLog AdminLog(HttpContext http, TimeProvider clock, Serial serial, string action, string? remark) => new()
     {
         SerialId = serial.Id,
         BatchId = serial.BatchId,

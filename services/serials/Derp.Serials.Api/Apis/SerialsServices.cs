@@ -26,4 +26,5 @@ public static class SerialProblemCodes
     public const string PlanNotFound = "plan_not_found";
     public const string PlanRetired = "plan_retired";
     public const string DistributorNotFound = "distributor_not_found";
+    public const string BatchNotFound = "batch_not_found";
 }

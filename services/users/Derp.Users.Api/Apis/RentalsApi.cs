@@ -68,7 +68,7 @@ public static class RentalsApi
     }
 
     public static async Task<Results<Ok<PagedResponse<RentalListItem>>, ValidationProblem>> ListRentals(
-        [AsParameters] UsersServices services, string? status = null, int? expiringWithinDays = null, int page = 1, int pageSize = 50)
+        [AsParameters] UsersServices services, string? status = null, int? expiringWithinDays = null, string? q = null, int page = 1, int pageSize = 50)
     {
         if (Paging.Check(page, pageSize) is { } invalid)
             return invalid;
@@ -86,6 +86,10 @@ public static class RentalsApi
             var until = now.AddDays(days);
             query = query.Where(r => r.Status == RentalStatuses.Active && r.ExpiresAt <= until);
         }
+        // A part of the renter's email or username, as on the users list.
+        if (PeopleSearch.Pattern(q) is { } pattern)
+            query = query.Where(r => services.Db.Users.Any(u => u.Id == r.UserId
+                && (EF.Functions.Like(u.NormalizedEmail, pattern, "\\") || EF.Functions.Like(u.NormalizedUsername, pattern, "\\"))));
         var total = await query.CountAsync();
         var items = await query.OrderBy(r => r.ExpiresAt).ThenBy(r => r.Id).Skip((page - 1) * pageSize).Take(pageSize)
             .Join(services.Db.Users, r => r.UserId, u => u.Id, (r, u) =>
@@ -95,13 +99,16 @@ public static class RentalsApi
     }
 
     public static async Task<Results<Ok<PagedResponse<EmailLogResponse>>, ValidationProblem>> ListEmails(
-        [AsParameters] UsersServices services, Guid? userId = null, string? status = null, int page = 1, int pageSize = 50)
+        [AsParameters] UsersServices services, Guid? userId = null, string? status = null, string? q = null, int page = 1, int pageSize = 50)
     {
         if (Paging.Check(page, pageSize) is { } invalid)
             return invalid;
         var query = services.Db.OutgoingEmails.AsNoTracking();
         if (userId is not null)
             query = query.Where(m => m.UserId == userId);
+        // A part of the recipient's address (the mail log keeps the address it wrote to).
+        if (PeopleSearch.Pattern(q) is { } pattern)
+            query = query.Where(m => EF.Functions.Like(m.Recipient.ToLower(), pattern, "\\"));
         if (status is not null)
             query = query.Where(m => m.Status == status);
         var total = await query.CountAsync();

@@ -44,7 +44,13 @@ public sealed record UserResponse(Guid Id, string Email, string Username, string
         new(u.Id, u.Email, u.Username, u.Role, u.EmailVerified, u.Language, u.CreatedAt, u.LastLoginAt, u.LockedUntil, u.Status, u.DeregisteredAt);
 }
 
-public sealed record AuditEntryResponse(long Id, Guid? UserId, Guid? ActorId, string Action, string? Detail, string? Ip, string? UserAgent, DateTimeOffset CreatedAt);
+/// <param name="UserEmail">The target account's email (with <paramref name="Username"/>), so the portal shows people, not ids.</param>
+/// <param name="Security">A security event (failed or blocked sign-in, stolen token, role or password change): highlighted.</param>
+public sealed record AuditEntryResponse(long Id, Guid? UserId, Guid? ActorId, string Action, string? Detail, string? Ip, string? UserAgent, DateTimeOffset CreatedAt,
+    string? UserEmail = null, string? Username = null, string? ActorEmail = null, string? ActorUsername = null, bool Security = false);
+
+/// <summary>What the portal needs to show a person instead of an id.</summary>
+public sealed record PersonResponse(Guid Id, string Email, string Username, string Role, string Status);
 
 internal static class Rules
 {
