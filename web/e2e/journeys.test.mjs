@@ -167,7 +167,7 @@ test('an operator sees a failing host on the overview, opens it and its relays, 
     const alert = page.locator('[data-testid=alert-row][data-type=host_unhealthy]').first();
     await alert.waitFor();
     await alert.getByTestId('resolve-alert').click();
-    await page.getByRole('dialog').getByRole('button', { name: /Resolve/ }).click();
+    await page.getByTestId('confirm-dialog-confirm').click();
     await alert.waitFor({ state: 'detached' });
     const open = items((await apiCall('GET', '/api/alerts?resolved=false&pageSize=100', null, adminToken)).json);
     assert.ok(!open.some((a) => a.serverId === hostId && a.type === 'host_unhealthy'), 'the alert is resolved');
