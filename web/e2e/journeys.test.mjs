@@ -62,31 +62,37 @@ test('a renter registers, verifies, redeems, watches the relays come up, registe
   await page.click('button[type=submit]');
   await page.getByTestId('redeemed').waitFor();
 
-  // The home page shows the relays being set up and then all three up (it polls on its own: no reload here).
+  // The home page shows the relays being set up and then all three running (it polls on its own: no reload here).
   await page.goto(`${baseUrl}/`);
+  await page.getByTestId('renter-home').waitFor();
   const relays = page.getByTestId('relay');
   await eventually('three relays on the home page', async () => (await relays.count()) === 3, 60000);
   await shot(page, 'renter-relays-coming-up');
-  await eventually('the three relays up', async () => {
-    const health = await relays.evaluateAll((list) => list.map((r) => r.getAttribute('data-health')));
-    return health.length === 3 && health.every((h) => h === 'ok');
+  await eventually('the three relays running and answering', async () => {
+    const states = await relays.evaluateAll((list) => list.map((r) => r.getAttribute('data-state')));
+    return states.length === 3 && states.every((s) => s === 'running');
   }, 180000, 1000);
   await shot(page, 'renter-relays-up');
 
   // Register a device (relays refuse unknown node keys).
   await page.goto(`${baseUrl}/devices`);
   const key = `nodekey:${createHash('sha256').update(email).digest('hex')}`;
-  const form = page.getByTestId('device-form');
+  const form = page.locator('form', { has: page.locator('input[name=nodeKey]') });
   await form.locator('input[name=name]').fill('手机');
   await form.locator('input[name=machineCode]').fill('journey-machine');
   await form.locator('input[name=nodeKey]').fill(key);
   await form.locator('button[type=submit]').click();
-  await page.getByTestId('devices').getByText('journey-machine').waitFor();
+  await page.getByText('journey-machine').first().waitFor();
 
   // Copy the policy: what lands on the clipboard is the policy with the relays and the device.
   await page.goto(`${baseUrl}/policy`);
-  await page.getByTestId('policy').waitFor();
-  await page.getByTestId('copy-policy').click();
+  const policy = page.getByTestId('policy');
+  await eventually('the policy with the device', async () => {
+    await page.reload();
+    await policy.waitFor();
+    return (await page.getByTestId('policy-content').textContent()).includes(key);
+  }, 60000, 1000);
+  await policy.getByRole('button', { name: /复制/ }).first().click();
   const copied = await eventually('the policy on the clipboard', async () => {
     const text = await page.evaluate(() => navigator.clipboard.readText());
     return text.includes('"derpMap"') ? text : null;

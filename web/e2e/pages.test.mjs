@@ -24,6 +24,8 @@ const routes = [
   { path: '/login', roles: ['visitor'] },
   { path: '/register', roles: ['visitor'] },
   { path: '/verify', roles: ['visitor'] },
+  { path: '/forgot-password', roles: ['visitor'] },
+  { path: '/reset-password', roles: ['visitor'] },
   { path: '/plans', roles: ['visitor', 'renter', 'distributor', 'admin'] },
   { path: '/thanks', roles: ['visitor', 'renter'] },
   { path: '/account', roles: ['renter', 'distributor', 'admin'] },
