@@ -85,6 +85,7 @@ const routes = [
 const expectedProblems = [
   { role: 'any', method: 'GET', path: /^\/api\/users\/me\/rental$/, status: 404, why: 'no rental yet' },
   { role: 'any', method: 'GET', path: /^\/api\/distribution\/applications\/mine$/, status: 404, why: 'never applied to distribute' },
+  { role: 'any', method: 'GET', path: /^\/api\/finance\/donations\/public$/, status: 404, why: 'public_donations_off: the thank-you list is not enabled' },
 ];
 const expected = (role, request, status) => {
   const path = new URL(request.url()).pathname;
