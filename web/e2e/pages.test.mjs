@@ -242,7 +242,10 @@ describe('every page', { concurrency: 3 }, () => {
   for (const role of ['admin', 'distributor', 'visitor', 'renter']) {
     for (const language of languages) {
       for (const size of sizes) {
-        test(`${role} ${language} ${size.width}×${size.height}`, async (t) => {
+        const name = `${role} ${language} ${size.width}×${size.height}`;
+        // PAGES_ONLY (a regular expression on "role language size", e.g. "renter zh-CN 390") walks a part while fixing.
+        if (process.env.PAGES_ONLY && !new RegExp(process.env.PAGES_ONLY).test(name)) continue;
+        test(name, async (t) => {
           if (role === 'renter') await fixtures.rentalReady;
           const context = await contextFor(role, language, size);
           const page = await context.newPage();
