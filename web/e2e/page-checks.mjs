@@ -10,7 +10,7 @@ import { createRequire } from 'node:module';
 /** English words the Chinese UI may show: proper names, protocols and units. Keep this list small. */
 export const allowedInChinese = [
   'Derp', 'DERP', 'Tailscale', 'IP', 'IPv4', 'IPv6', 'SSH', 'CPU', 'KB', 'MB', 'GB', 'TB', 'ms', 'Mbps', 'API', 'URL', 'QR', 'ID', 'CSV',
-  'Alipay', 'WeChat', 'USDT', 'DNS', 'HTTP', 'HTTPS', 'TLS', 'STUN', 'JSON', 'HuJSON', 'Docker', 'SHA256', 'QQ', 'KiB', 'MiB', 'GiB', 'TiB',
+  'Alipay', 'WeChat', 'USDT', 'DNS', 'HTTP', 'HTTPS', 'TLS', 'STUN', 'JSON', 'HuJSON', 'Docker', 'SHA256', 'QQ', 'Headscale', 'tailnet', 'PNG', 'JPEG', 'KiB', 'MiB', 'GiB', 'TiB',
 ];
 
 /** axe-core rules a page must pass (axe's names). */
