@@ -151,6 +151,10 @@ export DERP_ADMIN_EMAIL=e2e-admin@derp.local DERP_ADMIN_PASSWORD=e2e-Admin-pass-
 export DERP_PROMETHEUS_PORT=19090 DERP_PROMETHEUS_SCRAPE_INTERVAL=5s
 # Every browser and API sign-in of the e2e files comes from 127.0.0.1; the per-address limit has its own functional test.
 export DERP_USERS_SETTINGS="Users__LoginAttemptsPerIpPerWindow=1000"
+# --- browser (issue 14): the copy checks its hosts every 5 s (not every minute), so the host the operator journey
+# (web/e2e/journeys.test.mjs) cuts off turns unhealthy within seconds; services inherit it, only servers reads it
+export Servers__Jobs__Health='0/5 * * * * ?'
+# --- end browser
 rm -rf "$DERP_STATE_DIR"
 remove_e2e_relays() { # the e2e copy's relay containers on this machine's engine
   curl -fsS --unix-socket /run/podman/podman.sock "http://d/v1.41/containers/json?all=true&filters=%7B%22label%22%3A%5B%22derp.managed%3Dderp_e2e%22%5D%7D" 2>/dev/null \
