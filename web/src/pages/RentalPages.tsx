@@ -1,7 +1,7 @@
 import { useCallback, useEffect, useState } from 'react';
-import { Link, useNavigate, useParams } from 'react-router-dom';
+import { Link, useNavigate } from 'react-router-dom';
 import { ConfirmButton, CopyButton, EmptyState, Field, Form, PageHeader, ProblemMessage, ScrollTable, Skeleton, useToast } from '../components';
-import { api, ApiError, type Paged, type User } from '../lib/api';
+import { api, ApiError } from '../lib/api';
 import { useAuth } from '../lib/auth';
 import { useI18n, type MessageKey } from '../lib/i18n';
 
