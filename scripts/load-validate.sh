@@ -21,8 +21,10 @@ DURATION="${1:-15}"
 CONNECTIONS="${2:-64}"
 BASELINE_PORT=25190
 
+# Relay ports below the kernel's ephemeral range (32768-60999): after wrk's connections, ports there can be taken
+# (TIME_WAIT), and podman then fails to publish a relay port (slirp_add_hostfwd failed).
 export DERP_STATE_DIR="$ROOT/.state/load" DERP_GATEWAY_PORT=28080 DERP_USERS_PORT=25101 DERP_SERIALS_PORT=25102 DERP_ACL_PORT=25103 DERP_SERVERS_PORT=25104 DERP_FINANCE_PORT=25105 DERP_DISTRIBUTION_PORT=25106 \
-  DERP_RELAY_FIRST_PORT=37000 DERP_DB_SUFFIX=_load DERP_PROMETHEUS_PORT=off
+  DERP_RELAY_FIRST_PORT=21000 DERP_DB_SUFFIX=_load DERP_PROMETHEUS_PORT=off
 export DERP_ADMIN_EMAIL=load-admin@derp.local DERP_ADMIN_PASSWORD=load-Admin-pass-1
 # Lift the per-IP and per-code limits: wrk is one client hammering one code.
 export DERP_SERIALS_SETTINGS="Serials__ValidatePerIp=1000000000 Serials__ValidatePerCode=1000000000 Logging__LogLevel__Default=Warning"

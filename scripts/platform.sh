@@ -241,6 +241,9 @@ start_prometheus() {
 
 destroy() {
   down
+  # The copy's relay containers on this machine's engine (labelled derp.managed=derp<suffix>): a destroyed copy leaves none.
+  curl -fsS --unix-socket /run/podman/podman.sock "http://d/v1.41/containers/json?all=true&filters=%7B%22label%22%3A%5B%22derp.managed%3Dderp${DB_SUFFIX}%22%5D%7D" 2>/dev/null \
+    | grep -o '"Id":"[0-9a-f]*"' | cut -d'"' -f4 | while read -r id; do curl -fsS -X DELETE --unix-socket /run/podman/podman.sock "http://d/v1.41/containers/$id?force=true" >/dev/null; done || true
   if rabbitmqctl -q list_vhosts name 2>/dev/null | grep -x "$VHOST" >/dev/null; then
     rabbitmqctl -q delete_vhost "$VHOST" && log "deleted RabbitMQ virtual host $VHOST"
   fi
