@@ -69,3 +69,9 @@ export function PersonLink({ id, person, fallback }: { id: string | null | undef
   return createElement(Link, { to: `/admin/users/${id}`, title: person ? `${person.username} · ${id}` : id, ...{ 'data-testid': 'person' } },
     person ? person.email : id.slice(0, 8));
 }
+
+/** A name for each of the ids: the email once resolved, else the start of the id. */
+export function usePersonName(ids: (string | null | undefined)[]): (id: string) => string {
+  const people = usePeople(ids);
+  return (id: string) => people.get(id)?.email ?? id.slice(0, 8);
+}

@@ -6,7 +6,7 @@ import { useI18n, type MessageKey } from '../lib/i18n';
 import { GenerationTriggers } from '../lib/vocabulary.generated';
 // The policy-log page's own imports (overview helper).
 import { Button, ConfirmButton, ScrollTable } from '../components';
-import { usePeople } from './ServersPages';
+import { usePersonName } from '../lib/people';
 
 type Format = 'tailscale' | 'headscale';
 interface Relay { regionId: number; regionCode: string; regionName: string; hostName: string; iPv4: string; derpPort: number; stunPort: number }
@@ -166,7 +166,7 @@ export function PolicyLogsPage() {
     load();
   }, [load]);
 
-  const person = usePeople([...(generations?.items ?? []).map((e) => e.userId), ...(downloads?.items ?? []).map((e) => e.userId)]);
+  const person = usePersonName([...(generations?.items ?? []).map((e) => e.userId), ...(downloads?.items ?? []).map((e) => e.userId)]);
   const regenerate = async (id: string) => {
     await api(`/api/acl/users/${id}/regenerate`, { method: 'POST' });
     await load();

@@ -4,6 +4,7 @@ import { LineChart, type Point as ChartPoint } from '../charts';
 import { Badge, ConfirmButton, Loading, Pager, ProblemMessage, ScrollTable, useToast } from '../components';
 import type { FleetSeries } from './OverviewPage';
 import { useLabel } from '../lib/labels';
+import { usePersonName } from '../lib/people';
 import { api, type Paged } from '../lib/api';
 import { pagedPath, useLoad } from '../lib/load';
 import { useI18n, type MessageKey } from '../lib/i18n';
@@ -31,26 +32,6 @@ export function bytes(value: number): string {
   let unit = 0;
   while (n >= 1024 && unit < units.length - 1) { n /= 1024; unit++; }
   return `${n.toFixed(unit === 0 ? 0 : 1)} ${units[unit]}`;
-}
-
-interface Person { id: string; email: string; username: string }
-
-/**
- * The people behind the user ids of a page, by one call to the users lookup; until it answers (or where it cannot),
- * a person shows as the start of the id.
- */
-export function usePeople(ids: (string | null | undefined)[]) {
-  const key = [...new Set(ids.filter((id): id is string => !!id))].sort().join(',');
-  const [people, setPeople] = useState<Record<string, Person>>({});
-  useEffect(() => {
-    if (!key) return;
-    let live = true;
-    api<Person[]>(`/api/users/lookup?ids=${key}`)
-      .then((list) => live && setPeople(Object.fromEntries(list.map((p) => [p.id, p]))))
-      .catch(() => undefined);
-    return () => { live = false; };
-  }, [key]);
-  return (id: string) => people[id]?.email ?? id.slice(0, 8);
 }
 
 function LoadBar({ load }: { load: number }) {
@@ -276,7 +257,7 @@ export function AdminContainersPage() {
   const [page, setPage] = useState(1);
   const { data, error, setError, reload } = useLoad<Paged<Container>>(
     pagedPath('/api/servers/containers', page, { serverId, state, userId, probe }, listPageSize));
-  const person = usePeople(data?.items.map((c) => c.userId) ?? []);
+  const person = usePersonName(data?.items.map((c) => c.userId) ?? []);
   const act = async (id: string, action: 'start' | 'stop' | 'reprovision') => {
     try {
       await api(`/api/servers/containers/${id}/${action}`, { method: 'POST' });
@@ -334,7 +315,7 @@ export function AlertsPage() {
   const [resolved, setResolved] = useState(search.get('resolved') ?? 'false');
   const [page, setPage] = useState(1);
   const { data, error, setError, reload } = useLoad<Paged<Alert>>(pagedPath('/api/alerts', page, { resolved }, listPageSize));
-  const person = usePeople(data?.items.map((a) => a.userId) ?? []);
+  const person = usePersonName(data?.items.map((a) => a.userId) ?? []);
   const resolve = async (id: number) => {
     await api(`/api/alerts/${id}/resolve`, { method: 'POST' });
     toast.success(t('ov_resolved'));
