@@ -154,7 +154,7 @@ test('an operator sees a failing host on the overview, opens it and its relays, 
     await loginInBrowser(page, adminAccount);
     // Overview: the hosts tile says one is not healthy, and an open alert is counted in the navigation.
     await page.goto(`${baseUrl}/admin`);
-    const hostsTile = page.getByTestId('stat-hosts');
+    const hostsTile = page.getByTestId('stat-healthy-hosts');
     await hostsTile.waitFor();
     await shot(page, 'operator-overview');
     await page.getByTestId('nav-alert-count').waitFor();

@@ -691,6 +691,7 @@ const zh = {
   ov_resolveConsequences: '告警将标记为已处理并从未处理列表中移除；若问题仍在，下一次检查会重新产生告警。',
   ov_resolved: '告警已处理',
   ov_noSamples: '还没有健康检查数据',
+  ov_noRelaysOnHost: '这台主机上还没有中继',
   ov_regenerateConsequences: '为该租户生成新的策略版本；其设备需重新下载并应用新策略。',
   // --- renter ---
   home_title: '我的中继',
@@ -1511,6 +1512,7 @@ const en: Record<MessageKey, string> = {
   ov_resolveConsequences: 'The alert is marked resolved and leaves the open list; if the problem persists, the next check raises it again.',
   ov_resolved: 'Alert resolved',
   ov_noSamples: 'No health checks recorded yet',
+  ov_noRelaysOnHost: 'No relays on this host yet',
   ov_regenerateConsequences: 'A new policy version is generated for this renter; their devices need to download and apply it again.',
   // --- renter ---
   home_title: 'My relays',

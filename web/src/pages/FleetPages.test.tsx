@@ -31,13 +31,13 @@ describe('fleet pages', () => {
     const table = await screen.findByTestId('alerts');
     expect(await within(table).findByText('alice@derp.test')).toBeTruthy();
     expect(within(table).getByText('Warning')).toBeTruthy();
-    fireEvent.click(screen.getByTestId('resolve-7'));
+    fireEvent.click(within(table).getByTestId('resolve-alert'));
     const dialog = await screen.findByTestId('confirm-dialog');
     expect(dialog.textContent).toContain('the next check raises it again');
     expect(sent('POST', '/api/alerts/7/resolve')).toHaveLength(0);
     fireEvent.click(within(dialog).getByTestId('confirm-dialog-confirm'));
     await waitFor(() => expect(sent('POST', '/api/alerts/7/resolve')).toHaveLength(1));
-    await waitFor(() => expect(screen.queryByTestId('resolve-7')).toBeNull());
+    await waitFor(() => expect(screen.queryByTestId('resolve-alert')).toBeNull());
     expect(calls.some((c) => c.path.startsWith('/api/alerts?') && c.path.includes('resolved=false'))).toBe(true);
   });
 

@@ -238,9 +238,105 @@ export function ServerDetailPage() {
             </div>
           )}
           <p className="muted">{host.lastCheckedAt && `${t('lastChecked')}: ${formatDateTime(host.lastCheckedAt)}`}</p>
+          <HostRelaysAndAlerts serverId={host.id} />
         </>
       )}
     </section>
+  );
+}
+
+type ContainerAction = 'start' | 'stop' | 'reprovision';
+
+/** Relay containers with their actions: the containers page, and a host's own relays on its page. */
+function ContainersTable({ items, act, testId = 'containers' }: { items: Container[]; act: (id: string, action: ContainerAction) => Promise<void>; testId?: string }) {
+  const { t } = useI18n();
+  const person = usePersonName(items.map((c) => c.userId));
+  return (
+    <ScrollTable testId={testId}>
+      <thead><tr><th>{t('host')}</th><th>{t('userId')}</th><th>{t('status')}</th><th>DERP/STUN</th><th>{t('traffic')}</th><th>{t('rate')}</th><th>{t('probe')}</th><th /></tr></thead>
+      <tbody>
+        {items.map((c) => (
+          <tr key={c.id} data-testid="relay-row" data-state={c.state}>
+            <td>{c.serverName} <span className="muted">{c.regionCode}</span></td>
+            <td><Link to={`/admin/users/${c.userId}`}>{person(c.userId)}</Link></td>
+            <td><Badge vocabulary="ContainerStates" value={c.state} />{c.lastError && <div className="muted" title={c.lastError}>{c.lastError.slice(0, 60)}</div>}</td>
+            <td>{c.derpPort}/{c.stunPort}</td>
+            <td>{bytes(c.rxBytes + c.txBytes)}</td>
+            <td>{bytes(c.rateBytesPerSecond)}/s</td>
+            <td>{c.probeOk === null ? '—' : c.probeOk ? '✓' : '✗'}</td>
+            <td>
+              {c.state === 'stopped' && <button className="link" onClick={() => act(c.id, 'start')}>{t('start')}</button>}
+              {c.state === 'running' && <button className="link" onClick={() => act(c.id, 'stop')}>{t('stop')}</button>}
+              {(c.state === 'running' || c.state === 'stopped') && <button className="link" onClick={() => act(c.id, 'reprovision')}>{t('reprovision')}</button>}
+            </td>
+          </tr>
+        ))}
+      </tbody>
+    </ScrollTable>
+  );
+}
+
+const resolveAlert = (id: number) => api(`/api/alerts/${id}/resolve`, { method: 'POST' });
+
+/** Alerts with a confirmed Resolve: the alerts page, and a host's open alerts on its page. */
+function AlertsTable({ items, onResolve, testId = 'alerts' }: { items: Alert[]; onResolve: (id: number) => Promise<void>; testId?: string }) {
+  const { t, formatDateTime } = useI18n();
+  const person = usePersonName(items.map((a) => a.userId));
+  return (
+    <ScrollTable testId={testId}>
+      <thead><tr><th>{t('time')}</th><th>{t('severity')}</th><th>{t('type')}</th><th>{t('detail')}</th><th /></tr></thead>
+      <tbody>
+        {items.map((a) => (
+          <tr key={a.id} data-testid="alert-row" data-type={a.type}>
+            <td>{formatDateTime(a.createdAt)}</td>
+            <td><Badge vocabulary="AlertSeverities" value={a.severity} /></td>
+            <td><Badge vocabulary="AlertTypes" value={a.type} /></td>
+            <td>{a.message}{a.serverId && <> · <Link to={`/admin/servers/${a.serverId}`}>{t('host')}</Link></>}{a.userId && <> · <Link to={`/admin/users/${a.userId}`}>{person(a.userId)}</Link></>}</td>
+            <td>{a.resolvedAt ? formatDateTime(a.resolvedAt) : (
+              <ConfirmButton label={t('resolve')} title={t('ov_resolveTitle')} consequences={t('ov_resolveConsequences')} variant="primary"
+                onConfirm={() => onResolve(a.id)} testId="resolve-alert" />
+            )}</td>
+          </tr>
+        ))}
+      </tbody>
+    </ScrollTable>
+  );
+}
+
+/** A host's own relays and open alerts, under its charts: where an operator goes from a failing host. */
+function HostRelaysAndAlerts({ serverId }: { serverId: string }) {
+  const { t } = useI18n();
+  const toast = useToast();
+  const relays = useLoad<Paged<Container>>(pagedPath('/api/servers/containers', 1, { serverId }, 200));
+  const alerts = useLoad<Paged<Alert>>(pagedPath('/api/alerts', 1, { serverId, resolved: 'false' }, 50));
+  const act = async (id: string, action: ContainerAction) => {
+    try {
+      await api(`/api/servers/containers/${id}/${action}`, { method: 'POST' });
+    } catch (e) {
+      relays.setError(e);
+    }
+    await relays.reload();
+  };
+  const resolve = async (id: number) => {
+    await resolveAlert(id);
+    toast.success(t('ov_resolved'));
+    await alerts.reload();
+  };
+  return (
+    <>
+      <section data-testid="host-alerts">
+        <h2>{t('alerts')}</h2>
+        <ProblemMessage error={alerts.error} />
+        {alerts.data && (alerts.data.items.length === 0 ? <p className="muted">{t('ov_noOpenAlerts')}</p>
+          : <AlertsTable items={alerts.data.items} onResolve={resolve} testId="host-alerts-table" />)}
+      </section>
+      <section data-testid="host-relays">
+        <h2>{t('containers')}</h2>
+        <ProblemMessage error={relays.error} />
+        {relays.data && (relays.data.items.length === 0 ? <p className="muted">{t('ov_noRelaysOnHost')}</p>
+          : <ContainersTable items={relays.data.items} act={act} testId="host-relays-table" />)}
+      </section>
+    </>
   );
 }
 
@@ -257,8 +353,7 @@ export function AdminContainersPage() {
   const [page, setPage] = useState(1);
   const { data, error, setError, reload } = useLoad<Paged<Container>>(
     pagedPath('/api/servers/containers', page, { serverId, state, userId, probe }, listPageSize));
-  const person = usePersonName(data?.items.map((c) => c.userId) ?? []);
-  const act = async (id: string, action: 'start' | 'stop' | 'reprovision') => {
+  const act = async (id: string, action: ContainerAction) => {
     try {
       await api(`/api/servers/containers/${id}/${action}`, { method: 'POST' });
     } catch (e) {
@@ -280,27 +375,7 @@ export function AdminContainersPage() {
       <ProblemMessage error={error} />
       {data && (
         <>
-          <ScrollTable testId="containers">
-            <thead><tr><th>{t('host')}</th><th>{t('userId')}</th><th>{t('status')}</th><th>DERP/STUN</th><th>{t('traffic')}</th><th>{t('rate')}</th><th>{t('probe')}</th><th /></tr></thead>
-            <tbody>
-              {data.items.map((c) => (
-                <tr key={c.id}>
-                  <td>{c.serverName} <span className="muted">{c.regionCode}</span></td>
-                  <td><Link to={`/admin/users/${c.userId}`}>{person(c.userId)}</Link></td>
-                  <td><Badge vocabulary="ContainerStates" value={c.state} />{c.lastError && <div className="muted" title={c.lastError}>{c.lastError.slice(0, 60)}</div>}</td>
-                  <td>{c.derpPort}/{c.stunPort}</td>
-                  <td>{bytes(c.rxBytes + c.txBytes)}</td>
-                  <td>{bytes(c.rateBytesPerSecond)}/s</td>
-                  <td>{c.probeOk === null ? '—' : c.probeOk ? '✓' : '✗'}</td>
-                  <td>
-                    {c.state === 'stopped' && <button className="link" onClick={() => act(c.id, 'start')}>{t('start')}</button>}
-                    {c.state === 'running' && <button className="link" onClick={() => act(c.id, 'stop')}>{t('stop')}</button>}
-                    {(c.state === 'running' || c.state === 'stopped') && <button className="link" onClick={() => act(c.id, 'reprovision')}>{t('reprovision')}</button>}
-                  </td>
-                </tr>
-              ))}
-            </tbody>
-          </ScrollTable>
+          <ContainersTable items={data.items} act={act} />
           <Pager page={page} pageSize={listPageSize} total={data.total} onPage={setPage} />
         </>
       )}
@@ -309,15 +384,14 @@ export function AdminContainersPage() {
 }
 
 export function AlertsPage() {
-  const { t, formatDateTime } = useI18n();
+  const { t } = useI18n();
   const toast = useToast();
   const [search] = useSearchParams();
   const [resolved, setResolved] = useState(search.get('resolved') ?? 'false');
   const [page, setPage] = useState(1);
   const { data, error, setError, reload } = useLoad<Paged<Alert>>(pagedPath('/api/alerts', page, { resolved }, listPageSize));
-  const person = usePersonName(data?.items.map((a) => a.userId) ?? []);
   const resolve = async (id: number) => {
-    await api(`/api/alerts/${id}/resolve`, { method: 'POST' });
+    await resolveAlert(id);
     toast.success(t('ov_resolved'));
     setError(null);
     await reload();
@@ -335,23 +409,7 @@ export function AlertsPage() {
       <ProblemMessage error={error} />
       {data && (
         <>
-          <ScrollTable testId="alerts">
-            <thead><tr><th>{t('time')}</th><th>{t('severity')}</th><th>{t('type')}</th><th>{t('detail')}</th><th /></tr></thead>
-            <tbody>
-              {data.items.map((a) => (
-                <tr key={a.id}>
-                  <td>{formatDateTime(a.createdAt)}</td>
-                  <td><Badge vocabulary="AlertSeverities" value={a.severity} /></td>
-                  <td><Badge vocabulary="AlertTypes" value={a.type} /></td>
-                  <td>{a.message}{a.serverId && <> · <Link to={`/admin/servers/${a.serverId}`}>{t('host')}</Link></>}{a.userId && <> · <Link to={`/admin/users/${a.userId}`}>{person(a.userId)}</Link></>}</td>
-                  <td>{a.resolvedAt ? formatDateTime(a.resolvedAt) : (
-                    <ConfirmButton label={t('resolve')} title={t('ov_resolveTitle')} consequences={t('ov_resolveConsequences')} variant="primary"
-                      onConfirm={() => resolve(a.id)} testId={`resolve-${a.id}`} />
-                  )}</td>
-                </tr>
-              ))}
-            </tbody>
-          </ScrollTable>
+          <AlertsTable items={data.items} onResolve={resolve} />
           <Pager page={page} pageSize={listPageSize} total={data.total} onPage={setPage} />
         </>
       )}
