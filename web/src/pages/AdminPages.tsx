@@ -1,5 +1,5 @@
 import { Fragment, useState } from 'react';
-import { Link } from 'react-router-dom';
+import { Link, useSearchParams } from 'react-router-dom';
 import { Badge, Button, ConfirmButton, EmptyState, Loading, PageHeader, Pager, ProblemMessage, ScrollTable, useToast } from '../components';
 import { api, download, type AuditEntry, type Paged, type User } from '../lib/api';
 import { useAuth } from '../lib/auth';
@@ -39,8 +39,9 @@ function RoleChange({ user, onChanged }: { user: User; onChanged: () => Promise<
 export function AdminUsersPage() {
   const { t, formatDateTime } = useI18n();
   const { user: me } = useAuth();
-  const [q, setQ] = useState('');
-  const [role, setRole] = useState('');
+  const [search] = useSearchParams();
+  const [q, setQ] = useState(search.get('q') ?? '');
+  const [role, setRole] = useState(search.get('role') ?? '');
   const [page, setPage] = useState(1);
   const labelOf = useLabel();
   const state = useLoad<Paged<User>>(pagedPath('/api/users', page, { q, role }, pageSize));

@@ -1,12 +1,14 @@
 import { useEffect, useState } from 'react';
-import { Link, useParams } from 'react-router-dom';
+import { Link, useParams, useSearchParams } from 'react-router-dom';
 import { Field, Form, ProblemMessage } from '../components';
 import { api, type Paged, type User } from '../lib/api';
 import { useI18n } from '../lib/i18n';
 import { History, RentalSummary, useRental } from './RentalPages';
 import { AuditPage } from './AdminPages';
-import { Badge, EmptyState, Loading, ScrollTable } from '../components';
-import { useLoad } from '../lib/load';
+import { Badge, EmptyState, Loading, PageHeader, ScrollTable } from '../components';
+import { useLabel } from '../lib/labels';
+import { RentalStatuses } from '../lib/vocabulary.generated';
+import { pagedPath, useLoad } from '../lib/load';
 
 interface MailRow { id: number; recipient: string; template: string; subject: string; status: string; attempts: number; createdAt: string; sentAt: string | null }
 interface RedeemRow { id: number; serialId: string | null; fullCode: string | null; useType: string | null; createdAt: string }
@@ -59,50 +61,59 @@ function RedeemedSerials({ userId }: { userId: string }) {
 
 interface RentalRow { id: string; userId: string; email: string; username: string; status: string; expiresAt: string; trafficQuotaGb: number | null; trafficUsedBytes: number }
 
-const date = (value: string, language: string) => new Date(value).toLocaleString(language);
-const gb = (bytes: number) => (bytes / 2 ** 30).toFixed(2);
-
+/** Rentals, filtered by status or by expiry within n days (the overview's tiles link here with those in the URL) and by email. */
 export function AdminRentalsPage() {
-  const { t, language } = useI18n();
-  const [filter, setFilter] = useState('');
-  const [data, setData] = useState<Paged<RentalRow> | null>(null);
-  const [error, setError] = useState<unknown>(null);
-  useEffect(() => {
-    const query = filter === 'active' || filter === 'expired' ? `status=${filter}` : filter ? `expiringWithinDays=${filter}` : '';
-    api<Paged<RentalRow>>(`/api/users/rentals?pageSize=200&${query}`).then(setData, setError);
-  }, [filter]);
+  const { t, formatDateTime, formatBytes } = useI18n();
+  const label = useLabel();
+  const [search, setSearch] = useSearchParams();
+  const filter = search.get('status') ?? search.get('expiringWithinDays') ?? '';
+  const q = search.get('q') ?? '';
+  const byStatus = (RentalStatuses as readonly string[]).includes(filter);
+  const state = useLoad<Paged<RentalRow>>(pagedPath('/api/users/rentals', 1,
+    { status: byStatus ? filter : '', expiringWithinDays: byStatus ? '' : filter, q }, 200));
+  const choose = (value: string, email: string) => {
+    const next = new URLSearchParams();
+    if ((RentalStatuses as readonly string[]).includes(value)) next.set('status', value);
+    else if (value) next.set('expiringWithinDays', value);
+    if (email) next.set('q', email);
+    setSearch(next, { replace: true });
+  };
   return (
     <section className="card">
-      <h1>{t('rentals')}</h1>
+      <PageHeader title={t('rentals')} />
       <div className="toolbar">
-        <select value={filter} onChange={(e) => setFilter(e.target.value)}>
+        <select aria-label={t('status')} value={filter} onChange={(e) => choose(e.target.value, q)}>
           <option value="">{t('allRentals')}</option>
-          <option value="active">active</option>
-          <option value="expired">expired</option>
+          {RentalStatuses.map((s) => <option key={s} value={s}>{label('RentalStatuses', s)}</option>)}
           {[1, 3, 7, 30].map((n) => <option key={n} value={n}>{t('expiringWithin', { n })}</option>)}
         </select>
+        <input aria-label={t('email')} placeholder={t('email')} defaultValue={q} onChange={(e) => choose(filter, e.target.value.trim())} />
       </div>
-      <ProblemMessage error={error} />
-      <table>
-        <thead><tr><th>{t('email')}</th><th>{t('status')}</th><th>{t('expires')}</th><th>{t('traffic')}</th></tr></thead>
-        <tbody>
-          {(data?.items ?? []).map((r) => (
-            <tr key={r.id}>
-              <td><Link to={`/admin/users/${r.userId}`}>{r.email}</Link></td>
-              <td><span className="badge">{r.status}</span></td>
-              <td>{date(r.expiresAt, language)}</td>
-              <td>{gb(r.trafficUsedBytes)} / {r.trafficQuotaGb ?? '—'} GB</td>
-            </tr>
-          ))}
-        </tbody>
-      </table>
+      <Loading state={state} empty={<EmptyState title={t('ui_emptyList')} />}>
+        {(page) => (
+          <ScrollTable testId="rentals">
+            <thead><tr><th>{t('email')}</th><th>{t('status')}</th><th>{t('expires')}</th><th>{t('traffic')}</th></tr></thead>
+            <tbody>
+              {page.items.map((r) => (
+                <tr key={r.id}>
+                  <td data-user><Link to={`/admin/users/${r.userId}`}>{r.email}</Link></td>
+                  <td><Badge vocabulary="RentalStatuses" value={r.status} /></td>
+                  <td>{formatDateTime(r.expiresAt)}</td>
+                  <td>{formatBytes(r.trafficUsedBytes)} / {r.trafficQuotaGb === null ? t('unlimitedTraffic') : `${r.trafficQuotaGb} GB`}</td>
+                </tr>
+              ))}
+            </tbody>
+          </ScrollTable>
+        )}
+      </Loading>
     </section>
   );
 }
 
 export function AdminUserDetailPage() {
   const { id } = useParams();
-  const { t, language } = useI18n();
+  const { t, formatDateTime } = useI18n();
+  const label = useLabel();
   const [user, setUser] = useState<User | null>(null);
   const [until, setUntil] = useState('');
   const { rental, error, reload } = useRental(`/api/users/${id}/rental`);
@@ -112,8 +123,8 @@ export function AdminUserDetailPage() {
   return (
     <section className="card">
       <p><Link to="/admin/users">← {t('back')}</Link></p>
-      <h1>{t('userDetail')}: {user?.email}</h1>
-      {user && <p>{t('role')}: {user.role} · {t('status')}: {user.status} · {t('created')}: {date(user.createdAt, language)}</p>}
+      <h1>{t('userDetail')}: <span data-user>{user?.email}</span></h1>
+      {user && <p>{t('role')}: {label('Roles', user.role)} · {t('status')}: {label('UserStatuses', user.status)} · {t('created')}: {formatDateTime(user.createdAt)}</p>}
       <p><Link to={`/admin/finance/wallets/${id}`}>{t('wallet')}</Link> · <Link to={`/admin/finance/orders?userId=${id}`}>{t('orders')}</Link></p>
       <ProblemMessage error={error} />
       {rental === null && <p>{t('noRental')}</p>}

@@ -210,7 +210,7 @@ export function AdminSerialsPage() {
   const labelOf = useLabel();
   const toast = useToast();
   const params = new URLSearchParams(window.location.search);
-  const [filters, setFilters] = useState({ status: '', prefix: '', kind: '', q: '', batchId: params.get('batchId') ?? '' });
+  const [filters, setFilters] = useState({ status: params.get('status') ?? '', prefix: '', kind: '', q: '', batchId: params.get('batchId') ?? '' });
   const [page, setPage] = useState(1);
   const [selected, setSelected] = useState<Set<string>>(new Set());
   const [error, setError] = useState<unknown>(null);
