@@ -1,13 +1,10 @@
 import type { ReactNode } from 'react';
-import { Navigate, Route, Routes } from 'react-router-dom';
+import { Link, Navigate, Route, Routes, useNavigate } from 'react-router-dom';
 import type { User } from './lib/api';
 import { isAdmin, useAuth } from './lib/auth';
-import { Skeleton } from './ui/States';
-import { Shell } from './ui/Shell';
-import { LandingPage } from './pages/LandingPage';
-import { OverviewPage } from './pages/OverviewPage';
+import { useI18n } from './lib/i18n';
 import { AdminUsersPage, AuditPage } from './pages/AdminPages';
-import { ForgotPasswordPage, LoginPage, RegisterPage, ResetPasswordPage, VerifyPage } from './pages/AuthPages';
+import { LoginPage, RegisterPage, VerifyPage } from './pages/AuthPages';
 import { DashboardPage } from './pages/DashboardPage';
 import {
   AdminPayoutsPage, AdminRequestsPage, ApplicationsPage, DistributorDetailPage, DistributorFinancesPage, DistributorsPage, TiersPage,
@@ -20,10 +17,8 @@ import { AdminOrderDetailPage, AdminOrdersPage, AdminPlansPage, FinanceAuditPage
 import { DonatePage, MyOrdersPage, PayOrderPage, PlansPage, ThanksPage, WalletPage } from './pages/FinancePages';
 import { MyPolicyPage, PolicyLogsPage } from './pages/PolicyPages';
 import { AdminContainersPage, AdminServersPage, AlertsPage, ServerDetailPage } from './pages/ServersPages';
-import { AccountPage, DevicesPage } from './pages/RentalPages';
-import { AdminRentalsPage, AdminUserDetailPage } from './pages/AdminUserPages';
+import { AccountPage, AdminRentalsPage, AdminUserDetailPage, DevicesPage } from './pages/RentalPages';
 import { AdminSerialsPage, MismatchesPage, RedeemPage, SerialDetailPage } from './pages/SerialsPages';
-import { BatchesPage } from './pages/SerialsPages';
 import {
   StorefrontAlertsPage, StorefrontCardsPage, StorefrontDeliveriesPage, StorefrontDryRunPage, StorefrontKeysPage, StorefrontRulesPage,
 } from './pages/StorefrontPages';
@@ -36,32 +31,67 @@ const allowed = (user: User, audience: Audience) =>
 
 function RequireUser({ admin, only, children }: { admin?: boolean; only?: Audience; children: ReactNode }) {
   const { user, loading } = useAuth();
-  if (loading) return <Skeleton rows={4} />;
+  const { t } = useI18n();
+  if (loading) return <p>{t('loading')}</p>;
   if (!user) return <Navigate to="/login" replace />;
   if (admin && !isAdmin(user)) return <Navigate to="/" replace />;
   if (only && !allowed(user, only)) return <Navigate to="/" replace />;
   return <>{children}</>;
 }
 
-/** `/`: the landing page for visitors, the home of the signed-in user's role otherwise. */
-function Home() {
-  const { user, loading } = useAuth();
-  if (loading) return <Skeleton rows={4} />;
-  return user ? <DashboardPage /> : <LandingPage />;
+function Header() {
+  const { t, language, setLanguage } = useI18n();
+  const { user, logout } = useAuth();
+  const navigate = useNavigate();
+  return (
+    <header className="topbar">
+      <Link to="/" className="brand">{t('appName')}</Link>
+      <nav>
+        {user && <Link to="/">{t('dashboard')}</Link>}
+        {user?.role === 'renter' && <Link to="/redeem">{t('redeem')}</Link>}
+        {user?.role === 'renter' && <Link to="/policy">{t('myPolicy')}</Link>}
+        {user?.role === 'renter' && <Link to="/devices">{t('devices')}</Link>}
+        {user?.role === 'renter' && <Link to="/plans">{t('plans')}</Link>}
+        {(user?.role === 'renter' || user?.role === 'distributor') && <Link to="/wallet">{t('wallet')}</Link>}
+        {user?.role === 'distributor' && <Link to="/distribution" data-testid="nav-distribution">{t('distribution')}</Link>}
+        {user?.role === 'renter' && <Link to="/distribution/apply">{t('becomeDistributor')}</Link>}
+        {isAdmin(user) && <Link to="/admin/rentals">{t('rentals')}</Link>}
+        {isAdmin(user) && <Link to="/admin/users">{t('users')}</Link>}
+        {isAdmin(user) && <Link to="/admin/servers">{t('servers')}</Link>}
+        {isAdmin(user) && <Link to="/admin/containers">{t('containers')}</Link>}
+        {isAdmin(user) && <Link to="/admin/alerts">{t('alerts')}</Link>}
+        {isAdmin(user) && <Link to="/admin/serials">{t('serials')}</Link>}
+        {isAdmin(user) && <Link to="/admin/serials/mismatches">{t('mismatches')}</Link>}
+        {(isAdmin(user) || user?.role === 'distributor') && <Link to="/admin/policy-logs">{t('policyLogs')}</Link>}
+        {isAdmin(user) && <Link to="/admin/audit">{t('audit')}</Link>}
+        {isAdmin(user) && <Link to="/admin/finance">{t('finance')}</Link>}
+        {isAdmin(user) && <Link to="/admin/distribution" data-testid="nav-admin-distribution">{t('distribution')}</Link>}
+      </nav>
+      <div className="spacer" />
+      <button className="link" onClick={() => setLanguage(language === 'zh-CN' ? 'en' : 'zh-CN')}>{t('language')}</button>
+      {user ? (
+        <button className="link" onClick={async () => { await logout(); navigate('/login'); }}>{t('logout')}</button>
+      ) : (
+        <>
+          <Link to="/login">{t('login')}</Link>
+          <Link to="/register">{t('register')}</Link>
+        </>
+      )}
+    </header>
+  );
 }
 
 export function App() {
+  const { t } = useI18n();
   return (
-    <Shell>
+    <>
+      <Header />
+      <main>
         <Routes>
-          <Route path="/" element={<Home />} />
-          <Route path="/admin" element={<RequireUser admin><OverviewPage /></RequireUser>} />
+          <Route path="/" element={<RequireUser><DashboardPage /></RequireUser>} />
           <Route path="/login" element={<LoginPage />} />
           <Route path="/register" element={<RegisterPage />} />
           <Route path="/verify" element={<VerifyPage />} />
-          {/* --- renter --- */}
-          <Route path="/forgot-password" element={<ForgotPasswordPage />} />
-          <Route path="/reset-password" element={<ResetPasswordPage />} />
           <Route path="/admin/users" element={<RequireUser admin><AdminUsersPage /></RequireUser>} />
           <Route path="/admin/audit" element={<RequireUser admin><AuditPage /></RequireUser>} />
           <Route path="/redeem" element={<RequireUser><RedeemPage /></RequireUser>} />
@@ -77,7 +107,6 @@ export function App() {
           <Route path="/admin/users/:id" element={<RequireUser admin><AdminUserDetailPage /></RequireUser>} />
           <Route path="/admin/serials" element={<RequireUser admin><AdminSerialsPage /></RequireUser>} />
           <Route path="/admin/serials/mismatches" element={<RequireUser admin><MismatchesPage /></RequireUser>} />
-          <Route path="/admin/serials/batches" element={<RequireUser admin><BatchesPage /></RequireUser>} />
           <Route path="/admin/serials/:id" element={<RequireUser admin><SerialDetailPage /></RequireUser>} />
           <Route path="/plans" element={<PlansPage />} />
           <Route path="/orders" element={<RequireUser><MyOrdersPage /></RequireUser>} />
@@ -118,6 +147,8 @@ export function App() {
           <Route path="/admin/distribution/tiers" element={<RequireUser admin><TiersPage /></RequireUser>} />
           <Route path="*" element={<Navigate to="/" replace />} />
         </Routes>
-    </Shell>
+      </main>
+      <footer>{t('tagline')} · <Link to="/plans">{t('plans')}</Link> · <Link to="/thanks">{t('thanks')}</Link></footer>
+    </>
   );
 }

@@ -1,33 +1,91 @@
-// The design system: every page builds from these (the pieces live in ui/, charts in charts.tsx).
-import type { ReactNode } from 'react';
+import { useState, type FormEvent, type ReactNode } from 'react';
+import { ApiError } from './lib/api';
 import { useI18n } from './lib/i18n';
 
-export { Badge } from './ui/Badge';
-export { Button, LinkButton, buttonClass, type ButtonSize, type ButtonVariant } from './ui/Button';
-export { ConfirmButton, ConfirmDialog } from './ui/ConfirmDialog';
-export { CopyButton } from './ui/CopyButton';
-export { PageHeader, usePageTitle } from './ui/PageHeader';
-export { Field, Form, ProblemMessage, fieldErrors } from './ui/Problem';
-export { EmptyState, Loading, Skeleton, isEmpty } from './ui/States';
-export { Toaster, useToast } from './ui/Toast';
+/** Shows an API problem: its title, and each field error next to the form. */
+export function ProblemMessage({ error }: { error: unknown }) {
+  const { t } = useI18n();
+  if (!error) return null;
+  if (error instanceof ApiError) {
+    const { problem } = error;
+    return (
+      <div className="alert error" role="alert" data-code={problem.code}>
+        <strong>{problem.title}</strong>
+        {problem.detail && <div>{problem.detail}</div>}
+        {problem.errors && (
+          <ul>
+            {Object.entries(problem.errors).map(([field, messages]) => (
+              <li key={field}>
+                {field}: {messages.join(' ')}
+              </li>
+            ))}
+          </ul>
+        )}
+      </div>
+    );
+  }
+  return <div className="alert error" role="alert">{t('error_generic')}</div>;
+}
+
+/** A form that disables itself while submitting and shows the problem that came back. */
+export function Form({ onSubmit, children, submitLabel }: { onSubmit: () => Promise<void>; children: ReactNode; submitLabel: string }) {
+  const [busy, setBusy] = useState(false);
+  const [error, setError] = useState<unknown>(null);
+  const submit = async (event: FormEvent) => {
+    event.preventDefault();
+    setBusy(true);
+    setError(null);
+    try {
+      await onSubmit();
+    } catch (e) {
+      setError(e);
+    } finally {
+      setBusy(false);
+    }
+  };
+  return (
+    <form onSubmit={submit} className="form">
+      {children}
+      <ProblemMessage error={error} />
+      <button type="submit" disabled={busy}>
+        {submitLabel}
+      </button>
+    </form>
+  );
+}
+
+export function Field(props: { label: string; name: string; type?: string; value: string; onChange: (value: string) => void; autoComplete?: string }) {
+  return (
+    <label className="field">
+      <span>{props.label}</span>
+      <input
+        name={props.name}
+        type={props.type ?? 'text'}
+        value={props.value}
+        autoComplete={props.autoComplete}
+        onChange={(e) => props.onChange(e.target.value)}
+        required
+      />
+    </label>
+  );
+}
 
 export function Pager({ page, pageSize, total, onPage }: { page: number; pageSize: number; total: number; onPage: (page: number) => void }) {
   const { t } = useI18n();
   const last = Math.max(1, Math.ceil(total / pageSize));
   return (
     <div className="pager">
-      <button type="button" className="btn btn-secondary btn-sm" disabled={page <= 1} onClick={() => onPage(page - 1)}>{t('previous')}</button>
+      <button disabled={page <= 1} onClick={() => onPage(page - 1)}>{t('previous')}</button>
       <span>
         {page} / {last} · {t('total', { n: total })}
       </span>
-      <button type="button" className="btn btn-secondary btn-sm" disabled={page >= last} onClick={() => onPage(page + 1)}>{t('next')}</button>
+      <button disabled={page >= last} onClick={() => onPage(page + 1)}>{t('next')}</button>
     </div>
   );
 }
 
 /** Vertical bars in SVG (revenue per month): one bar per period, the value on hover and under each bar when few. */
 export function BarChart({ bars, label, format, testId }: { bars: { label: string; value: number }[]; label: string; format: (v: number) => string; testId?: string }) {
-  const { t } = useI18n();
   const width = 560, height = 180, pad = 28;
   if (bars.length === 0) return <figure className="chart"><figcaption>{label}</figcaption><p className="muted">—</p></figure>;
   const max = Math.max(...bars.map((b) => b.value), 0) || 1;
@@ -37,7 +95,7 @@ export function BarChart({ bars, label, format, testId }: { bars: { label: strin
   const labelEvery = Math.ceil(bars.length / 8);
   return (
     <figure className="chart" data-testid={testId}>
-      <figcaption>{label} <span className="muted">{t('ui_max', { v: format(max) })}</span></figcaption>
+      <figcaption>{label} <span className="muted">max {format(max)}</span></figcaption>
       <svg viewBox={`0 0 ${width} ${height}`} role="img" aria-label={label}>
         <line x1={pad} y1={height - pad} x2={width - pad} y2={height - pad} className="axis" />
         {bars.map((b, i) => {

@@ -51,11 +51,6 @@ export interface AuditEntry {
   ip: string | null;
   userAgent: string | null;
   createdAt: string;
-  userEmail?: string | null;
-  username?: string | null;
-  actorEmail?: string | null;
-  actorUsername?: string | null;
-  security?: boolean;
 }
 
 const storageKey = 'derp.tokens';

@@ -3,7 +3,7 @@
 // tiers editor (superadmins; the rate typed as a percentage and sent as exact basis points).
 import { useState, type ReactNode } from 'react';
 import { Link, NavLink, useParams, useSearchParams } from 'react-router-dom';
-import { EmptyState, BarChart, Figure, Form, Pager, ProblemMessage, ScrollTable, Skeleton } from '../components';
+import { BarChart, Figure, Form, Pager, ProblemMessage, ScrollTable } from '../components';
 import { api, type Paged } from '../lib/api';
 import { useAuth } from '../lib/auth';
 import {
@@ -92,7 +92,7 @@ function TierSelect({ tiers, value, onChange, empty, name = 'tierCode' }: { tier
 
 export function FinancesTable({ rows }: { rows: DistributorFinances[] }) {
   const { t, label } = useI18n();
-  if (rows.length === 0) return <EmptyState title={t('noEntries')} />;
+  if (rows.length === 0) return <p className="muted-text">{t('noEntries')}</p>;
   return (
     <ScrollTable testId="finances">
       <thead>
@@ -134,7 +134,7 @@ export function DistributorFinancesPage() {
     <AdminDistributionSection title={t('distributorFinances')} testId="distribution-finances">
       <div className="toolbar"><StatusFilter group="distributorStatus" values={DistributorStatuses} value={status} onChange={(s) => { setStatus(s); setPage(1); }} /></div>
       <ProblemMessage error={error} />
-      {!data ? !error && <Skeleton /> : (
+      {!data ? !error && <p>{t('loading')}</p> : (
         <>
           <BarChart testId="turnover-chart" label={t('turnoverChart')} format={(v) => formatCents(v)}
             bars={data.items.map((r) => ({ label: (r.email ?? r.userId).split('@')[0].slice(0, 10), value: r.figures.turnoverCents }))} />
@@ -190,7 +190,7 @@ export function ApplicationsPage() {
     <AdminDistributionSection title={t('applications')} testId="distribution-applications">
       <div className="toolbar"><StatusFilter group="applicationStatus" values={ApplicationStatuses} value={status} onChange={(s) => { setStatus(s); setPage(1); }} /></div>
       <ProblemMessage error={error} />
-      {data && (data.items.length === 0 ? <EmptyState title={t('noEntries')} /> : (
+      {data && (data.items.length === 0 ? <p className="muted-text">{t('noEntries')}</p> : (
         <>
           {data.items.map((a) => <ApplicationCard key={a.id} application={a} tiers={tiers} onDone={reload} />)}
           <Pager page={page} pageSize={pageSize} total={data.total} onPage={setPage} />
@@ -251,7 +251,7 @@ export function DistributorsPage() {
         </select>
       </div>
       <ProblemMessage error={error} />
-      {data && (data.items.length === 0 ? <EmptyState title={t('noEntries')} /> : (
+      {data && (data.items.length === 0 ? <p className="muted-text">{t('noEntries')}</p> : (
         <>
           <ScrollTable testId="distributors">
             <thead><tr><th>{t('email')}</th><th>{t('tier')}</th><th>{t('status')}</th><th>{t('contactName')}</th><th>{t('contact')}</th><th>{t('createdAt')}</th></tr></thead>
@@ -291,7 +291,7 @@ export function DistributorDetailPage() {
   const [suspendReason, setSuspendReason] = useState('');
   const [tierForm, setTierForm] = useState({ tierCode: '', reason: '', pinned: true });
   const [actionError, setActionError] = useState<unknown>(null);
-  if (!distributor) return <AdminDistributionSection title={t('distributors')} testId="distributor-detail"><ProblemMessage error={error} />{!error && <Skeleton />}</AdminDistributionSection>;
+  if (!distributor) return <AdminDistributionSection title={t('distributors')} testId="distributor-detail"><ProblemMessage error={error} />{!error && <p>{t('loading')}</p>}</AdminDistributionSection>;
   const active = distributor.status === 'active';
   return (
     <AdminDistributionSection title={distributor.email ?? distributor.userId} testId="distributor-detail">
@@ -301,13 +301,13 @@ export function DistributorDetailPage() {
         <StatusBadge group="distributorStatus" status={distributor.status} /> <TierName code={distributor.tierCode} tiers={tiers} />
         {distributor.tierPinned && <> <span className="badge">{t('tierPinned')}</span></>}
       </p>
-      <div className="table-scroll"><table className="kv"><tbody>
+      <table className="kv"><tbody>
         <tr><th>{t('userId')}</th><td className="mono">{distributor.userId}</td></tr>
         <tr><th>{t('contactName')}</th><td>{distributor.contactName}</td></tr>
         <tr><th>{t('contact')}</th><td>{distributor.contact}</td></tr>
         <tr><th>{t('payoutChannel')}</th><td>{label('accountChannel', distributor.payoutChannel)} · {distributor.payoutAccountName} <span className="mono">{distributor.payoutAccount}</span></td></tr>
         <tr><th>{t('createdAt')}</th><td>{when(distributor.createdAt, language)}</td></tr>
-      </tbody></table></div>
+      </tbody></table>
       {distributor.hasPayoutQr && (
         <div className="qr-preview-current"><AuthedImage path={`${distributionApi}/distributors/${distributor.userId}/payout-qr`} alt={t('qrCode')} /></div>
       )}
@@ -399,7 +399,7 @@ export function AdminRequestsPage() {
     <AdminDistributionSection title={t('serialRequests')} testId="distribution-requests">
       <div className="toolbar"><StatusFilter group="requestStatus" values={SerialRequestStatuses} value={status} onChange={(s) => { setStatus(s); setPage(1); }} /></div>
       <ProblemMessage error={error ?? actionError} />
-      {data && (data.items.length === 0 ? <EmptyState title={t('noEntries')} /> : (
+      {data && (data.items.length === 0 ? <p className="muted-text">{t('noEntries')}</p> : (
         <>
           <ScrollTable testId="admin-requests">
             <thead><tr><th>{t('createdAt')}</th><th>{t('distributorCol')}</th><th>{t('plan')}</th><th>{t('quantity')}</th><th>{t('status')}</th><th>{t('price')}</th><th>{t('payBy')}</th><th /></tr></thead>
@@ -445,7 +445,7 @@ function PayoutCard({ payout, name, onDone }: { payout: Payout; name: string; on
         <StatusBadge group="payoutStatus" status={payout.status} />
         <span className="muted">{when(payout.requestedAt, language)}</span>
       </div>
-      <p>{label('accountChannel', payout.payoutChannel)}: {payout.payoutAccountName} <span className="mono">{payout.payoutAccount}</span> <CopyButton value={payout.payoutAccount} /></p>
+      <p>{label('accountChannel', payout.payoutChannel)}: {payout.payoutAccountName} <span className="mono">{payout.payoutAccount}</span> <CopyButton text={payout.payoutAccount} /></p>
       {payout.reference && <p>{t('reference')}: <span className="mono">{payout.reference}</span></p>}
       {payout.rejectionReason && <p>{t('rejectionReason')}: {payout.rejectionReason}</p>}
       {payout.status === 'requested' && (
@@ -476,7 +476,7 @@ export function AdminPayoutsPage() {
     <AdminDistributionSection title={t('payouts')} testId="distribution-payouts">
       <div className="toolbar"><StatusFilter group="payoutStatus" values={PayoutStatuses} value={status} onChange={(s) => { setStatus(s); setPage(1); }} /></div>
       <ProblemMessage error={error} />
-      {data && (data.items.length === 0 ? <EmptyState title={t('noEntries')} /> : (
+      {data && (data.items.length === 0 ? <p className="muted-text">{t('noEntries')}</p> : (
         <>
           {data.items.map((p) => <PayoutCard key={p.id} payout={p} name={nameOf(p.distributorId)} onDone={reload} />)}
           <Pager page={page} pageSize={pageSize} total={data.total} onPage={setPage} />

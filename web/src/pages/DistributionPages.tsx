@@ -2,10 +2,9 @@
 // discount, my requests (an approved one is paid on finance's order page), my serials and their life, my renters,
 // commissions and payouts; and a renter's application to become a distributor. Shared bits the admin and storefront
 // pages reuse (tier names, status badges, the distributor's sub-navigation) live here too.
-import { tone } from '../lib/labels';
 import { useState, type ReactNode } from 'react';
 import { Link, NavLink } from 'react-router-dom';
-import { EmptyState, Badge, ConfirmButton, Form, HorizontalBars, Figure, Pager, ProblemMessage, ScrollTable, Skeleton } from '../components';
+import { Form, HorizontalBars, Figure, Pager, ProblemMessage, ScrollTable } from '../components';
 import { api, ApiError, download, type Paged } from '../lib/api';
 import { useAuth } from '../lib/auth';
 import {
@@ -43,14 +42,9 @@ export function useTiers() {
   return { ...loaded, tiers };
 }
 
-const statusVocabularies = {
-  requestStatus: 'SerialRequestStatuses', commissionStatus: 'CommissionStatuses', payoutStatus: 'PayoutStatuses',
-  applicationStatus: 'ApplicationStatuses', distributorStatus: 'DistributorStatuses', deliveryStatus: 'DeliveryStatuses',
-} as const;
-
 export function StatusBadge({ group, status }: { group: 'requestStatus' | 'commissionStatus' | 'payoutStatus' | 'applicationStatus' | 'distributorStatus' | 'deliveryStatus'; status: string }) {
   const { label } = useI18n();
-  return <span className={`badge dist-${status} tone-${tone(statusVocabularies[group], status)}`} data-status={status} data-value={status}>{label(group, status)}</span>;
+  return <span className={`badge dist-${status}`} data-status={status}>{label(group, status)}</span>;
 }
 
 export function DistributorNav() {
@@ -125,7 +119,7 @@ export function DistributorDashboardPage() {
   return (
     <DistributorSection title={t('distributionDashboard')} testId="distribution-dashboard">
       <ProblemMessage error={error} />
-      {!dashboard || !figures ? !error && <Skeleton /> : (
+      {!dashboard || !figures ? !error && <p>{t('loading')}</p> : (
         <>
           <div className="stats">
             <Figure testId="figure-tier" label={t('tier')} value={dashboardTierName(dashboard, language, label)} />
@@ -214,6 +208,7 @@ export function MyRequestsPage() {
   const [actionError, setActionError] = useState<unknown>(null);
   const { data, error, reload } = useLoad<Paged<SerialRequest>>(pagedPath(`${distributionApi}/requests/mine`, page, { status }));
   const cancel = async (request: SerialRequest) => {
+    if (!window.confirm(t('confirmCancelRequest'))) return;
     setActionError(null);
     try {
       await api(`${distributionApi}/requests/mine/${request.id}/cancel`, { method: 'POST' });
@@ -231,7 +226,7 @@ export function MyRequestsPage() {
         </select>
       </div>
       <ProblemMessage error={error ?? actionError} />
-      {!data ? !error && <Skeleton /> : data.items.length === 0 ? <EmptyState title={t('noEntries')} /> : (
+      {!data ? !error && <p>{t('loading')}</p> : data.items.length === 0 ? <p className="muted-text">{t('noEntries')}</p> : (
         <>
           <ScrollTable testId="requests">
             <thead><tr><th>{t('createdAt')}</th><th>{t('plan')}</th><th>{t('quantity')}</th><th>{t('status')}</th><th>{t('price')}</th><th>{t('commissionRate')}</th><th>{t('payBy')}</th><th /></tr></thead>
@@ -248,7 +243,7 @@ export function MyRequestsPage() {
                   <td className="actions">
                     {r.status === 'approved' && r.orderId && <Link to={`/orders/${r.orderId}`} data-testid="pay-link">{t('payNow')}</Link>}{' '}
                     {(r.status === 'requested' || r.status === 'approved') && (
-                      <ConfirmButton testId="cancel-request" label={t('cancelRequest')} title={t('confirmCancelRequest')} consequences={t('ui_confirmCancelRequestBody')} confirmLabel={t('cancelRequest')} onConfirm={() => cancel(r)} />
+                      <button type="button" className="small danger" data-testid="cancel-request" onClick={() => cancel(r)}>{t('cancelRequest')}</button>
                     )}
                     {r.status === 'issued' && <Link to="/distribution/serials">{t('mySerials')}</Link>}
                   </td>
@@ -301,7 +296,7 @@ export function MySerialsPage() {
         <button type="button" data-testid="export-csv" onClick={() => exportAs('csv')}>{t('export')} CSV</button>
       </div>
       <ProblemMessage error={error ?? exportError} />
-      {!data ? !error && <Skeleton /> : data.items.length === 0 ? <EmptyState title={t('noEntries')} /> : (
+      {!data ? !error && <p>{t('loading')}</p> : data.items.length === 0 ? <p className="muted-text">{t('noEntries')}</p> : (
         <>
           <ScrollTable testId="own-serials">
             <thead><tr><th>{t('cardKey')}</th><th>{t('status')}</th><th>{t('serialLife')}</th><th>{t('issuedAt')}</th><th>{t('redeemedAt')}</th><th>{t('redeemedBy')}</th><th>{t('validUntil')}</th></tr></thead>
@@ -310,9 +305,9 @@ export function MySerialsPage() {
                 const life = serialLife(s);
                 return (
                   <tr key={s.id} data-testid="own-serial" data-life={life}>
-                    <td><span className="mono">{s.fullCode}</span> <CopyButton value={s.fullCode} /></td>
-                    <td><Badge vocabulary="SerialStatuses" value={s.status} /></td>
-                    <td><span className={`badge life-${life} tone-${life === 'redeemed' ? 'ok' : life === 'expired' ? 'neutral' : 'info'}`}>{t(lifeKeys[life])}</span></td>
+                    <td><span className="mono">{s.fullCode}</span> <CopyButton text={s.fullCode} /></td>
+                    <td><span className={`badge status-${s.status}`}>{label('serialStatus', s.status)}</span></td>
+                    <td><span className={`badge life-${life}`}>{t(lifeKeys[life])}</span></td>
                     <td>{when(s.createdAt, language)}</td>
                     <td>{when(s.firstUsedAt, language)}</td>
                     <td className="mono">{s.userId ? s.userId.slice(0, 8) : '—'}</td>
@@ -338,7 +333,7 @@ export function MyRentersPage() {
   return (
     <DistributorSection title={t('myRenters')} testId="my-renters">
       <ProblemMessage error={error} />
-      {!data ? !error && <Skeleton /> : data.items.length === 0 ? <EmptyState title={t('noEntries')} /> : (
+      {!data ? !error && <p>{t('loading')}</p> : data.items.length === 0 ? <p className="muted-text">{t('noEntries')}</p> : (
         <>
           <ScrollTable testId="renters">
             <thead><tr><th>{t('email')}</th><th>{t('attributedAt')}</th><th>{t('renterPaid')}</th></tr></thead>
@@ -362,7 +357,7 @@ export function MyRentersPage() {
 
 export function PayoutsTable({ payouts }: { payouts: Payout[] }) {
   const { t, language, label } = useI18n();
-  if (payouts.length === 0) return <EmptyState title={t('noEntries')} />;
+  if (payouts.length === 0) return <p className="muted-text">{t('noEntries')}</p>;
   return (
     <ScrollTable testId="payouts">
       <thead><tr><th>{t('createdAt')}</th><th>{t('amount')}</th><th>{t('status')}</th><th>{t('payoutAccount')}</th><th>{t('reference')}</th><th>{t('decidedAt')}</th></tr></thead>
@@ -442,7 +437,7 @@ export function CommissionsPage() {
         </select>
       </div>
       <ProblemMessage error={commissions.error} />
-      {commissions.data && (commissions.data.items.length === 0 ? <EmptyState title={t('noEntries')} /> : (
+      {commissions.data && (commissions.data.items.length === 0 ? <p className="muted-text">{t('noEntries')}</p> : (
         <>
           <ScrollTable testId="commissions">
             <thead><tr><th>{t('earnedAt')}</th><th>{t('user')}</th><th>{t('base')}</th><th>{t('commissionRate')}</th><th>{t('amount')}</th><th>{t('status')}</th><th>{t('availableAt')}</th></tr></thead>

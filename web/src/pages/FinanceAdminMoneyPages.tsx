@@ -2,7 +2,7 @@
 // accounts and their QR codes) and settlements before deregistration.
 import { useEffect, useRef, useState } from 'react';
 import { Link, useParams } from 'react-router-dom';
-import { EmptyState, Badge, Field, Form, Pager, ProblemMessage, ScrollTable, Skeleton } from '../components';
+import { Field, Form, Pager, ProblemMessage, ScrollTable } from '../components';
 import { api, type Paged } from '../lib/api';
 import { dayStart, orderPlanName, type Donation, type FinanceSettings, type LedgerEntry, type Order, type PaymentResult, type Receipt, type Settlement, type WalletRow } from '../lib/finance';
 import { useI18n, type MessageKey } from '../lib/i18n';
@@ -78,7 +78,7 @@ function ResolveReceipt({ receipt, onDone }: { receipt: Receipt; onDone: () => P
           <button type="button" onClick={search}>{t('findByMemo')}</button>
         </div>
         <ProblemMessage error={searchError} />
-        {candidates && (candidates.length === 0 ? <EmptyState title={t('noEntries')} /> : (
+        {candidates && (candidates.length === 0 ? <p className="muted-text">{t('noEntries')}</p> : (
           <ul>
             {candidates.map((o) => (
               <li key={o.id}>
@@ -139,7 +139,7 @@ export function ReceiptsPage() {
                   <td className="mono">{r.memo}</td>
                   <td>{r.payerName}{r.remark && <div className="muted">{r.remark}</div>}</td>
                   <td>
-                    <Badge vocabulary="ReceiptStatuses" value={r.status} />
+                    <span className="badge">{label('receiptStatus', r.status)}</span>
                     {r.orderId && <> <Link to={`/admin/finance/orders/${r.orderId}`}>{t('orderNumber')}</Link></>}
                     {r.creditedUserId && <> <Link to={`/admin/finance/wallets/${r.creditedUserId}`}>{t('wallet')}</Link></>}
                   </td>
@@ -344,7 +344,7 @@ export function PaymentSettingsPage() {
   return (
     <AdminFinanceSection title={t('paymentSettings')} testId="payment-settings">
       <ProblemMessage error={settings.error} />
-      {!data ? !settings.error && <Skeleton /> : (
+      {!data ? !settings.error && <p>{t('loading')}</p> : (
         <>
           <Form submitLabel={t('save')} onSubmit={async () => {
             await settings.save({ orderTimeoutMinutes: Number(timeout ?? data.orderTimeoutMinutes), publicDonations: publicDonations ?? data.publicDonations });
@@ -378,7 +378,7 @@ function SettlementCard({ settlement, onDone }: { settlement: Settlement; onDone
         <Money cents={settlement.balanceCents} />
         <span className="muted">{t('awaitingSince', { time: when(settlement.firstAskedAt, language) })}</span>
       </div>
-      <p>{t('blockers')}: {settlement.blockers.map((b) => <span key={b} className="badge tone-warn" data-blocker={b}>{label('settlementBlocker', b)}</span>)}</p>
+      <p>{t('blockers')}: {settlement.blockers.map((b) => <span key={b} className="badge status-disabled" data-blocker={b}>{label('settlementBlocker', b)}</span>)}</p>
       <p><Link to={`/admin/finance/orders?userId=${settlement.userId}`}>{t('orders')}</Link> · <Link to={`/admin/finance/wallets/${settlement.userId}`}>{t('ledger')}</Link></p>
       <Form submitLabel={t('settle')} onSubmit={async () => {
         await api(`/api/finance/settlements/${settlement.userId}`, { method: 'POST', body: { action, remark } });

@@ -1,7 +1,7 @@
 // Admin finance: the overview with its charts, the plans editor, orders with their actions, and the finance audit log.
 import { useCallback, useEffect, useRef, useState, type ReactNode } from 'react';
 import { Link, useParams, useSearchParams } from 'react-router-dom';
-import { BarChart, ConfirmButton, CopyButton, Figure, Form, HorizontalBars, Pager, ProblemMessage, ScrollTable, Skeleton } from '../components';
+import { BarChart, Figure, Form, HorizontalBars, Pager, ProblemMessage, ScrollTable } from '../components';
 import { api, type Paged } from '../lib/api';
 import { amountDue, dayOf, dayStart, orderPlanName, planName, toOrderDetail, type FinanceAuditEntry, type Order, type OrderDetail, type Plan, type Stats } from '../lib/finance';
 import { useI18n, type MessageKey } from '../lib/i18n';
@@ -41,7 +41,7 @@ export function FinanceDashboardPage() {
         </label>
       </div>
       <ProblemMessage error={error} />
-      {!stats ? !error && <Skeleton /> : (
+      {!stats ? !error && <p>{t('loading')}</p> : (
         <>
           <div className="stats">
             <Figure testId="figure-revenue-range" label={t('revenueInRange')} value={money(stats.revenueCents)} />
@@ -125,6 +125,7 @@ export function AdminPlansPage() {
   const { data, error, setError, reload } = useLoad<Plan[]>('/api/finance/plans/all');
   const [editing, setEditing] = useState<Plan | null>(null);
   const retire = async (plan: Plan) => {
+    if (!window.confirm(t('confirmRetire', { name: planName(plan, language) }))) return;
     try {
       await api(`/api/finance/plans/${plan.id}`, { method: 'DELETE' });
       await reload();
@@ -136,7 +137,7 @@ export function AdminPlansPage() {
   return (
     <AdminFinanceSection title={t('plans')} testId="admin-plans">
       <ProblemMessage error={error} />
-      {!plans ? !error && <Skeleton /> : (
+      {!plans ? <p>{t('loading')}</p> : (
         <ScrollTable testId="plans">
           <thead>
             <tr><th>{t('sortOrder')}</th><th>{t('plan')}</th><th>{t('durationDays')}</th><th>{t('price')}</th><th>{t('trafficQuotaGb')}</th><th>{t('sell')}</th><th>{t('renewable')}</th><th>{t('activeRenters')}</th><th /></tr>
@@ -145,7 +146,7 @@ export function AdminPlansPage() {
             {plans.map((p) => (
               <tr key={p.id} data-plan-id={p.id} className={p.retired ? 'muted-text' : ''}>
                 <td>{p.sortOrder}</td>
-                <td>{p.nameZh} / {p.nameEn} {p.retired && <span className="badge tone-neutral">{t('retired')}</span>}</td>
+                <td>{p.nameZh} / {p.nameEn} {p.retired && <span className="badge status-expired">{t('retired')}</span>}</td>
                 <td>{p.durationDays}</td>
                 <td><Money cents={p.priceCents} currency={p.currency} /></td>
                 <td>{p.trafficQuotaGb > 0 ? p.trafficQuotaGb : t('unlimitedTraffic')}</td>
@@ -154,7 +155,7 @@ export function AdminPlansPage() {
                 <td>{p.activeRenters}{p.capacityLimit !== null && ` / ${p.capacityLimit}`}</td>
                 <td className="actions">
                   <button type="button" className="small" onClick={() => setEditing(p)}>{t('edit')}</button>
-                  {!p.retired && <ConfirmButton label={t('retire')} title={t('confirmRetire', { name: planName(p, language) })} consequences={t('ui_confirmRetireBody')} confirmLabel={t('retire')} onConfirm={() => retire(p)} />}
+                  {!p.retired && <button type="button" className="small danger" onClick={() => retire(p)}>{t('retire')}</button>}
                 </td>
               </tr>
             ))}
@@ -194,7 +195,7 @@ export function AdminOrdersPage() {
         <input aria-label={t('to')} name="to" type="date" value={filters.to} onChange={(e) => set('to')(e.target.value)} />
       </div>
       <ProblemMessage error={error} />
-      {!data ? !error && <Skeleton /> : (
+      {!data ? !error && <p>{t('loading')}</p> : (
         <>
           <ScrollTable testId="orders">
             <thead><tr><th>{t('orderNumber')}</th><th>{t('user')}</th><th>{t('plan')}</th><th>{t('type')}</th><th>{t('status')}</th><th>{t('price')}</th><th>{t('paidAmount')}</th><th>{t('memo')}</th><th>{t('createdAt')}</th></tr></thead>
@@ -205,7 +206,7 @@ export function AdminOrdersPage() {
                   <td><Link to={`/admin/users/${o.userId}`}>{o.userEmail ?? o.userId.slice(0, 8)}</Link></td>
                   <td>{orderPlanName(o, language)}</td>
                   <td>{label('orderType', o.type)}</td>
-                  <td><OrderStatusBadge status={o.status} />{o.marks.map((m) => <span key={m} className="badge tone-info" data-value={m}>{label('orderMark', m)}</span>)}</td>
+                  <td><OrderStatusBadge status={o.status} />{o.marks.map((m) => <span key={m} className="badge">{label('orderMark', m)}</span>)}</td>
                   <td><Money cents={o.priceCents} currency={o.currency} /></td>
                   <td><Money cents={o.paidCents} currency={o.currency} /></td>
                   <td className="mono">{o.memo}</td>
@@ -297,7 +298,7 @@ export function AdminOrderDetailPage() {
   useEffect(() => {
     load();
   }, [load]);
-  if (!detail) return <section className="card"><AdminFinanceNav /><ProblemMessage error={error} />{!error && <Skeleton />}</section>;
+  if (!detail) return <section className="card"><AdminFinanceNav /><ProblemMessage error={error} />{!error && <p>{t('loading')}</p>}</section>;
   const { order } = detail;
   const rows: [MessageKey, ReactNode][] = [
     ['user', <Link to={`/admin/users/${order.userId}`}>{order.userEmail ?? order.userId}</Link>],
@@ -307,7 +308,7 @@ export function AdminOrderDetailPage() {
     ['paidAmount', <Money cents={order.paidCents} currency={order.currency} />],
     ['amountDue', <Money cents={amountDue(order)} currency={order.currency} />],
     ['refundedAmount', <Money cents={order.refundedCents} currency={order.currency} />],
-    ['memo', <span className="with-copy"><span className="mono">{order.memo}</span><CopyButton value={order.memo} label={t('memo')} /></span>],
+    ['memo', <span className="mono">{order.memo}</span>],
     ['createdAt', when(order.createdAt, language)],
     ['expiresAt', when(order.expiresAt, language)],
     ['paidAt', when(order.paidAt, language)],
@@ -319,7 +320,7 @@ export function AdminOrderDetailPage() {
     <section className="card" data-testid="admin-order" data-status={order.status}>
       <AdminFinanceNav />
       <p><Link to="/admin/finance/orders">← {t('orders')}</Link></p>
-      <h1>{t('orderNumber')} <span className="mono">{order.number}</span> <OrderStatusBadge status={order.status} /> <CopyButton value={order.number} label={t('orderNumber')} /></h1>
+      <h1>{t('orderNumber')} <span className="mono">{order.number}</span> <OrderStatusBadge status={order.status} /></h1>
       <ProblemMessage error={error} />
       <div className="table-scroll"><table className="kv"><tbody>{rows.map(([key, value]) => <tr key={key}><th>{t(key)}</th><td>{value}</td></tr>)}</tbody></table></div>
       <h2>{t('action')}</h2>

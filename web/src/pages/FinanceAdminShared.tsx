@@ -2,7 +2,7 @@
 // amounts, and the audit table.
 import { useState, type ReactNode } from 'react';
 import { NavLink } from 'react-router-dom';
-import { Badge, Form, ScrollTable } from '../components';
+import { Form, ScrollTable } from '../components';
 import { ApiError } from '../lib/api';
 import { dayOf, type FinanceAuditEntry } from '../lib/finance';
 import { useI18n, type MessageKey } from '../lib/i18n';
@@ -107,7 +107,7 @@ export function auditDetails(detailsJson: string | null): string {
 }
 
 export function AuditTable({ entries }: { entries: FinanceAuditEntry[] }) {
-  const { t, language } = useI18n();
+  const { t, language, label } = useI18n();
   if (entries.length === 0) return <p className="muted-text">{t('noEntries')}</p>;
   return (
     <ScrollTable testId="finance-audit">
@@ -116,7 +116,7 @@ export function AuditTable({ entries }: { entries: FinanceAuditEntry[] }) {
         {entries.map((a) => (
           <tr key={a.id}>
             <td>{when(a.createdAt, language)}</td>
-            <td><Badge vocabulary="FinanceAuditActions" value={a.action} /></td>
+            <td><span className="badge">{label('financeAudit', a.action)}</span></td>
             <td className="mono">{a.actorId?.slice(0, 8)}</td>
             <td>{a.actorIp}</td>
             <td className="muted wrap" title={a.detailsJson ?? undefined}>{auditDetails(a.detailsJson)}</td>

@@ -102,7 +102,7 @@ describe('renter', () => {
     fireEvent.click(await screen.findByRole('button', { name: 'Buy Monthly' }));
     const alert = await screen.findByRole('alert');
     expect(alert.dataset.code).toBe('too_many_open_orders');
-    expect(alert.textContent).toContain('Too many unpaid orders');
+    expect(alert.textContent).toContain('Too many open orders');
   });
 
   it('donates with a card key, donor name, message and the anonymous flag', async () => {

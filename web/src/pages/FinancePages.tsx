@@ -1,9 +1,8 @@
 // Renter side of finance: plans, buying and paying an order, my orders, wallet, donating with a card key, and the
 // public thank-you list. Shared bits the admin pages reuse (loading, money, badges, ledger) live here too.
-import { tone } from '../lib/labels';
 import { useCallback, useEffect, useState } from 'react';
 import { Link, NavLink, useNavigate, useParams } from 'react-router-dom';
-import { EmptyState, Badge, ConfirmButton, CopyButton, Field, Form, Pager, ProblemMessage, ScrollTable, Skeleton } from '../components';
+import { Field, Form, Pager, ProblemMessage, ScrollTable } from '../components';
 import { api, ApiError, imageDataUrl, type Paged } from '../lib/api';
 import { isAdmin, useAuth } from '../lib/auth';
 import {
@@ -24,11 +23,31 @@ export function Money({ cents, currency, signed }: { cents: number; currency?: s
 
 export function OrderStatusBadge({ status }: { status: string }) {
   const { label } = useI18n();
-  return <span className={`badge order-${status} tone-${tone('OrderStatuses', status)}`} data-status={status} data-value={status}>{label('orderStatus', status)}</span>;
+  return <span className={`badge order-${status}`} data-status={status}>{label('orderStatus', status)}</span>;
 }
 
-// Copy buttons are the design system's (components.tsx); re-exported for the pages that imported them from here.
-export { CopyButton };
+/** Copies text; plain-http portals have no Clipboard API, so fall back to a selected textarea. */
+export async function copyText(text: string): Promise<void> {
+  if (navigator.clipboard && window.isSecureContext) {
+    await navigator.clipboard.writeText(text);
+    return;
+  }
+  const area = Object.assign(document.createElement('textarea'), { value: text });
+  document.body.appendChild(area);
+  area.select();
+  document.execCommand('copy');
+  area.remove();
+}
+
+export function CopyButton({ text }: { text: string }) {
+  const { t } = useI18n();
+  const [copied, setCopied] = useState(false);
+  return (
+    <button type="button" className="small" onClick={() => copyText(text).then(() => setCopied(true), () => undefined)}>
+      {copied ? t('copied') : t('copy')}
+    </button>
+  );
+}
 
 /** The receiving QR code needs the bearer token, so it is fetched and shown as a data: URL. */
 export function AuthedImage({ path, alt, version }: { path: string | null; alt: string; version?: number }) {
@@ -58,8 +77,8 @@ export function RenterFinanceNav() {
 }
 
 export function LedgerTable({ entries, orderPath = (id) => `/orders/${id}` }: { entries: LedgerEntry[]; orderPath?: (orderId: string) => string }) {
-  const { t, language } = useI18n();
-  if (entries.length === 0) return <EmptyState title={t('noEntries')} />;
+  const { t, language, label } = useI18n();
+  if (entries.length === 0) return <p className="muted-text">{t('noEntries')}</p>;
   return (
     <ScrollTable testId="ledger">
       <thead><tr><th>{t('time')}</th><th>{t('type')}</th><th>{t('amount')}</th><th>{t('balanceAfter')}</th><th>{t('remark')}</th></tr></thead>
@@ -67,7 +86,7 @@ export function LedgerTable({ entries, orderPath = (id) => `/orders/${id}` }: { 
         {entries.map((e) => (
           <tr key={e.id} data-type={e.type}>
             <td>{when(e.createdAt, language)}</td>
-            <td><Badge vocabulary="LedgerEntryTypes" value={e.type} /></td>
+            <td><span className="badge">{label('ledgerType', e.type)}</span></td>
             <td><Money cents={e.amountCents} currency={e.currency} signed /></td>
             <td><Money cents={e.balanceAfterCents} currency={e.currency} /></td>
             <td>{e.remark}{e.orderId && <> <Link to={orderPath(e.orderId)}>{t('orderNumber')}</Link></>}</td>
@@ -116,7 +135,7 @@ export function PlansPage() {
       <h1>{t('plans')}</h1>
       <p className="muted-text">{t('plansIntro')}</p>
       <ProblemMessage error={plans.error ?? error} />
-      {!list ? !plans.error && <Skeleton /> : list.length === 0 ? <EmptyState title={t('noPlans')} /> : (
+      {!list ? <p>{t('loading')}</p> : list.length === 0 ? <p>{t('noPlans')}</p> : (
         <div className="plans">
           {list.map((plan) => {
             const renewalRefused = renewing && !plan.renew;
@@ -124,8 +143,8 @@ export function PlansPage() {
               <article key={plan.id} className="plan-card" data-testid="plan-card" data-plan-id={plan.id} data-days={plan.durationDays}>
                 <h3>
                   {planName(plan, language)}
-                  {renewing && plan.renew && <span className="badge renewal tone-warn">{t('renewalBadge')}</span>}
-                  {plan.soldOut && <span className="badge tone-neutral">{t('soldOut')}</span>}
+                  {renewing && plan.renew && <span className="badge renewal">{t('renewalBadge')}</span>}
+                  {plan.soldOut && <span className="badge status-disabled">{t('soldOut')}</span>}
                 </h3>
                 <span className="price">{formatCents(plan.priceCents, plan.currency)}</span>
                 <span>{t('days', { n: plan.durationDays })}</span>
@@ -163,7 +182,7 @@ function ReceivingAccountCard({ account }: { account: ReceivingAccount }) {
     <div className="receiving" data-channel={account.channel}>
       <strong>{label('accountChannel', account.channel)}</strong>
       <div>{t('accountName')}: {account.accountName}</div>
-      <div>{t('accountNumber')}: <span className="mono">{account.account}</span> <CopyButton value={account.account} /></div>
+      <div>{t('accountNumber')}: <span className="mono">{account.account}</span> <CopyButton text={account.account} /></div>
       <AuthedImage path={account.qrUrl} alt={`${label('accountChannel', account.channel)} ${t('qrCode')}`} />
     </div>
   );
@@ -171,7 +190,7 @@ function ReceivingAccountCard({ account }: { account: ReceivingAccount }) {
 
 export function PaymentsTable({ payments, currency }: { payments: OrderDetail['payments']; currency: string }) {
   const { t, language, label } = useI18n();
-  if (payments.length === 0) return <EmptyState title={t('noEntries')} />;
+  if (payments.length === 0) return <p className="muted-text">{t('noEntries')}</p>;
   return (
     <ScrollTable testId="payments">
       <thead><tr><th>{t('receivedAt')}</th><th>{t('channel')}</th><th>{t('amount')}</th><th>{t('reference')}</th></tr></thead>
@@ -189,7 +208,7 @@ export function PaymentsTable({ payments, currency }: { payments: OrderDetail['p
 
 export function PayOrderPage() {
   const { id } = useParams();
-  const { t, language } = useI18n();
+  const { t, language, label } = useI18n();
   const [detail, setDetail] = useState<OrderDetail | null>(null);
   const [wallet, setWallet] = useState<Wallet | null>(null);
   const [error, setError] = useState<unknown>(null);
@@ -231,7 +250,7 @@ export function PayOrderPage() {
     }
   };
 
-  if (!detail) return <section className="card"><ProblemMessage error={error} />{!error && <Skeleton />}</section>;
+  if (!detail) return <section className="card"><ProblemMessage error={error} />{!error && <p>{t('loading')}</p>}</section>;
   const { order, instructions, payments } = detail;
   const due = instructions?.amountDueCents ?? amountDue(order);
   const pending = order.status === 'pending_payment';
@@ -241,11 +260,11 @@ export function PayOrderPage() {
     <section className="card" data-testid="pay-page" data-status={order.status}>
       <RenterFinanceNav />
       <p><Link to="/orders">← {t('myOrders')}</Link></p>
-      <h1>{t('orderNumber')} <span className="mono">{order.number}</span> <OrderStatusBadge status={order.status} /> <CopyButton value={order.number} label={t('orderNumber')} /></h1>
+      <h1>{t('orderNumber')} <span className="mono">{order.number}</span> <OrderStatusBadge status={order.status} /></h1>
       <p>
         {orderPlanName(order, language)} · {t('days', { n: order.durationDays })} ·{' '}
         {order.trafficQuotaGb > 0 ? t('trafficGb', { n: order.trafficQuotaGb }) : t('unlimitedTraffic')} ·{' '}
-        <Badge vocabulary="OrderTypes" value={order.type} />
+        <span className="badge">{label('orderType', order.type)}</span>
       </p>
       <ProblemMessage error={error} />
       {order.status === 'paid' && <p className="alert success" data-testid="order-paid">{t('orderPaidMessage')}</p>}
@@ -264,7 +283,7 @@ export function PayOrderPage() {
           <div className="pay-box">
             <h2>{t('payByTransfer')}</h2>
             <div>{t('memo')}</div>
-            <div><span className="memo mono" data-testid="memo">{instructions?.memo ?? order.memo}</span> <CopyButton value={instructions?.memo ?? order.memo} /></div>
+            <div><span className="memo mono" data-testid="memo">{instructions?.memo ?? order.memo}</span> <CopyButton text={instructions?.memo ?? order.memo} /></div>
             <p className="muted-text">{t('memoHint')}</p>
             <p className="muted-text">{t('transferHint')}</p>
             {(instructions?.accounts ?? []).length === 0 ? <p className="alert info">{t('noAccounts')}</p> : (
@@ -284,8 +303,10 @@ export function PayOrderPage() {
       )}
       {pending && order.paidCents === 0 && (
         <p>
-          <ConfirmButton testId="cancel-order" size="md" disabled={busy} label={t('cancelOrder')} title={t('confirmCancelOrder')} consequences={t('ui_confirmCancelOrderBody')}
-            confirmLabel={t('cancelOrder')} onConfirm={() => act(`/api/finance/me/orders/${order.id}/cancel`)} />
+          <button type="button" className="danger" data-testid="cancel-order" disabled={busy}
+            onClick={() => window.confirm(t('confirmCancelOrder')) && act(`/api/finance/me/orders/${order.id}/cancel`)}>
+            {t('cancelOrder')}
+          </button>
         </p>
       )}
       <h2>{t('payments')}</h2>
@@ -310,7 +331,7 @@ export function MyOrdersPage() {
         </select>
       </div>
       <ProblemMessage error={error} />
-      {!data ? <Skeleton /> : data.items.length === 0 ? <EmptyState title={t('noEntries')} /> : (
+      {!data ? <p>{t('loading')}</p> : data.items.length === 0 ? <p className="muted-text">{t('noEntries')}</p> : (
         <>
           <ScrollTable testId="orders">
             <thead><tr><th>{t('orderNumber')}</th><th>{t('plan')}</th><th>{t('type')}</th><th>{t('status')}</th><th>{t('price')}</th><th>{t('createdAt')}</th><th /></tr></thead>
@@ -349,7 +370,7 @@ export function WalletPage() {
         <div className="stat"><strong className="big" data-testid="wallet-balance">{wallet.data ? formatCents(wallet.data.balanceCents, wallet.data.currency) : '—'}</strong><span>{t('balance')}</span></div>
       </div>
       <h2>{t('ledger')}</h2>
-      {!ledger.data ? <Skeleton /> : (
+      {!ledger.data ? <p>{t('loading')}</p> : (
         <>
           <LedgerTable entries={ledger.data.items} />
           <Pager page={page} pageSize={pageSize} total={ledger.data.total} onPage={setPage} />
@@ -361,7 +382,7 @@ export function WalletPage() {
 
 export function DonationsTable({ donations, showCode, testId }: { donations: Donation[]; showCode?: boolean; testId?: string }) {
   const { t, language } = useI18n();
-  if (donations.length === 0) return <EmptyState title={t('noEntries')} />;
+  if (donations.length === 0) return <p className="muted-text">{t('noEntries')}</p>;
   return (
     <ScrollTable testId={testId}>
       <thead><tr><th>{t('time')}</th><th>{t('donor')}</th><th>{t('amount')}</th><th>{t('messageCol')}</th>{showCode && <><th>{t('user')}</th><th>{t('cardKey')}</th></>}</tr></thead>

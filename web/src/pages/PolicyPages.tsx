@@ -4,9 +4,6 @@ import { Pager, ProblemMessage } from '../components';
 import { api, ApiError, download, type Paged } from '../lib/api';
 import { useI18n, type MessageKey } from '../lib/i18n';
 import { GenerationTriggers } from '../lib/vocabulary.generated';
-// The policy-log page's own imports (overview helper).
-import { Button, ConfirmButton, ScrollTable } from '../components';
-import { usePersonName } from '../lib/people';
 
 type Format = 'tailscale' | 'headscale';
 interface Relay { regionId: number; regionCode: string; regionName: string; hostName: string; iPv4: string; derpPort: number; stunPort: number }
@@ -107,7 +104,7 @@ export function MyPolicyPage() {
                   <td>{t(`trigger_${v.trigger}` as MessageKey)}</td>
                   <td>{when(v.generatedAt, language)}</td>
                   <td>{when(v.validUntil, language)}</td>
-                  <td><button type="button" className="btn btn-secondary btn-sm" data-testid="view-version" onClick={() => setVersion(v.current ? null : v.version)}>{t('view')}</button></td>
+                  <td><button className="link" onClick={() => setVersion(v.current ? null : v.version)}>{t('view')}</button></td>
                 </tr>
               ))}
             </tbody>
@@ -166,22 +163,21 @@ export function PolicyLogsPage() {
     load();
   }, [load]);
 
-  const person = usePersonName([...(generations?.items ?? []).map((e) => e.userId), ...(downloads?.items ?? []).map((e) => e.userId)]);
   const regenerate = async (id: string) => {
-    await api(`/api/acl/users/${id}/regenerate`, { method: 'POST' });
-    await load();
+    try {
+      await api(`/api/acl/users/${id}/regenerate`, { method: 'POST' });
+      await load();
+    } catch (e) {
+      setError(e);
+    }
   };
 
   return (
     <section className="card">
       <h1>{t('policyLogs')}</h1>
       <div className="toolbar">
-        <div role="tablist" className="row-actions">
-          <Button role="tab" aria-selected={tab === 'generations'} variant={tab === 'generations' ? 'primary' : 'secondary'} data-testid="tab-generations"
-            onClick={() => { setTab('generations'); setPage(1); }}>{t('generations')}</Button>
-          <Button role="tab" aria-selected={tab === 'downloads'} variant={tab === 'downloads' ? 'primary' : 'secondary'} data-testid="tab-downloads"
-            onClick={() => { setTab('downloads'); setPage(1); }}>{t('downloads')}</Button>
-        </div>
+        <button className={tab === 'generations' ? '' : 'link'} onClick={() => { setTab('generations'); setPage(1); }}>{t('generations')}</button>
+        <button className={tab === 'downloads' ? '' : 'link'} onClick={() => { setTab('downloads'); setPage(1); }}>{t('downloads')}</button>
         <input aria-label={t('userId')} placeholder={t('userId')} value={userId} onChange={(e) => { setUserId(e.target.value); setPage(1); }} />
         {tab === 'generations' && (
           <select aria-label={t('trigger')} value={trigger} onChange={(e) => { setTrigger(e.target.value); setPage(1); }}>
@@ -193,35 +189,34 @@ export function PolicyLogsPage() {
       <ProblemMessage error={error} />
       {tab === 'generations' && generations && (
         <>
-          <ScrollTable testId="generation-log">
+          <table data-testid="generation-log">
             <thead><tr><th>{t('time')}</th><th>{t('userId')}</th><th>{t('policyVersionCol')}</th><th>{t('trigger')}</th><th>{t('ip')}</th><th>{t('location')}</th><th /></tr></thead>
             <tbody>
               {generations.items.map((e) => (
                 <tr key={e.id}>
                   <td>{when(e.generatedAt, language)}</td>
-                  <td><Link to={`/admin/users/${e.userId}`}>{person(e.userId)}</Link></td>
+                  <td><Link to={`/admin/users/${e.userId}`}>{e.userId.slice(0, 8)}</Link></td>
                   <td>{e.version}</td>
                   <td><span className="badge">{t(`trigger_${e.trigger}` as MessageKey)}</span></td>
                   <td>{e.requesterIp ?? '—'}</td>
                   <td>{e.location}</td>
-                  <td><ConfirmButton label={t('regenerate')} title={t('regenerate')} consequences={t('ov_regenerateConsequences')} variant="secondary"
-                    onConfirm={() => regenerate(e.userId)} testId={`regenerate-${e.id}`} /></td>
+                  <td><button className="link" onClick={() => regenerate(e.userId)}>{t('regenerate')}</button></td>
                 </tr>
               ))}
             </tbody>
-          </ScrollTable>
+          </table>
           <Pager page={page} pageSize={pageSize} total={generations.total} onPage={setPage} />
         </>
       )}
       {tab === 'downloads' && downloads && (
         <>
-          <ScrollTable testId="download-log">
+          <table data-testid="download-log">
             <thead><tr><th>{t('time')}</th><th>{t('userId')}</th><th>{t('policyVersionCol')}</th><th>{t('format')}</th><th>{t('ip')}</th><th>{t('location')}</th><th>{t('machineCode')}</th><th>{t('userAgent')}</th></tr></thead>
             <tbody>
               {downloads.items.map((e) => (
                 <tr key={e.id}>
                   <td>{when(e.downloadedAt, language)}</td>
-                  <td><Link to={`/admin/users/${e.userId}`}>{person(e.userId)}</Link></td>
+                  <td><Link to={`/admin/users/${e.userId}`}>{e.userId.slice(0, 8)}</Link></td>
                   <td>{e.version}</td>
                   <td>{e.format}</td>
                   <td>{e.ip}</td>
@@ -231,7 +226,7 @@ export function PolicyLogsPage() {
                 </tr>
               ))}
             </tbody>
-          </ScrollTable>
+          </table>
           <Pager page={page} pageSize={pageSize} total={downloads.total} onPage={setPage} />
         </>
       )}

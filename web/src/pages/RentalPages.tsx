@@ -1,21 +1,22 @@
 import { useCallback, useEffect, useState } from 'react';
-import { Link, useNavigate } from 'react-router-dom';
-import { ConfirmButton, CopyButton, EmptyState, Field, Form, PageHeader, ProblemMessage, ScrollTable, Skeleton, useToast } from '../components';
-import { api, ApiError } from '../lib/api';
+import { Link, useNavigate, useParams } from 'react-router-dom';
+import { Field, Form, ProblemMessage } from '../components';
+import { api, ApiError, type Paged, type User } from '../lib/api';
 import { useAuth } from '../lib/auth';
 import { useI18n, type MessageKey } from '../lib/i18n';
 
-export interface Period { id: string; source: string; startsAt: string; endsAt: string; trafficQuotaGb: number | null }
-export interface Rental {
+interface Period { id: string; source: string; startsAt: string; endsAt: string; trafficQuotaGb: number | null }
+interface Rental {
   id: string; status: string; startedAt: string; expiresAt: string; daysLeft: number; trafficQuotaGb: number | null;
   trafficUsedBytes: number; serviceState: 'provisioning' | 'ready' | 'stopped'; policyVersion: number | null; history: Period[];
 }
 interface Device { id: string; name: string; machineCode: string; nodeKey: string; createdAt: string }
+interface RentalRow { id: string; userId: string; email: string; username: string; status: string; expiresAt: string; trafficQuotaGb: number | null; trafficUsedBytes: number }
 
 const date = (value: string, language: string) => new Date(value).toLocaleString(language);
 const gb = (bytes: number) => (bytes / 2 ** 30).toFixed(2);
 
-export function useRental(path: string) {
+function useRental(path: string) {
   const [rental, setRental] = useState<Rental | null | undefined>(undefined);
   const [error, setError] = useState<unknown>(null);
   const load = useCallback(async () => {
@@ -32,7 +33,7 @@ export function useRental(path: string) {
   return { rental, error, reload: load };
 }
 
-export function History({ periods }: { periods: Period[] }) {
+function History({ periods }: { periods: Period[] }) {
   const { t, language, label } = useI18n();
   return (
     <table>
@@ -84,7 +85,7 @@ export function MyRentalCard() {
 }
 
 export function DevicesPage() {
-  const { t, formatDate } = useI18n();
+  const { t, language } = useI18n();
   const [devices, setDevices] = useState<Device[] | null>(null);
   const [error, setError] = useState<unknown>(null);
   const [form, setForm] = useState({ name: '', machineCode: '', nodeKey: '' });
@@ -94,31 +95,19 @@ export function DevicesPage() {
   }, [load]);
   return (
     <section className="card">
-      <PageHeader title={t('devices')} subtitle={devices ? t('devices_count', { n: devices.length, max: 5 }) : undefined} />
-      <p className="muted">{t('home_stepDevicesHint')}</p>
+      <h1>{t('devices')}</h1>
       <ProblemMessage error={error} />
-      {devices === null ? <Skeleton rows={3} /> : devices.length === 0 ? <EmptyState title={t('devices_none')} hint={t('devices_noneHint')} /> : (
-        <ScrollTable>
-          <table>
-            <thead><tr><th>{t('deviceName')}</th><th>{t('machineCode')}</th><th>{t('nodeKey')}</th><th>{t('created')}</th><th aria-label={t('remove')} /></tr></thead>
-            <tbody>
-              {devices.map((d) => (
-                <tr key={d.id} data-testid="device">
-                  <td>{d.name}</td><td className="mono">{d.machineCode}</td>
-                  <td className="mono">{d.nodeKey} <CopyButton value={d.nodeKey} label={t('nodeKey')} /></td><td>{formatDate(d.createdAt)}</td>
-                  <td>
-                    <ConfirmButton label={t('remove')} title={t('devices_removeTitle', { name: d.name })} consequences={t('devices_removeConsequences')}
-                      onConfirm={async () => {
-                        await api(`/api/users/me/devices/${d.id}`, { method: 'DELETE' });
-                        await load();
-                      }} />
-                  </td>
-                </tr>
-              ))}
-            </tbody>
-          </table>
-        </ScrollTable>
-      )}
+      <table>
+        <thead><tr><th>{t('deviceName')}</th><th>{t('machineCode')}</th><th>node key</th><th>{t('created')}</th><th /></tr></thead>
+        <tbody>
+          {(devices ?? []).map((d) => (
+            <tr key={d.id}>
+              <td>{d.name}</td><td className="mono">{d.machineCode}</td><td className="mono muted">{d.nodeKey}</td><td>{date(d.createdAt, language)}</td>
+              <td><button className="small danger" onClick={() => api(`/api/users/me/devices/${d.id}`, { method: 'DELETE' }).then(load, setError)}>{t('remove')}</button></td>
+            </tr>
+          ))}
+        </tbody>
+      </table>
       <h2>{t('addDevice')}</h2>
       <Form submitLabel={t('addDevice')} onSubmit={async () => {
         await api('/api/users/me/devices', { method: 'POST', body: form });
@@ -136,86 +125,88 @@ export function DevicesPage() {
 }
 
 export function AccountPage() {
-  const { t, language, setLanguage, formatDate } = useI18n();
-  const { user, logout } = useAuth();
+  const { t } = useI18n();
+  const { logout } = useAuth();
   const navigate = useNavigate();
-  const toast = useToast();
-  const [current, setCurrent] = useState('');
-  const [next, setNext] = useState('');
   const [password, setPassword] = useState('');
-  const [error, setError] = useState<unknown>(null);
-  const signedOut = async () => {
-    await logout();
-    navigate('/login');
-  };
   return (
-    <div className="stack">
-      <section className="card narrow" data-testid="profile">
-        <PageHeader title={t('account')} />
-        {user && (
-          <dl className="facts">
-            <dt>{t('email')}</dt><dd>{user.email}</dd>
-            <dt>{t('username')}</dt><dd>{user.username}</dd>
-            <dt>{t('created')}</dt><dd>{formatDate(user.createdAt)}</dd>
-          </dl>
-        )}
-        <label>
-          {t('account_language')}{' '}
-          <select value={language} data-testid="account-language" onChange={async (e) => {
-            const chosen = e.target.value as 'zh-CN' | 'en';
-            setLanguage(chosen);
-            // Stored on the account too: the mails it receives follow it.
-            await api('/api/users/me/language', { method: 'PUT', body: { language: chosen } }).catch(setError);
-          }}>
-            <option value="zh-CN">中文</option>
-            <option value="en">English</option>
-          </select>
-        </label>
-        <ProblemMessage error={error} />
-      </section>
-      <section className="card narrow" data-testid="change-password">
-        <h2>{t('account_changePassword')}</h2>
-        <p className="muted">{t('account_changePasswordHint')}</p>
-        <Form submitLabel={t('account_changePassword')} onSubmit={async () => {
-          await api('/api/users/me/password', { method: 'POST', body: { currentPassword: current, newPassword: next } });
-          toast.success(t('account_passwordChanged'));
-          await signedOut();
-        }}>
-          <Field label={t('account_currentPassword')} name="currentPassword" type="password" value={current} onChange={setCurrent} autoComplete="current-password" />
-          <Field label={t('auth_newPassword')} name="newPassword" type="password" value={next} onChange={setNext} autoComplete="new-password" />
-        </Form>
-      </section>
-      <section className="card narrow" data-testid="sessions">
-        <h2>{t('account_signOutEverywhere')}</h2>
-        <p className="muted">{t('account_signOutEverywhereHint')}</p>
-        <ConfirmButton
-          label={t('account_signOutEverywhere')}
-          title={t('account_signOutEverywhere')}
-          consequences={t('account_signOutEverywhereHint')}
-          variant="secondary"
-          testId="revoke-all"
-          onConfirm={async () => {
-            await api('/api/users/me/sessions/revoke-all', { method: 'POST' });
-            await signedOut();
-          }}
-        />
-      </section>
-      <section className="card narrow danger-zone" data-testid="danger-zone">
-        <h2>{t('closeAccount')}</h2>
-        <p className="alert error">{t('closeAccountHint')}</p>
-        <Field label={t('password')} name="password" type="password" value={password} onChange={setPassword} autoComplete="current-password" />
-        <ConfirmButton
-          label={t('closeAccount')}
-          title={t('closeAccount')}
-          consequences={t('closeAccountHint')}
-          testId="close-account"
-          disabled={!password}
-          onConfirm={async () => {
-            await api('/api/users/me', { method: 'DELETE', body: { password } });
-            await signedOut();
-          }}
-        />
-      </section>
-    </div>
+    <section className="card narrow">
+      <h1>{t('closeAccount')}</h1>
+      <p className="alert error">{t('closeAccountHint')}</p>
+      <Form submitLabel={t('closeAccount')} onSubmit={async () => {
+        await api('/api/users/me', { method: 'DELETE', body: { password } });
+        await logout();
+        navigate('/login');
+      }}>
+        <Field label={t('password')} name="password" type="password" value={password} onChange={setPassword} />
+      </Form>
+    </section>
+  );
+}
+
+export function AdminRentalsPage() {
+  const { t, language } = useI18n();
+  const [filter, setFilter] = useState('');
+  const [data, setData] = useState<Paged<RentalRow> | null>(null);
+  const [error, setError] = useState<unknown>(null);
+  useEffect(() => {
+    const query = filter === 'active' || filter === 'expired' ? `status=${filter}` : filter ? `expiringWithinDays=${filter}` : '';
+    api<Paged<RentalRow>>(`/api/users/rentals?pageSize=200&${query}`).then(setData, setError);
+  }, [filter]);
+  return (
+    <section className="card">
+      <h1>{t('rentals')}</h1>
+      <div className="toolbar">
+        <select value={filter} onChange={(e) => setFilter(e.target.value)}>
+          <option value="">{t('allRentals')}</option>
+          <option value="active">active</option>
+          <option value="expired">expired</option>
+          {[1, 3, 7, 30].map((n) => <option key={n} value={n}>{t('expiringWithin', { n })}</option>)}
+        </select>
+      </div>
+      <ProblemMessage error={error} />
+      <table>
+        <thead><tr><th>{t('email')}</th><th>{t('status')}</th><th>{t('expires')}</th><th>{t('traffic')}</th></tr></thead>
+        <tbody>
+          {(data?.items ?? []).map((r) => (
+            <tr key={r.id}>
+              <td><Link to={`/admin/users/${r.userId}`}>{r.email}</Link></td>
+              <td><span className="badge">{r.status}</span></td>
+              <td>{date(r.expiresAt, language)}</td>
+              <td>{gb(r.trafficUsedBytes)} / {r.trafficQuotaGb ?? '—'} GB</td>
+            </tr>
+          ))}
+        </tbody>
+      </table>
+    </section>
+  );
+}
+
+export function AdminUserDetailPage() {
+  const { id } = useParams();
+  const { t, language } = useI18n();
+  const [user, setUser] = useState<User | null>(null);
+  const [until, setUntil] = useState('');
+  const { rental, error, reload } = useRental(`/api/users/${id}/rental`);
+  useEffect(() => {
+    api<User>(`/api/users/${id}`).then(setUser, () => undefined);
+  }, [id]);
+  return (
+    <section className="card">
+      <p><Link to="/admin/users">← {t('back')}</Link></p>
+      <h1>{t('userDetail')}: {user?.email}</h1>
+      {user && <p>{t('role')}: {user.role} · {t('status')}: {user.status} · {t('created')}: {date(user.createdAt, language)}</p>}
+      <p><Link to={`/admin/finance/wallets/${id}`}>{t('wallet')}</Link> · <Link to={`/admin/finance/orders?userId=${id}`}>{t('orders')}</Link></p>
+      <ProblemMessage error={error} />
+      {rental === null && <p>{t('noRental')}</p>}
+      {rental && <><RentalSummary rental={rental} /><h3>{t('history')}</h3><History periods={rental.history} /></>}
+      <h2>{t('extendTo')}</h2>
+      <Form submitLabel={t('extend')} onSubmit={async () => {
+        await api(`/api/users/${id}/rental/extend`, { method: 'POST', body: { until: new Date(until).toISOString() } });
+        await reload();
+      }}>
+        <Field label={t('extendTo')} name="until" type="datetime-local" value={until} onChange={setUntil} />
+      </Form>
+    </section>
   );
 }

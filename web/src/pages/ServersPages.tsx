@@ -1,10 +1,6 @@
 import { useCallback, useEffect, useState } from 'react';
-import { Link, useParams, useSearchParams } from 'react-router-dom';
-import { LineChart, type Point as ChartPoint } from '../charts';
-import { Badge, ConfirmButton, Loading, Pager, ProblemMessage, ScrollTable, useToast } from '../components';
-import type { FleetSeries } from './OverviewPage';
-import { useLabel } from '../lib/labels';
-import { usePersonName } from '../lib/people';
+import { Link, useParams } from 'react-router-dom';
+import { Pager, ProblemMessage, ScrollTable } from '../components';
 import { api, type Paged } from '../lib/api';
 import { pagedPath, useLoad } from '../lib/load';
 import { useI18n, type MessageKey } from '../lib/i18n';
@@ -32,6 +28,32 @@ export function bytes(value: number): string {
   let unit = 0;
   while (n >= 1024 && unit < units.length - 1) { n /= 1024; unit++; }
   return `${n.toFixed(unit === 0 ? 0 : 1)} ${units[unit]}`;
+}
+
+/** A small SVG line chart: people would rather look at a trend than read it. */
+export function TrendChart({ points, value, label, format }: { points: Point[]; value: (p: Point) => number | null; label: string; format: (v: number) => string }) {
+  const width = 560, height = 140, pad = 28;
+  const values = points.map(value).filter((v): v is number => v !== null);
+  if (values.length === 0) return <figure className="chart"><figcaption>{label}</figcaption><p className="muted">—</p></figure>;
+  const max = Math.max(...values) || 1;
+  const times = points.map((p) => new Date(p.at).getTime());
+  const t0 = Math.min(...times), t1 = Math.max(...times) || t0 + 1;
+  const x = (t: number) => pad + ((t - t0) / Math.max(1, t1 - t0)) * (width - 2 * pad);
+  const y = (v: number) => height - pad - (v / max) * (height - 2 * pad);
+  const path = points.map((p, i) => ({ v: value(p), t: times[i] })).filter((p) => p.v !== null)
+    .map((p, i) => `${i === 0 ? 'M' : 'L'}${x(p.t).toFixed(1)},${y(p.v as number).toFixed(1)}`).join(' ');
+  return (
+    <figure className="chart" data-testid="trend-chart">
+      <figcaption>{label} <span className="muted">max {format(max)}</span></figcaption>
+      <svg viewBox={`0 0 ${width} ${height}`} role="img" aria-label={label}>
+        <line x1={pad} y1={height - pad} x2={width - pad} y2={height - pad} className="axis" />
+        <line x1={pad} y1={pad} x2={pad} y2={height - pad} className="axis" />
+        <path d={path} className="line" />
+        <text x={pad} y={height - 8} className="tick">{new Date(t0).toLocaleTimeString()}</text>
+        <text x={width - pad} y={height - 8} className="tick" textAnchor="end">{new Date(t1).toLocaleTimeString()}</text>
+      </svg>
+    </figure>
+  );
 }
 
 function LoadBar({ load }: { load: number }) {
@@ -95,41 +117,20 @@ function RegisterHost({ onDone }: { onDone: () => void }) {
   );
 }
 
-/** The hosts page's fleet charts: each host's traffic against the per-relay alert line, and the relays against capacity. */
-export function FleetCharts() {
-  const { t, formatBytes } = useI18n();
-  const fleet = useLoad<FleetSeries>('/api/servers/fleet');
-  const rate = (v: number) => `${formatBytes(v)}${t('ov_perSecond')}`;
-  return (
-    <Loading state={fleet}>{(data: FleetSeries) => (
-      <div className="split" data-testid="fleet-charts">
-        <LineChart testId="fleet-rate-chart" label={t('ov_fleetTrafficChart')} unit="B/s" format={rate}
-          series={data.hosts.map((h) => ({ name: h.name, points: h.rateBytesPerSecond }))}
-          thresholds={[{ value: data.rateAlertBytesPerSecond, label: t('ov_rateAlert'), tone: 'warn' }]} />
-        <LineChart testId="fleet-relays-chart" label={t('ov_fleetRelaysChart')} unit=""
-          series={[{ name: t('ov_relays'), points: data.relays }, ...data.hosts.map((h) => ({ name: h.name, points: h.relays }))]}
-          thresholds={[{ value: data.capacity, label: t('ov_capacity'), tone: 'danger' }]} />
-      </div>
-    )}</Loading>
-  );
-}
-
 export function AdminServersPage() {
   const { t } = useI18n();
-  const [search] = useSearchParams();
-  const status = search.get('status') ?? '';
   const [hosts, setHosts] = useState<Host[] | null>(null);
   const [regions, setRegions] = useState<Region[]>([]);
   const [error, setError] = useState<unknown>(null);
   const load = useCallback(async () => {
     try {
-      const [h, r] = await Promise.all([api<Host[]>(status ? `/api/servers?status=${encodeURIComponent(status)}` : '/api/servers'), api<Region[]>('/api/servers/regions')]);
+      const [h, r] = await Promise.all([api<Host[]>('/api/servers'), api<Region[]>('/api/servers/regions')]);
       setHosts(h);
       setRegions(r);
     } catch (e) {
       setError(e);
     }
-  }, [status]);
+  }, []);
   useEffect(() => {
     load();
     const timer = setInterval(load, 30000);
@@ -150,9 +151,7 @@ export function AdminServersPage() {
             </div>
           ))}
         </div>
-        <FleetCharts />
         <ProblemMessage error={error} />
-        {status && <p className="toolbar"><Badge vocabulary="ServerStatuses" value={status} /> <Link to="/admin/servers">{t('allAlerts')}</Link></p>}
         <RegisterHost onDone={load} />
         {!hosts ? <p>{t('loading')}</p> : (
           <table data-testid="hosts">
@@ -163,7 +162,7 @@ export function AdminServersPage() {
                   <td><Link to={`/admin/servers/${h.id}`}>{h.name}</Link><div className="muted">{h.location}</div></td>
                   <td>{h.publicIp}</td>
                   <td>{h.regionName}</td>
-                  <td><Badge vocabulary="ServerStatuses" value={h.status} /></td>
+                  <td><span className={`badge host-${h.status}`}>{t(`hostStatus_${h.status}` as MessageKey)}</span></td>
                   <td>{h.containers}/{h.capacity} · {h.renters}</td>
                   <td>{bytes(h.trafficThisMonthBytes)}{h.trafficLeftBytes !== null && <div className="muted">{t('left')} {bytes(h.trafficLeftBytes)}</div>}</td>
                   <td>{bytes(h.rateBytesPerSecond)}/s</td>
@@ -180,17 +179,18 @@ export function AdminServersPage() {
 
 export function ServerDetailPage() {
   const { id } = useParams();
-  const { t, formatBytes, formatDateTime } = useI18n();
+  const { t, language } = useI18n();
   const [host, setHost] = useState<HostDetail | null>(null);
-  const [points, setPoints] = useState<Point[] | null>(null);
-  // 0: the service's default window (the last day, or since the host's first check when it is younger).
-  const [hours, setHours] = useState(0);
+  const [points, setPoints] = useState<Point[]>([]);
+  const [hours, setHours] = useState(24);
   const [error, setError] = useState<unknown>(null);
   const load = useCallback(async () => {
     try {
       const to = new Date();
-      const query = hours ? `?${new URLSearchParams({ from: new Date(to.getTime() - hours * 3600_000).toISOString(), to: to.toISOString() })}` : '';
-      const [h, p] = await Promise.all([api<HostDetail>(`/api/servers/${id}`), api<Point[]>(`/api/servers/${id}/metrics${query}`)]);
+      const from = new Date(to.getTime() - hours * 3600_000);
+      const step = hours <= 6 ? '00:01:00' : hours <= 48 ? '00:10:00' : '01:00:00';
+      const query = new URLSearchParams({ from: from.toISOString(), to: to.toISOString(), step });
+      const [h, p] = await Promise.all([api<HostDetail>(`/api/servers/${id}`), api<Point[]>(`/api/servers/${id}/metrics?${query}`)]);
       setHost(h);
       setPoints(p);
     } catch (e) {
@@ -201,142 +201,37 @@ export function ServerDetailPage() {
     load();
   }, [load]);
   const remove = async () => {
-    if (!host) return;
-    await api(`/api/servers/${host.id}`, { method: 'DELETE' });
-    await load();
+    if (!host || !window.confirm(t('removeHostConfirm', { name: host.name }))) return;
+    try {
+      await api(`/api/servers/${host.id}`, { method: 'DELETE' });
+      await load();
+    } catch (e) {
+      setError(e);
+    }
   };
-  const series = (value: (p: Point) => number | null): ChartPoint[] =>
-    (points ?? []).filter((p) => value(p) !== null).map((p) => ({ t: p.at, v: value(p) as number }));
   return (
     <section className="card">
       <ProblemMessage error={error} />
       {!host ? <p>{t('loading')}</p> : (
         <>
-          <h1>{host.name} <Badge vocabulary="ServerStatuses" value={host.status} /></h1>
+          <h1>{host.name} <span className={`badge host-${host.status}`}>{t(`hostStatus_${host.status}` as MessageKey)}</span></h1>
           <p className="muted">{host.publicIp} · {host.hostName} · {host.regionName} ({host.regionCode}) · {host.location} · {t('host_cloudAccount')}: {host.cloudAccount ?? '—'}</p>
           <p className="muted">SSH {host.sshUser}@{host.sshHost}:{host.sshPort} · {host.hostKeyFingerprint} · {t('ports')} {host.portRangeStart}–{host.portRangeEnd} · {host.liveContainers}/{host.capacity}</p>
           {host.lastError && <div className="alert error">{host.lastError}</div>}
           <div className="toolbar">
             <select aria-label={t('range')} value={hours} onChange={(e) => setHours(Number(e.target.value))}>
-              <option value={0}>{t('range')}</option>
               {[1, 6, 24, 168].map((h) => <option key={h} value={h}>{t('lastHours', { n: h })}</option>)}
             </select>
             <Link to={`/admin/containers?serverId=${host.id}`}>{t('containers')}</Link>
-            {host.status !== 'removed' && host.status !== 'draining' && (
-              <ConfirmButton label={t('removeHost')} title={t('removeHost')} consequences={t('removeHostConfirm', { name: host.name })} onConfirm={remove} testId="remove-host" />
-            )}
+            {host.status !== 'removed' && host.status !== 'draining' && <button onClick={remove}>{t('removeHost')}</button>}
           </div>
-          {points && points.length === 0 ? <p className="muted">{t('ov_noSamples')}</p> : (
-            <div className="split" data-testid="host-charts">
-              <LineChart testId="host-latency-chart" label={t('ov_latency')} unit="ms" series={[{ name: t('ov_latency'), points: series((p) => p.latencyMs) }]} />
-              <LineChart testId="host-availability-chart" label={t('ov_availability')} unit="%" series={[{ name: t('ov_availability'), points: series((p) => Math.round(p.availability * 1000) / 10) }]}
-                thresholds={[{ value: 100, label: '100 %', tone: 'ok' }]} />
-              <LineChart testId="host-rate-chart" label={t('ov_traffic')} unit="B/s" format={(v) => `${formatBytes(v)}${t('ov_perSecond')}`}
-                series={[{ name: t('ov_traffic'), points: series((p) => p.rateBytesPerSecond) }]} />
-              <LineChart testId="host-relays-chart" label={t('ov_relays')} unit="" series={[{ name: t('ov_relays'), points: series((p) => p.containers) }]}
-                thresholds={[{ value: host.capacity, label: t('ov_capacity'), tone: 'danger' }]} />
-            </div>
-          )}
-          <p className="muted">{host.lastCheckedAt && `${t('lastChecked')}: ${formatDateTime(host.lastCheckedAt)}`}</p>
-          <HostRelaysAndAlerts serverId={host.id} />
+          <TrendChart points={points} value={(p) => p.latencyMs} label={t('latency')} format={(v) => `${Math.round(v)} ms`} />
+          <TrendChart points={points} value={(p) => p.availability * 100} label={t('availability')} format={(v) => `${v.toFixed(0)} %`} />
+          <TrendChart points={points} value={(p) => p.rateBytesPerSecond} label={t('rate')} format={(v) => `${bytes(v)}/s`} />
+          <p className="muted">{host.lastCheckedAt && `${t('lastChecked')}: ${new Date(host.lastCheckedAt).toLocaleString(language)}`}</p>
         </>
       )}
     </section>
-  );
-}
-
-type ContainerAction = 'start' | 'stop' | 'reprovision';
-
-/** Relay containers with their actions: the containers page, and a host's own relays on its page. */
-function ContainersTable({ items, act, testId = 'containers' }: { items: Container[]; act: (id: string, action: ContainerAction) => Promise<void>; testId?: string }) {
-  const { t } = useI18n();
-  const person = usePersonName(items.map((c) => c.userId));
-  return (
-    <ScrollTable testId={testId}>
-      <thead><tr><th>{t('host')}</th><th>{t('userId')}</th><th>{t('status')}</th><th>DERP/STUN</th><th>{t('traffic')}</th><th>{t('rate')}</th><th>{t('probe')}</th><th /></tr></thead>
-      <tbody>
-        {items.map((c) => (
-          <tr key={c.id} data-testid="relay-row" data-state={c.state}>
-            <td>{c.serverName} <span className="muted">{c.regionCode}</span></td>
-            <td><Link to={`/admin/users/${c.userId}`}>{person(c.userId)}</Link></td>
-            <td><Badge vocabulary="ContainerStates" value={c.state} />{c.lastError && <div className="muted" title={c.lastError}>{c.lastError.slice(0, 60)}</div>}</td>
-            <td>{c.derpPort}/{c.stunPort}</td>
-            <td>{bytes(c.rxBytes + c.txBytes)}</td>
-            <td>{bytes(c.rateBytesPerSecond)}/s</td>
-            <td>{c.probeOk === null ? '—' : c.probeOk ? '✓' : '✗'}</td>
-            <td>
-              {c.state === 'stopped' && <button className="link" onClick={() => act(c.id, 'start')}>{t('start')}</button>}
-              {c.state === 'running' && <button className="link" onClick={() => act(c.id, 'stop')}>{t('stop')}</button>}
-              {(c.state === 'running' || c.state === 'stopped') && <button className="link" onClick={() => act(c.id, 'reprovision')}>{t('reprovision')}</button>}
-            </td>
-          </tr>
-        ))}
-      </tbody>
-    </ScrollTable>
-  );
-}
-
-const resolveAlert = (id: number) => api(`/api/alerts/${id}/resolve`, { method: 'POST' });
-
-/** Alerts with a confirmed Resolve: the alerts page, and a host's open alerts on its page. */
-function AlertsTable({ items, onResolve, testId = 'alerts' }: { items: Alert[]; onResolve: (id: number) => Promise<void>; testId?: string }) {
-  const { t, formatDateTime } = useI18n();
-  const person = usePersonName(items.map((a) => a.userId));
-  return (
-    <ScrollTable testId={testId}>
-      <thead><tr><th>{t('time')}</th><th>{t('severity')}</th><th>{t('type')}</th><th>{t('detail')}</th><th /></tr></thead>
-      <tbody>
-        {items.map((a) => (
-          <tr key={a.id} data-testid="alert-row" data-type={a.type}>
-            <td>{formatDateTime(a.createdAt)}</td>
-            <td><Badge vocabulary="AlertSeverities" value={a.severity} /></td>
-            <td><Badge vocabulary="AlertTypes" value={a.type} /></td>
-            <td>{a.message}{a.serverId && <> · <Link to={`/admin/servers/${a.serverId}`}>{t('host')}</Link></>}{a.userId && <> · <Link to={`/admin/users/${a.userId}`}>{person(a.userId)}</Link></>}</td>
-            <td>{a.resolvedAt ? formatDateTime(a.resolvedAt) : (
-              <ConfirmButton label={t('resolve')} title={t('ov_resolveTitle')} consequences={t('ov_resolveConsequences')} variant="primary"
-                onConfirm={() => onResolve(a.id)} testId="resolve-alert" />
-            )}</td>
-          </tr>
-        ))}
-      </tbody>
-    </ScrollTable>
-  );
-}
-
-/** A host's own relays and open alerts, under its charts: where an operator goes from a failing host. */
-function HostRelaysAndAlerts({ serverId }: { serverId: string }) {
-  const { t } = useI18n();
-  const toast = useToast();
-  const relays = useLoad<Paged<Container>>(pagedPath('/api/servers/containers', 1, { serverId }, 200));
-  const alerts = useLoad<Paged<Alert>>(pagedPath('/api/alerts', 1, { serverId, resolved: 'false' }, 50));
-  const act = async (id: string, action: ContainerAction) => {
-    try {
-      await api(`/api/servers/containers/${id}/${action}`, { method: 'POST' });
-    } catch (e) {
-      relays.setError(e);
-    }
-    await relays.reload();
-  };
-  const resolve = async (id: number) => {
-    await resolveAlert(id);
-    toast.success(t('ov_resolved'));
-    await alerts.reload();
-  };
-  return (
-    <>
-      <section data-testid="host-alerts">
-        <h2>{t('alerts')}</h2>
-        <ProblemMessage error={alerts.error} />
-        {alerts.data && (alerts.data.items.length === 0 ? <p className="muted">{t('ov_noOpenAlerts')}</p>
-          : <AlertsTable items={alerts.data.items} onResolve={resolve} testId="host-alerts-table" />)}
-      </section>
-      <section data-testid="host-relays">
-        <h2>{t('containers')}</h2>
-        <ProblemMessage error={relays.error} />
-        {relays.data && (relays.data.items.length === 0 ? <p className="muted">{t('ov_noRelaysOnHost')}</p>
-          : <ContainersTable items={relays.data.items} act={act} testId="host-relays-table" />)}
-      </section>
-    </>
   );
 }
 
@@ -344,16 +239,13 @@ const listPageSize = 50;
 
 export function AdminContainersPage() {
   const { t } = useI18n();
-  const label = useLabel();
-  const [search] = useSearchParams();
-  const serverId = search.get('serverId') ?? '';
-  const [probe, setProbe] = useState(search.get('probe') ?? '');
+  const serverId = new URLSearchParams(window.location.search).get('serverId') ?? '';
   const [state, setState] = useState('');
   const [userId, setUserId] = useState('');
   const [page, setPage] = useState(1);
   const { data, error, setError, reload } = useLoad<Paged<Container>>(
-    pagedPath('/api/servers/containers', page, { serverId, state, userId, probe }, listPageSize));
-  const act = async (id: string, action: ContainerAction) => {
+    pagedPath('/api/servers/containers', page, { serverId, state, userId }, listPageSize));
+  const act = async (id: string, action: 'start' | 'stop' | 'reprovision') => {
     try {
       await api(`/api/servers/containers/${id}/${action}`, { method: 'POST' });
     } catch (e) {
@@ -367,15 +259,34 @@ export function AdminContainersPage() {
       <div className="toolbar">
         <select aria-label={t('status')} value={state} onChange={(e) => { setState(e.target.value); setPage(1); }}>
           <option value="">{t('status')}</option>
-          {['pending', 'running', 'stopped', 'failed', 'removed'].map((s) => <option key={s} value={s}>{label('ContainerStates', s)}</option>)}
+          {['pending', 'running', 'stopped', 'failed', 'removed'].map((s) => <option key={s} value={s}>{s}</option>)}
         </select>
-        <label><input type="checkbox" checked={probe === 'failing'} onChange={(e) => { setProbe(e.target.checked ? 'failing' : ''); setPage(1); }} /> {t('ov_failingOnly')}</label>
         <input aria-label={t('userId')} placeholder={t('userId')} value={userId} onChange={(e) => { setUserId(e.target.value); setPage(1); }} />
       </div>
       <ProblemMessage error={error} />
       {data && (
         <>
-          <ContainersTable items={data.items} act={act} />
+          <ScrollTable testId="containers">
+            <thead><tr><th>{t('host')}</th><th>{t('userId')}</th><th>{t('status')}</th><th>DERP/STUN</th><th>{t('traffic')}</th><th>{t('rate')}</th><th>{t('probe')}</th><th /></tr></thead>
+            <tbody>
+              {data.items.map((c) => (
+                <tr key={c.id}>
+                  <td>{c.serverName} <span className="muted">{c.regionCode}</span></td>
+                  <td><Link to={`/admin/users/${c.userId}`}>{c.userId.slice(0, 8)}</Link></td>
+                  <td><span className={`badge container-${c.state}`}>{c.state}</span>{c.lastError && <div className="muted" title={c.lastError}>{c.lastError.slice(0, 60)}</div>}</td>
+                  <td>{c.derpPort}/{c.stunPort}</td>
+                  <td>{bytes(c.rxBytes + c.txBytes)}</td>
+                  <td>{bytes(c.rateBytesPerSecond)}/s</td>
+                  <td>{c.probeOk === null ? '—' : c.probeOk ? '✓' : '✗'}</td>
+                  <td>
+                    {c.state === 'stopped' && <button className="link" onClick={() => act(c.id, 'start')}>{t('start')}</button>}
+                    {c.state === 'running' && <button className="link" onClick={() => act(c.id, 'stop')}>{t('stop')}</button>}
+                    {(c.state === 'running' || c.state === 'stopped') && <button className="link" onClick={() => act(c.id, 'reprovision')}>{t('reprovision')}</button>}
+                  </td>
+                </tr>
+              ))}
+            </tbody>
+          </ScrollTable>
           <Pager page={page} pageSize={listPageSize} total={data.total} onPage={setPage} />
         </>
       )}
@@ -384,16 +295,16 @@ export function AdminContainersPage() {
 }
 
 export function AlertsPage() {
-  const { t } = useI18n();
-  const toast = useToast();
-  const [search] = useSearchParams();
-  const [resolved, setResolved] = useState(search.get('resolved') ?? 'false');
+  const { t, language } = useI18n();
+  const [resolved, setResolved] = useState('false');
   const [page, setPage] = useState(1);
   const { data, error, setError, reload } = useLoad<Paged<Alert>>(pagedPath('/api/alerts', page, { resolved }, listPageSize));
   const resolve = async (id: number) => {
-    await resolveAlert(id);
-    toast.success(t('ov_resolved'));
-    setError(null);
+    try {
+      await api(`/api/alerts/${id}/resolve`, { method: 'POST' });
+    } catch (e) {
+      setError(e);
+    }
     await reload();
   };
   return (
@@ -409,7 +320,20 @@ export function AlertsPage() {
       <ProblemMessage error={error} />
       {data && (
         <>
-          <AlertsTable items={data.items} onResolve={resolve} />
+          <ScrollTable testId="alerts">
+            <thead><tr><th>{t('time')}</th><th>{t('severity')}</th><th>{t('type')}</th><th>{t('detail')}</th><th /></tr></thead>
+            <tbody>
+              {data.items.map((a) => (
+                <tr key={a.id}>
+                  <td>{new Date(a.createdAt).toLocaleString(language)}</td>
+                  <td><span className={`badge severity-${a.severity}`}>{a.severity}</span></td>
+                  <td>{a.type}</td>
+                  <td>{a.message}{a.serverId && <> · <Link to={`/admin/servers/${a.serverId}`}>{t('host')}</Link></>}</td>
+                  <td>{a.resolvedAt ? new Date(a.resolvedAt).toLocaleString(language) : <button className="link" onClick={() => resolve(a.id)}>{t('resolve')}</button>}</td>
+                </tr>
+              ))}
+            </tbody>
+          </ScrollTable>
           <Pager page={page} pageSize={listPageSize} total={data.total} onPage={setPage} />
         </>
       )}

@@ -3,7 +3,7 @@
 // low-stock alerts. Everything is under /api/distribution/storefront and only ever the caller's own.
 import { useEffect, useRef, useState, type ReactNode } from 'react';
 import { NavLink } from 'react-router-dom';
-import { EmptyState, Badge, ConfirmButton, Form, Pager, ProblemMessage, ScrollTable } from '../components';
+import { Form, Pager, ProblemMessage, ScrollTable } from '../components';
 import { api, type Paged } from '../lib/api';
 import { isAdmin, useAuth } from '../lib/auth';
 import {
@@ -181,12 +181,13 @@ function AddLines({ card, onAdded }: { card: Card; onAdded: () => Promise<void> 
 }
 
 export function StorefrontCardsPage() {
-  const { t } = useI18n();
+  const { t, label } = useI18n();
   const { cards, error, reload } = useCards();
   const plans = useLoad<Plan[] | Paged<Plan>>('/api/finance/plans');
   const [editing, setEditing] = useState<Card | null>(null);
   const [actionError, setActionError] = useState<unknown>(null);
   const remove = async (card: Card) => {
+    if (!window.confirm(t('confirmDeleteCard', { name: card.name }))) return;
     setActionError(null);
     try {
       await api(`${storefrontApi}/cards/${card.id}`, { method: 'DELETE' });
@@ -199,21 +200,21 @@ export function StorefrontCardsPage() {
   return (
     <StorefrontSection title={t('cards')} testId="storefront-cards">
       <ProblemMessage error={error ?? actionError} />
-      {cards && (cards.length === 0 ? <EmptyState title={t('noEntries')} /> : (
+      {cards && (cards.length === 0 ? <p className="muted-text">{t('noEntries')}</p> : (
         <ScrollTable testId="cards">
           <thead><tr><th>{t('cardName')}</th><th>{t('cardType')}</th><th>{t('spec')}</th><th>{t('delaySeconds')}</th><th>{t('stock')}</th><th>{t('status')}</th><th /></tr></thead>
           <tbody>
             {cards.map((c) => (
               <tr key={c.id} data-testid="card-row" data-card-id={c.id} data-type={c.type}>
                 <td>{c.name}</td>
-                <td><Badge vocabulary="CardTypes" value={c.type} /></td>
+                <td><span className="badge">{label('cardType', c.type)}</span></td>
                 <td>{c.specName ? `${c.specName}: ${c.specValue ?? ''}` : '—'}</td>
                 <td>{c.delaySeconds}</td>
                 <td>{c.stock ?? '—'}</td>
-                <td>{c.enabled ? <span className="badge tone-ok">{t('enabledLabel')}</span> : <span className="badge tone-neutral">{t('disabledLabel')}</span>}</td>
+                <td>{c.enabled ? <span className="badge status-active">{t('enabledLabel')}</span> : <span className="badge status-disabled">{t('disabledLabel')}</span>}</td>
                 <td className="actions">
                   <button type="button" className="small" onClick={() => setEditing(c)}>{t('edit')}</button>
-                  <ConfirmButton label={t('delete')} title={t('confirmDeleteCard', { name: c.name })} consequences={t('ui_confirmDeleteCardBody')} confirmLabel={t('delete')} onConfirm={() => remove(c)} />
+                  <button type="button" className="small danger" onClick={() => remove(c)}>{t('delete')}</button>
                 </td>
               </tr>
             ))}
@@ -239,14 +240,15 @@ export function StorefrontRulesPage() {
   return (
     <StorefrontSection title={t('rules')} testId="storefront-rules">
       <ProblemMessage error={rules.error ?? actionError} />
-      {list && (list.length === 0 ? <EmptyState title={t('noEntries')} /> : (
+      {list && (list.length === 0 ? <p className="muted-text">{t('noEntries')}</p> : (
         <ScrollTable testId="rules">
           <thead><tr><th>{t('keyword')}</th><th>{t('card')}</th><th>{t('priority')}</th><th /></tr></thead>
           <tbody>
             {list.map((r) => (
               <tr key={r.id} data-testid="rule-row">
                 <td>{r.keyword}</td><td>{cardName(r.cardId)}</td><td>{r.priority}</td>
-                <td><ConfirmButton label={t('delete')} title={t('ui_confirmDeleteRule')} consequences={r.keyword} confirmLabel={t('delete')} onConfirm={async () => {
+                <td><button type="button" className="small danger" onClick={async () => {
+                  if (!window.confirm(t('confirmDelete'))) return;
                   setActionError(null);
                   try {
                     await api(`${storefrontApi}/rules/${r.id}`, { method: 'DELETE' });
@@ -254,7 +256,7 @@ export function StorefrontRulesPage() {
                   } catch (e) {
                     setActionError(e);
                   }
-                }} /></td>
+                }}>{t('delete')}</button></td>
               </tr>
             ))}
           </tbody>
@@ -292,6 +294,7 @@ export function StorefrontKeysPage() {
   const [created, setCreated] = useState<CreatedApiKey | null>(null);
   const [actionError, setActionError] = useState<unknown>(null);
   const revoke = async (key: ApiKey) => {
+    if (!window.confirm(t('confirmRevoke', { name: key.name }))) return;
     setActionError(null);
     try {
       await api(`${storefrontApi}/keys/${key.id}`, { method: 'DELETE' });
@@ -305,7 +308,7 @@ export function StorefrontKeysPage() {
       {created && (
         <div className="alert info" data-testid="new-key">
           <p><strong>{t('keyShownOnce')}</strong></p>
-          <p><span className="mono" data-testid="new-key-value">{created.key}</span> <CopyButton value={created.key} /></p>
+          <p><span className="mono" data-testid="new-key-value">{created.key}</span> <CopyButton text={created.key} /></p>
           <button type="button" className="small" onClick={() => setCreated(null)}>{t('cancel')}</button>
         </div>
       )}
@@ -320,7 +323,7 @@ export function StorefrontKeysPage() {
         </Form>
       </div>
       <ProblemMessage error={keys.error ?? actionError} />
-      {keys.data && (itemsOf(keys.data).length === 0 ? <EmptyState title={t('noEntries')} /> : (
+      {keys.data && (itemsOf(keys.data).length === 0 ? <p className="muted-text">{t('noEntries')}</p> : (
         <ScrollTable testId="keys">
           <thead><tr><th>{t('keyName')}</th><th>{t('createdAt')}</th><th>{t('lastUsed')}</th><th>{t('status')}</th><th /></tr></thead>
           <tbody>
@@ -329,8 +332,8 @@ export function StorefrontKeysPage() {
                 <td>{k.name}{k.prefix && <> <span className="mono muted">{k.prefix}…</span></>}</td>
                 <td>{when(k.createdAt, language)}</td>
                 <td>{when(k.lastUsedAt, language)}</td>
-                <td>{k.revokedAt ? <span className="badge tone-danger">{t('revoked')} {when(k.revokedAt, language)}</span> : <span className="badge tone-ok">{t('enabledLabel')}</span>}</td>
-                <td>{!k.revokedAt && <ConfirmButton testId="revoke-key" label={t('revoke')} title={t('confirmRevoke', { name: k.name })} consequences={t('ui_confirmRevokeBody')} confirmLabel={t('revoke')} onConfirm={() => revoke(k)} />}</td>
+                <td>{k.revokedAt ? <span className="badge status-disabled">{t('revoked')} {when(k.revokedAt, language)}</span> : <span className="badge status-active">{t('enabledLabel')}</span>}</td>
+                <td>{!k.revokedAt && <button type="button" className="small danger" data-testid="revoke-key" onClick={() => revoke(k)}>{t('revoke')}</button>}</td>
               </tr>
             ))}
           </tbody>
@@ -344,7 +347,7 @@ export function StorefrontKeysPage() {
 
 export function DeliveriesTable({ deliveries }: { deliveries: Delivery[] }) {
   const { t, language } = useI18n();
-  if (deliveries.length === 0) return <EmptyState title={t('noEntries')} />;
+  if (deliveries.length === 0) return <p className="muted-text">{t('noEntries')}</p>;
   return (
     <ScrollTable testId="deliveries">
       <thead><tr><th>{t('createdAt')}</th><th>{t('channel')}</th><th>{t('externalOrderId')}</th><th>{t('itemTitle')}</th><th>{t('spec')}</th><th>{t('quantity')}</th><th>{t('status')}</th><th>{t('readyAt')}</th><th>{t('content')}</th></tr></thead>
@@ -392,7 +395,7 @@ export function StorefrontDeliveriesPage() {
 }
 
 export function StorefrontDryRunPage() {
-  const { t } = useI18n();
+  const { t, label } = useI18n();
   const [form, setForm] = useState({ itemTitle: '', spec: '', quantity: '1' });
   const [result, setResult] = useState<DryRunResult | null>(null);
   return (
@@ -415,7 +418,7 @@ export function StorefrontDryRunPage() {
           <h2>{t('dryRunResult')}</h2>
           {!result.cardId ? <p data-code="no_match">{t('noMatch')}{result.failureReason && `: ${result.failureReason}`}</p> : (
             <>
-              <p>{t('card')}: <strong>{result.cardName ?? result.cardId}</strong>{result.type && <> <Badge vocabulary="CardTypes" value={result.type} /></>}
+              <p>{t('card')}: <strong>{result.cardName ?? result.cardId}</strong>{result.type && <> <span className="badge">{label('cardType', result.type)}</span></>}
                 {result.delaySeconds ? <> · {t('delaySeconds')}: {result.delaySeconds}</> : null}</p>
               {result.available !== null && <p className="muted-text">{t('stock')}: {result.available}</p>}
               {result.failureReason && <p className="alert error">{t('failureReason')}: {result.failureReason}</p>}
